@@ -1,0 +1,183 @@
+"""Every named parameter, its default and why. Loaded from TOML with ``load_config``.
+
+Sections mirror the stages: ``participation`` (who takes part), ``commute`` (the modelled
+commuting areas), ``rules`` (what makes a region valid), ``weights`` (soft preferences of the
+optimizer) and ``budget`` (money, DESIGN.md "Money").
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from regionopt.errors import InputError, Problem
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ParticipationConfig(_Frozen):
+    """Which vestigingen take part (rule 6: participation is voluntary, others may join)."""
+
+    include_tl_only: bool = Field(
+        False, description="Add vmbo-tl (mavo) locations with no beroepsgerichte pupils."
+    )
+    include_pro: bool = Field(False, description="Add praktijkonderwijs (pro) locations.")
+    include_vso: bool = Field(False, description="Add voortgezet speciaal onderwijs (vso).")
+    vakmanschapsroute_is_technical: bool = Field(
+        False,
+        description=(
+            "Count 'Vakmanschapsroute Techniek' pupils as technical-profile pupils. Off by "
+            "default: the subsidy rule [001] names only the five profiles BWI, PIE, M&T, MaT, MVI."
+        ),
+    )
+
+
+class CommuteConfig(_Frozen):
+    """Distance-decay (Huff) model of where pupils go to school."""
+
+    decay_km: float = Field(
+        6.0,
+        gt=0,
+        description=(
+            "Scale of the exponential distance decay exp(-d/decay_km). 6 km puts the modelled "
+            "mean home-to-vmbo distance near the 5-10 km that Dutch vmbo pupils cycle or bus."
+        ),
+    )
+    cutoff_km: float = Field(
+        30.0, gt=0, description="Schools farther than this from a home origin get no pupils."
+    )
+    min_edge_pupils: float = Field(
+        1.0,
+        ge=0,
+        description="Edges whose shared modelled pupils fall below this are dropped (sparsity).",
+    )
+    neighbours: int = Field(
+        3,
+        ge=1,
+        description="Each school also links to this many nearest schools, so the graph has no "
+        "holes where the commuting model is thin.",
+    )
+
+
+class RulesConfig(_Frozen):
+    """Hard rules of a valid partition (DESIGN.md section 2)."""
+
+    min_vmbo: int = Field(2, ge=1, description="At least this many vmbo vestigingen [004].")
+    min_technical_pupils: int = Field(
+        100,
+        ge=0,
+        description="Minimum technical-profile pupils leerjaar 3-4 per region (rule 5).",
+    )
+    max_technical_pupils: int | None = Field(
+        None, description="Optional maximum technical-profile pupils per region."
+    )
+    mbo_reach_km: float = Field(
+        25.0, gt=0, description="An mbo location within this distance of a member school counts."
+    )
+    together_km: float = Field(
+        0.5, ge=0, description="Schools closer than this belong to the same region (rule 4)."
+    )
+    together_hard: bool = Field(
+        True, description="True: splitting close schools breaks the plan; False: a warning."
+    )
+    contiguous: bool = Field(True, description="Each region is connected in the school graph.")
+
+
+class WeightsConfig(_Frozen):
+    """Weights of the optimizer's objective; each component is reported separately."""
+
+    cut_pupils: float = Field(
+        1.0, ge=0, description="Per modelled commuting pupil whose choice crosses a border."
+    )
+    compactness_km: float = Field(
+        0.05, ge=0, description="Per km from a school to its region's centre school."
+    )
+    gemeente_split: float = Field(
+        20.0, ge=0, description="Per extra region a gemeente's schools are split over."
+    )
+    reference_move: float = Field(
+        50.0, ge=0, description="Per school moved away from the reference plan (if given)."
+    )
+
+
+class BudgetConfig(_Frozen):
+    """Money (DESIGN.md "Money"); every amount in euros a year."""
+
+    transition_eur_per_pupil: float = Field(
+        1000.0,
+        ge=0,
+        description="Transition phase: euros per technical-profile pupil leerjaar 3-4 [001].",
+    )
+    structural_national_eur: float = Field(
+        100_000_000.0, ge=0, description="Structural phase national total [004]."
+    )
+    structural_base_share: float = Field(
+        0.4,
+        ge=0,
+        le=1,
+        description="Share of the national total paid as a fixed base per participating "
+        "school with a technical profile; the rest is paid per technical pupil [004].",
+    )
+    regional_goals_share: float = Field(
+        0.2, ge=0, le=1, description="Share for regional goals; the rest to schools [000]."
+    )
+    cofunding_share: float = Field(
+        0.1, ge=0, le=1, description="Company co-funding required, share of the amount [000, 004]."
+    )
+
+
+class Config(_Frozen):
+    """All parameters. ``Config()`` gives the documented defaults."""
+
+    participation: ParticipationConfig = ParticipationConfig()
+    commute: CommuteConfig = CommuteConfig()
+    rules: RulesConfig = RulesConfig()
+    weights: WeightsConfig = WeightsConfig()
+    budget: BudgetConfig = BudgetConfig()
+
+
+def load_config(path: Path | None) -> Config:
+    """Read a TOML config; missing keys keep their defaults.
+
+    Parameters
+    ----------
+    path : Path or None
+        A TOML file with any of the sections ``participation``, ``commute``, ``rules``,
+        ``weights``, ``budget``. ``None`` gives the defaults.
+
+    Returns
+    -------
+    Config
+        The validated configuration.
+
+    Raises
+    ------
+    InputError
+        When the file is missing, not TOML, or has unknown keys or bad values (all reported).
+    """
+    if path is None:
+        return Config()
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([Problem(str(path), "", "config file not found", "check the path")])
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(str(path), "", f"not valid TOML: {exc}", "fix the syntax")])
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                str(path),
+                ".".join(str(p) for p in err["loc"]),
+                err["msg"],
+                "see `regionopt config` for the keys and their defaults",
+            )
+            for err in exc.errors()
+        ]
+        raise InputError(problems, title="Invalid config") from None

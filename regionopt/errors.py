@@ -1,0 +1,64 @@
+"""One small error hierarchy. A user mistake becomes a message, never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file.
+
+    Attributes
+    ----------
+    file : str
+        The file the problem is in.
+    where : str
+        Row number, column or code that locates the problem ("" when it is the whole file).
+    message : str
+        What is wrong.
+    fix : str
+        What the user can do about it.
+    """
+
+    file: str
+    where: str
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        loc = f"{self.file}: {self.where}" if self.where else self.file
+        text = f"{loc}: {self.message}"
+        return f"{text} -> {self.fix}" if self.fix else text
+
+
+class RegionoptError(Exception):
+    """Base class of every error regionopt raises on purpose."""
+
+
+class InputError(RegionoptError):
+    """Input files or arguments are wrong; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem] | str, *, title: str = "Invalid input") -> None:
+        if isinstance(problems, str):
+            problems = [Problem(file="", where="", message=problems)]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.title = title
+        lines = [f"{title} ({len(self.problems)} problem(s)):"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class DataNotFoundError(InputError):
+    """The data directory or one of its files is missing."""
+
+
+class InfeasibleError(RegionoptError):
+    """The rules cannot all be met; the message says where and which parameters to relax."""
+
+    def __init__(self, reasons: Iterable[str]) -> None:
+        self.reasons = tuple(reasons)
+        lines = ["No valid plan exists under these rules:"]
+        lines += [f"  - {r}" for r in self.reasons]
+        super().__init__("\n".join(lines))

@@ -1,0 +1,207 @@
+"""A plan: which region each vestiging belongs to, with its uncertainty kept.
+
+A plan may be a full proposal, a what-if, or the partial documented actual regions. Rows are
+kept as read (a code listed twice stays listed twice) so the checker can report it.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from regionopt.errors import InputError, Problem
+
+PLAN_COLUMNS = ("vestiging_code", "region_id")
+
+
+@dataclass(frozen=True)
+class AmbiguousMember:
+    """A documented member whose location code is uncertain: one of ``candidates``."""
+
+    region_id: str
+    candidates: tuple[str, ...]
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Vestiging code -> region id, as rows.
+
+    Attributes
+    ----------
+    rows : tuple of (code, region_id)
+        The certain memberships, in file order (duplicates kept for the checker).
+    name : str
+        What the plan is ("proposed", "actual", a file name).
+    region_names : Mapping
+        Optional display names per region id.
+    partial_regions : frozenset
+        Regions documented only in part: their size is a lower bound.
+    ambiguous : tuple of AmbiguousMember
+        Members known only as one of several candidate codes; never silently resolved.
+    unmatched : tuple of (region_id, label)
+        Documented members that match no code at all.
+    complete : bool
+        True when the plan claims to cover every participating school.
+    """
+
+    rows: tuple[tuple[str, str], ...]
+    name: str = "plan"
+    region_names: Mapping[str, str] = field(default_factory=dict)
+    partial_regions: frozenset[str] = frozenset()
+    ambiguous: tuple[AmbiguousMember, ...] = ()
+    unmatched: tuple[tuple[str, str], ...] = ()
+    complete: bool = True
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, str], **kwargs: object) -> Plan:
+        """A plan from a ``{code: region_id}`` mapping."""
+        return cls(rows=tuple((c, str(r)) for c, r in mapping.items()), **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_labels(cls, codes: Iterable[str], labels: Iterable[int], **kwargs: object) -> Plan:
+        """A plan from per-school integer labels; label ``-1`` means unassigned."""
+        rows = tuple(
+            (c, f"R{int(lab) + 1:02d}") for c, lab in zip(codes, labels, strict=True) if lab >= 0
+        )
+        return cls(rows=rows, **kwargs)  # type: ignore[arg-type]
+
+    @cached_property
+    def assignment(self) -> dict[str, str]:
+        """Code -> region id; a code listed more than once keeps its first region."""
+        out: dict[str, str] = {}
+        for code, region in self.rows:
+            out.setdefault(code, region)
+        return out
+
+    @cached_property
+    def duplicates(self) -> dict[str, tuple[str, ...]]:
+        """Codes listed more than once -> every region they are listed in."""
+        seen: dict[str, list[str]] = defaultdict(list)
+        for code, region in self.rows:
+            seen[code].append(region)
+        return {c: tuple(r) for c, r in seen.items() if len(r) > 1}
+
+    @cached_property
+    def regions(self) -> dict[str, tuple[str, ...]]:
+        """Region id -> member codes (certain members only), in sorted region order."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for code, region in self.assignment.items():
+            out[region].append(code)
+        for amb in self.ambiguous:
+            out.setdefault(amb.region_id, [])
+        return {r: tuple(out[r]) for r in sorted(out)}
+
+    def region_name(self, region_id: str) -> str:
+        """Display name of a region (its id when it has none)."""
+        return self.region_names.get(region_id, region_id)
+
+    def labels(self, codes: Iterable[str]) -> tuple[np.ndarray, tuple[str, ...]]:
+        """Integer labels for the given school codes and the region ids they index.
+
+        Returns
+        -------
+        labels : ndarray of int
+            Region index per code, ``-1`` for a code not in the plan.
+        region_ids : tuple of str
+            ``region_ids[label]`` is the region id.
+        """
+        region_ids = tuple(self.regions)
+        pos = {r: i for i, r in enumerate(region_ids)}
+        labels = np.array([pos.get(self.assignment.get(c, ""), -1) for c in codes], dtype=int)
+        return labels, region_ids
+
+    def with_assignment(self, changes: Mapping[str, str | None], *, name: str = "") -> Plan:
+        """A new plan with ``changes`` applied: code -> new region, or ``None`` to leave."""
+        rows = [(c, changes.get(c, r)) for c, r in self.assignment.items()]
+        kept = [(c, r) for c, r in rows if r is not None]
+        known = {c for c, _ in kept} | {c for c, r in changes.items() if r is None}
+        kept += [(c, r) for c, r in changes.items() if r is not None and c not in known]
+        return Plan(
+            rows=tuple(kept),  # type: ignore[arg-type]
+            name=name or self.name,
+            region_names=self.region_names,
+            partial_regions=self.partial_regions,
+            ambiguous=self.ambiguous,
+            unmatched=self.unmatched,
+            complete=self.complete,
+        )
+
+
+def read_plan(path: Path, *, name: str | None = None) -> Plan:
+    """Read a plan CSV with at least the columns ``vestiging_code,region_id``.
+
+    Extra columns (name, penvoerder, ...) are ignored, so ``regions.csv`` written by
+    ``propose`` reads back as is. Every malformed row is reported at once.
+
+    Raises
+    ------
+    InputError
+        Missing file or columns, empty codes or regions, a code that is not 6 characters.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([Problem(str(path), "", "plan file not found", "check the path")])
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            [Problem(str(path), "", "not UTF-8 text", "save the CSV as UTF-8")]
+        ) from None
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in PLAN_COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "header",
+                    f"missing column(s) {', '.join(missing)} (found: {', '.join(header) or 'none'})",
+                    "the first line must name at least vestiging_code,region_id",
+                )
+            ]
+        )
+    problems: list[Problem] = []
+    rows: list[tuple[str, str]] = []
+    names: dict[str, str] = {}
+    for lineno, raw in enumerate(reader, start=2):
+        rec = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        code, region = rec["vestiging_code"].upper(), rec["region_id"]
+        if not code and not region:
+            continue
+        if len(code) != 6 or not code[:4].isalnum() or not code[4:].isdigit():
+            problems.append(
+                Problem(
+                    str(path),
+                    f"row {lineno}",
+                    f"vestiging code {code!r} is not 4-character BRIN + 2 digits",
+                    "use the 6-character DUO code, e.g. 02QZ00",
+                )
+            )
+            continue
+        if not region:
+            problems.append(
+                Problem(str(path), f"row {lineno}", f"{code} has no region_id", "fill it in")
+            )
+            continue
+        rows.append((code, region))
+        if rec.get("region_name"):
+            names[region] = rec["region_name"]
+    if problems:
+        raise InputError(problems, title=f"Invalid plan {path.name}")
+    return Plan(rows=tuple(rows), name=name or path.stem, region_names=names)
+
+
+def write_plan_rows(path: Path, header: list[str], rows: Iterable[Iterable[object]]) -> None:
+    """Write a plan-like CSV (UTF-8, ``,``-separated)."""
+    with Path(path).open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
