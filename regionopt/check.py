@@ -1,0 +1,297 @@
+"""The one rule checker: judges any plan (proposed, actual or what-if), solver-independent.
+
+Each rule of DESIGN.md section 2 is a plain callable ``rule(ctx) -> Iterable[Violation]``
+(GerryChain style), so the list of rules is easy to read, test and extend. ``check`` runs all
+of them and returns every violation, never just the first.
+
+Severity:
+    ``broken``   the plan breaks the rule;
+    ``unknown``  the region is only partly documented, so the rule cannot be judged (a partial
+                 region's size is a lower bound: too small is "unknown", not "broken");
+    ``warning``  reported but not a hard rule (e.g. close schools split with
+                 ``together_hard = false``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+import networkx as nx
+
+from regionopt.config import RulesConfig
+from regionopt.graph import close_pairs
+from regionopt.instance import Instance
+from regionopt.plan import Plan
+
+Severity = Literal["broken", "unknown", "warning"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One rule a plan breaks (or cannot be judged on), with the region and schools involved."""
+
+    rule: str
+    region_id: str
+    codes: tuple[str, ...]
+    message: str
+    severity: Severity = "broken"
+
+    def __str__(self) -> str:
+        where = f"region {self.region_id}: " if self.region_id else ""
+        return f"[{self.severity}] {self.rule}: {where}{self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {
+            "rule": self.rule,
+            "region_id": self.region_id,
+            "codes": list(self.codes),
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What every rule sees: the instance, the graph, the plan and the parameters."""
+
+    instance: Instance
+    graph: nx.Graph
+    plan: Plan
+    rules: RulesConfig
+    regions_to_check: frozenset[str] | None = None
+    """Only judge these regions (what-if); ``None`` judges all."""
+
+    @cached_property
+    def members(self) -> dict[str, list[int]]:
+        """Region id -> ids of its members that are participating schools."""
+        idx = self.instance.index
+        out = {
+            r: [idx[c] for c in codes if c in idx]
+            for r, codes in self.plan.regions.items()
+            if self.regions_to_check is None or r in self.regions_to_check
+        }
+        return out
+
+    def severity_if_short(self, region_id: str) -> Severity:
+        """A shortfall in a partly documented region is unknown, not broken."""
+        return "unknown" if region_id in self.plan.partial_regions else "broken"
+
+    def codes(self, ids: Iterable[int]) -> tuple[str, ...]:
+        """Vestiging codes of school ids."""
+        return tuple(self.instance.schools[i].code for i in ids)
+
+
+Rule = Callable[[CheckContext], Iterable[Violation]]
+
+
+def rule_partition(ctx: CheckContext) -> Iterable[Violation]:
+    """Rule 1: every participating vestiging in exactly one region; no unknown codes."""
+    plan, inst = ctx.plan, ctx.instance
+    if ctx.regions_to_check is None:
+        missing = [s.code for s in inst.schools if s.code not in plan.assignment]
+        if missing and plan.complete:
+            yield Violation(
+                "partition",
+                "",
+                tuple(missing),
+                f"{len(missing)} participating vestiging(en) in no region: "
+                + ", ".join(missing[:10])
+                + (" ..." if len(missing) > 10 else ""),
+            )
+        elif missing:
+            yield Violation(
+                "partition",
+                "",
+                tuple(missing),
+                f"{len(missing)} participating vestigingen are in no documented region",
+                "unknown",
+            )
+    for code, regions in plan.duplicates.items():
+        if ctx.regions_to_check is None or set(regions) & ctx.regions_to_check:
+            yield Violation(
+                "partition",
+                regions[0],
+                (code,),
+                f"{code} is listed in {len(regions)} regions ({', '.join(regions)}); "
+                "a school belongs to exactly one",
+            )
+    for code, region in plan.assignment.items():
+        if code in inst.index:
+            continue
+        if ctx.regions_to_check is not None and region not in ctx.regions_to_check:
+            continue
+        yield Violation(
+            "partition",
+            region,
+            (code,),
+            f"{code} is not a participating vestiging (unknown code, or a school the "
+            "participation settings leave out)",
+            "broken" if plan.complete else "warning",
+        )
+
+
+def rule_min_vmbo(ctx: CheckContext) -> Iterable[Violation]:
+    """Rule 2: at least ``min_vmbo`` vmbo vestigingen per region."""
+    for region, ids in ctx.members.items():
+        vmbo = [i for i in ids if ctx.instance.schools[i].is_vmbo]
+        if len(vmbo) < ctx.rules.min_vmbo:
+            yield Violation(
+                "min_vmbo",
+                region,
+                ctx.codes(ids),
+                f"{len(vmbo)} vmbo vestiging(en), at least {ctx.rules.min_vmbo} required",
+                ctx.severity_if_short(region),
+            )
+
+
+def rule_penvoerder(ctx: CheckContext) -> Iterable[Violation]:
+    """Rule 3: a member with technical-profile pupils who can be penvoerder."""
+    for region, ids in ctx.members.items():
+        if not any(ctx.instance.schools[i].has_technical_profile for i in ids):
+            yield Violation(
+                "penvoerder",
+                region,
+                ctx.codes(ids),
+                "no member has technical-profile pupils, so no school can be penvoerder",
+                ctx.severity_if_short(region),
+            )
+
+
+def rule_mbo(ctx: CheckContext) -> Iterable[Violation]:
+    """Rule 2: at least one mbo location within ``mbo_reach_km`` of a member school."""
+    reach = ctx.instance.mbo_within(ctx.rules.mbo_reach_km)
+    for region, ids in ctx.members.items():
+        if not any(reach[i] for i in ids):
+            yield Violation(
+                "mbo",
+                region,
+                ctx.codes(ids),
+                f"no mbo location within {ctx.rules.mbo_reach_km:g} km of any member school",
+                ctx.severity_if_short(region),
+            )
+
+
+def rule_size(ctx: CheckContext) -> Iterable[Violation]:
+    """Rule 5: technical-profile pupils leerjaar 3-4 within [min, max]."""
+    tech = ctx.instance.technical_pupils
+    lo, hi = ctx.rules.min_technical_pupils, ctx.rules.max_technical_pupils
+    for region, ids in ctx.members.items():
+        total = int(tech[ids].sum()) if ids else 0
+        if total < lo:
+            yield Violation(
+                "size",
+                region,
+                ctx.codes(ids),
+                f"{total} technical-profile pupils lj 3-4, at least {lo} required",
+                ctx.severity_if_short(region),
+            )
+        if hi is not None and total > hi:
+            # Even a lower bound above the maximum breaks the rule.
+            yield Violation(
+                "size",
+                region,
+                ctx.codes(ids),
+                f"{total} technical-profile pupils lj 3-4, at most {hi} allowed",
+            )
+
+
+def rule_contiguity(ctx: CheckContext) -> Iterable[Violation]:
+    """Rule 4: each region is connected in the school graph."""
+    if not ctx.rules.contiguous:
+        return
+    for region, ids in ctx.members.items():
+        if len(ids) < 2:
+            continue
+        parts = sorted(nx.connected_components(ctx.graph.subgraph(ids)), key=len, reverse=True)
+        if len(parts) > 1:
+            stray = sorted(i for part in parts[1:] for i in part)
+            yield Violation(
+                "contiguity",
+                region,
+                ctx.codes(stray),
+                f"not connected: {len(parts)} separate parts; detached: "
+                + ", ".join(ctx.codes(stray[:8]))
+                + (" ..." if len(stray) > 8 else ""),
+                # Undocumented members may be what joins a partial region up.
+                ctx.severity_if_short(region),
+            )
+
+
+def rule_together(ctx: CheckContext) -> Iterable[Violation]:
+    """Rule 4: schools closer than ``together_km`` are not in different regions."""
+    km = ctx.rules.together_km
+    assignment = ctx.plan.assignment
+    for a, b in close_pairs(ctx.instance, km):
+        ca, cb = ctx.instance.schools[a].code, ctx.instance.schools[b].code
+        ra, rb = assignment.get(ca), assignment.get(cb)
+        if ra is None or rb is None or ra == rb:
+            continue
+        if ctx.regions_to_check is not None and not ({ra, rb} & ctx.regions_to_check):
+            continue
+        yield Violation(
+            "together",
+            ra,
+            (ca, cb),
+            f"{ca} ({ra}) and {cb} ({rb}) are less than {km:g} km apart but in different regions",
+            "broken" if ctx.rules.together_hard else "warning",
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    rule_partition,
+    rule_min_vmbo,
+    rule_penvoerder,
+    rule_mbo,
+    rule_size,
+    rule_contiguity,
+    rule_together,
+)
+
+
+def check(
+    instance: Instance,
+    graph: nx.Graph,
+    plan: Plan,
+    rules: RulesConfig | None = None,
+    *,
+    regions: Iterable[str] | None = None,
+    extra_rules: Sequence[Rule] = (),
+) -> list[Violation]:
+    """Judge a plan against every rule and return all violations.
+
+    Parameters
+    ----------
+    instance : Instance
+    graph : networkx.Graph
+        The school graph (``graph.commuting_graph``), for contiguity.
+    plan : Plan
+        Any plan; a partial plan (``plan.complete`` false) judges its documented regions.
+    rules : RulesConfig, optional
+        The parameters (defaults from ``config``).
+    regions : iterable of str, optional
+        Only judge these regions (a what-if judges the affected ones).
+    extra_rules : sequence of callables
+        More rules, each ``rule(ctx) -> Iterable[Violation]``.
+
+    Returns
+    -------
+    list of Violation
+        Empty when the plan is valid.
+    """
+    ctx = CheckContext(
+        instance,
+        graph,
+        plan,
+        rules or RulesConfig(),
+        frozenset(regions) if regions is not None else None,
+    )
+    return [v for rule in (*RULES, *extra_rules) for v in rule(ctx)]
+
+
+def is_valid(violations: Iterable[Violation]) -> bool:
+    """True when no violation is ``broken`` (unknowns and warnings do not break a plan)."""
+    return not any(v.severity == "broken" for v in violations)
