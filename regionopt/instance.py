@@ -102,6 +102,8 @@ class MboLocation:
     name: str
     institution: str
     """4-character BRIN of the mbo institution."""
+    institution_name: str
+    """Readable institution label (from its web address, e.g. ``aeresmbo``)."""
     city: str
     x: float
     y: float

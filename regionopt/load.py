@@ -408,14 +408,23 @@ def read_mbo(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame, pd.Data
                 "code": code,
                 "name": str(rec.get("name") or "").strip(),
                 "city": str(rec.get("city") or "").strip(),
+                "institution_name": _institution_label(str(rec.get("url") or ""), code),
                 "lon": float(coords[0]),
                 "lat": float(coords[1]),
             }
         )
-    df = pd.DataFrame(rows, columns=["code", "name", "city", "lon", "lat"])
+    df = pd.DataFrame(rows, columns=["code", "name", "city", "institution_name", "lon", "lat"])
     df["x"], df["y"] = _TO_RD.transform(df["lon"].to_numpy(), df["lat"].to_numpy())
     office = df["name"].str.contains(MBO_OFFICE_PATTERN)
     return df[~office].reset_index(drop=True), df[office].reset_index(drop=True)
+
+
+def _institution_label(url: str, code: str) -> str:
+    """A readable mbo institution label from its web address (``www.rocva.nl`` -> ``rocva``)."""
+    host = re.sub(r"^https?://", "", url.strip().lower()).split("/")[0]
+    host = re.sub(r"^www\.", "", host)
+    label = host.rsplit(".", 1)[0] if "." in host else host
+    return label or code[:4]
 
 
 def read_municipalities(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | None:
@@ -745,6 +754,7 @@ def load_all(
             code=r.code,
             name=r.name,
             institution=r.code[:4],
+            institution_name=r.institution_name,
             city=r.city,
             x=float(r.x),
             y=float(r.y),

@@ -1,0 +1,151 @@
+"""Per-region figures of any plan: schools, pupils by profile, techniekarm, penvoerder, mbo.
+
+Pure: numbers from the instance and the plan; the budget figures come in from
+``regionopt.budget`` when given. Used by ``propose``, ``map``, ``whatif`` and ``compare``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+
+from regionopt.config import RulesConfig
+from regionopt.instance import PROFILES, Instance
+from regionopt.plan import Plan
+
+TECHNIEKARM_SHARE = 0.10
+"""A region is techniekarm below 10% technical-profile pupils among beroepsgerichte [001]."""
+
+
+@dataclass(frozen=True)
+class RegionStats:
+    """Figures of one region."""
+
+    region_id: str
+    name: str
+    n_schools: int
+    n_vmbo: int
+    codes: tuple[str, ...]
+    technical_by_profile: Mapping[str, int]
+    technical_total: int
+    beroepsgericht: int
+    technical_share: float
+    techniekarm: bool
+    penvoerder: str
+    """Penvoerder candidate: the member with most technical-profile pupils ('' if none)."""
+    penvoerder_name: str
+    mbo_partners: tuple[str, ...]
+    """Mbo institutions with a location within reach of a member school."""
+    partial: bool
+    budget: Mapping[str, float] = field(default_factory=dict)
+
+    def to_row(self) -> dict[str, object]:
+        """Flat, JSON/CSV-ready form (profiles as ``technical_BWI`` ..., codes ``;``-joined)."""
+        row = asdict(self)
+        row.pop("technical_by_profile")
+        row.pop("budget")
+        row["codes"] = ";".join(self.codes)
+        row["mbo_partners"] = ";".join(self.mbo_partners)
+        for p in PROFILES:
+            row[f"technical_{p}"] = self.technical_by_profile.get(p, 0)
+        row.update({k: round(v, 2) for k, v in self.budget.items()})
+        return row
+
+
+def penvoerder_candidate(instance: Instance, ids: list[int]) -> int | None:
+    """The member with most technical-profile pupils (ties: lowest code), or None."""
+    best = [i for i in ids if instance.schools[i].technical_pupils > 0]
+    if not best:
+        return None
+    return max(best, key=lambda i: (instance.schools[i].technical_pupils, -i))
+
+
+def region_table(
+    instance: Instance,
+    plan: Plan,
+    *,
+    rules: RulesConfig | None = None,
+    budget: Mapping[str, Mapping[str, float]] | None = None,
+) -> list[RegionStats]:
+    """Figures per region of ``plan``, in region order.
+
+    Parameters
+    ----------
+    instance : Instance
+    plan : Plan
+    rules : RulesConfig, optional
+        ``mbo_reach_km`` decides which mbo institutions are partners.
+    budget : mapping, optional
+        Region id -> budget figures (e.g. ``transition_eur``), copied into each row.
+
+    Returns
+    -------
+    list of RegionStats
+    """
+    rules = rules or RulesConfig()
+    reach = instance.mbo_within(rules.mbo_reach_km)
+    out: list[RegionStats] = []
+    for region, codes in plan.regions.items():
+        ids = [instance.index[c] for c in codes if c in instance.index]
+        schools = [instance.schools[i] for i in ids]
+        by_profile = {p: sum(getattr(s.pupils, p) for s in schools) for p in PROFILES}
+        total = sum(s.technical_pupils for s in schools)
+        bg = sum(s.pupils.beroepsgericht for s in schools)
+        share = total / bg if bg else 0.0
+        pv = penvoerder_candidate(instance, ids)
+        partners = sorted({instance.mbo[m].institution_name for i in ids for m in reach[i]})
+        out.append(
+            RegionStats(
+                region_id=region,
+                name=plan.region_name(region),
+                n_schools=len(ids),
+                n_vmbo=sum(s.is_vmbo for s in schools),
+                codes=tuple(sorted(s.code for s in schools)),
+                technical_by_profile=by_profile,
+                technical_total=total,
+                beroepsgericht=bg,
+                technical_share=round(share, 4),
+                techniekarm=bg > 0 and share < TECHNIEKARM_SHARE,
+                penvoerder=instance.schools[pv].code if pv is not None else "",
+                penvoerder_name=instance.schools[pv].name if pv is not None else "",
+                mbo_partners=tuple(partners),
+                partial=region in plan.partial_regions,
+                budget=dict((budget or {}).get(region, {})),
+            )
+        )
+    return out
+
+
+def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[object]]]:
+    """Header and rows of ``regions.csv``: one row per school in the plan.
+
+    Columns: ``vestiging_code, region_id, name, place, gemeente, technical_pupils,
+    penvoerder`` (1 for the region's penvoerder candidate).
+    """
+    penvoerders = {
+        s.penvoerder for s in region_table(instance, plan) if s.penvoerder
+    }
+    header = [
+        "vestiging_code",
+        "region_id",
+        "name",
+        "place",
+        "gemeente",
+        "technical_pupils",
+        "penvoerder",
+    ]
+    rows: list[list[object]] = []
+    for code, region in sorted(plan.assignment.items(), key=lambda kv: (kv[1], kv[0])):
+        s = instance.schools[instance.index[code]] if code in instance.index else None
+        rows.append(
+            [
+                code,
+                region,
+                s.name if s else "",
+                s.place if s else "",
+                s.gemeente if s else "",
+                s.technical_pupils if s else 0,
+                int(code in penvoerders),
+            ]
+        )
+    return header, rows
