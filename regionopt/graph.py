@@ -7,7 +7,8 @@ different regions. Each school also links to its ``neighbours`` nearest schools 
 modelled land has no holes. Links are
 drawn from the Delaunay triangulation of the schools (natural neighbours, where catchments
 overlap) and the nearest schools within ``cutoff_km``, which keeps the graph sparse: shared
-catchment between schools that are not natural neighbours is left out of the graph. The Wadden islands link only to their ferry side; a part of the
+catchment between schools that are not natural neighbours is left out of the graph. The Wadden
+islands link only to their ferry side; a part of the
 graph that stays disconnected is reported in ``graph.graph["components"]``, never bridged.
 """
 
@@ -41,7 +42,9 @@ def _allowed(gm_a: str, gm_b: str) -> bool:
     return True
 
 
-def build_graph(instance: Instance, model: CommuteModel, config: CommuteConfig | None = None) -> nx.Graph:
+def build_graph(
+    instance: Instance, model: CommuteModel, config: CommuteConfig | None = None
+) -> nx.Graph:
     """Build the weighted school graph from a commuting model.
 
     Parameters
@@ -182,3 +185,32 @@ def commuting_graph(
         config,
     )
     return model, build_graph(instance, model, config)
+
+
+def catchment_retention(graph: nx.Graph, labels: dict[int, str]) -> dict[str, float]:
+    """Per region: the share of its schools' shared-catchment weight that stays inside it.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        The school graph with ``weight`` on its edges.
+    labels : dict
+        School id -> region id for the schools in the plan (others are ignored, so a partial
+        plan's figure only counts edges between documented schools and to undocumented ones).
+
+    Returns
+    -------
+    dict
+        Region id -> internal weight / (internal + outgoing) weight, in [0, 1].
+    """
+    inside: dict[str, float] = {}
+    total: dict[str, float] = {}
+    for a, b, w in graph.edges(data="weight"):
+        for u, v in ((a, b), (b, a)):
+            r = labels.get(u)
+            if r is None:
+                continue
+            total[r] = total.get(r, 0.0) + w
+            if labels.get(v) == r:
+                inside[r] = inside.get(r, 0.0) + w
+    return {r: round(inside.get(r, 0.0) / t, 4) if t else 0.0 for r, t in sorted(total.items())}

@@ -1,0 +1,82 @@
+"""``regionopt check PLAN.csv``: judge a plan against every rule."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from regionopt.check import check, is_valid
+from regionopt.cli._app import (
+    EXIT_BROKEN,
+    EXIT_OK,
+    ConfigOption,
+    DataOption,
+    JsonOption,
+    app,
+    console,
+    friendly_errors,
+    print_json,
+)
+from regionopt.plan import read_plan
+from regionopt.workspace import open_workspace
+
+
+@app.command("check")
+@friendly_errors
+def check_command(
+    plan: Annotated[
+        str,
+        typer.Argument(
+            help="Plan CSV (vestiging_code,region_id), or 'actual' for the "
+            "documented actual regions."
+        ),
+    ],
+    data: DataOption = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Check a plan: exit 0 when valid, 1 when it breaks a rule, 2 on bad input."""
+    the_plan = None if plan == "actual" else read_plan(Path(plan))
+    ws = open_workspace(data, config)
+    if the_plan is None:
+        the_plan = ws.loaded.actual
+    violations = check(ws.instance, ws.graph, the_plan, ws.config.rules)
+    valid = is_valid(violations)
+    if json:
+        print_json(
+            {
+                "plan": the_plan.name,
+                "valid": valid,
+                "regions": len(the_plan.regions),
+                "partial_regions": sorted(the_plan.partial_regions),
+                "counts": dict(Counter(v.severity for v in violations)),
+                "violations": [v.to_dict() for v in violations],
+                "rules": ws.config.rules.model_dump(),
+            }
+        )
+        raise typer.Exit(EXIT_OK if valid else EXIT_BROKEN)
+    table = Table(title=f"Check of {the_plan.name}: {len(the_plan.regions)} regions")
+    for col in ("severity", "rule", "region", "what"):
+        table.add_column(col)
+    colour = {"broken": "red", "unknown": "yellow", "warning": "cyan"}
+    for v in sorted(violations, key=lambda v: (v.severity != "broken", v.rule, v.region_id)):
+        name = the_plan.region_name(v.region_id) if v.region_id else ""
+        table.add_row(f"[{colour[v.severity]}]{v.severity}[/]", v.rule, name, v.message)
+    if violations:
+        console.print(table)
+    counts = Counter(v.severity for v in violations)
+    if the_plan.partial_regions:
+        console.print(
+            f"{len(the_plan.partial_regions)} region(s) are documented only in part: a rule "
+            "they seem to break there is reported as 'unknown', not 'broken'."
+        )
+    verdict = "[green]VALID[/]" if valid else "[red]BROKEN[/]"
+    console.print(
+        f"{verdict}: {counts.get('broken', 0)} broken, {counts.get('unknown', 0)} unknown, "
+        f"{counts.get('warning', 0)} warning(s)"
+    )
+    raise typer.Exit(EXIT_OK if valid else EXIT_BROKEN)
