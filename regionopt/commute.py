@@ -94,7 +94,9 @@ def commute_model(
         return CommuteModel(empty, empty, np.asarray(origins_xy), config, 0.0)
     tree = cKDTree(instance.xy)
     dist_m = tree.sparse_distance_matrix(
-        cKDTree(np.asarray(origins_xy, dtype=float)), config.cutoff_km * 1000.0, output_type="coo_matrix"
+        cKDTree(np.asarray(origins_xy, dtype=float)),
+        config.cutoff_km * 1000.0,
+        output_type="coo_matrix",
     ).T.tocsr()  # (k, n)
     # A school at exactly the origin's point has distance 0, which sparse storage drops.
     coo = dist_m.tocoo()

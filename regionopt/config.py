@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -105,28 +106,59 @@ class WeightsConfig(_Frozen):
 
 
 class BudgetConfig(_Frozen):
-    """Money (DESIGN.md "Money"); every amount in euros a year."""
+    """Money (DESIGN.md "Money"); every amount in euros a year. Used by ``regionopt.budget``.
+
+    Sources: [000], [001], [004] are ``../shared/seeds``; amounts are rounded to euro cents with
+    a largest-remainder rule so that every total adds up exactly.
+    """
 
     transition_eur_per_pupil: float = Field(
-        1000.0,
+        3078.0,
         ge=0,
-        description="Transition phase: euros per technical-profile pupil leerjaar 3-4 [001].",
+        description="Transition phase: euros per technical-profile pupil leerjaar 3-4 (bb+kb+gl) "
+        "[001: 'aantal ingeschreven leerlingen in een technisch profiel in leerjaar 3 en 4 x "
+        "bedrag per leerling']. Default: EUR 3,078, the 2019 amount per bb/kb pupil under the "
+        "Subsidieregeling sterk techniekonderwijs 2020-2023 after the price adjustment (gl pupils "
+        "got half, EUR 1,539; the pupil counts here are not split by leerweg per profile, so "
+        "one amount applies to all).",
     )
     structural_national_eur: float = Field(
-        100_000_000.0, ge=0, description="Structural phase national total [004]."
+        100_000_000.0,
+        ge=0,
+        description="Structural phase: the national total a year, split exactly over the schools "
+        "of the plan [004: 'structureel 100 miljoen per jaar'].",
     )
     structural_base_share: float = Field(
         0.4,
         ge=0,
         le=1,
-        description="Share of the national total paid as a fixed base per participating "
-        "school with a technical profile; the rest is paid per technical pupil [004].",
+        description="Structural phase: share of the national total paid as an equal fixed base "
+        "per participating school with a technical profile; the rest is paid per technical "
+        "pupil [004: 'op basis van het aantal deelnemende scholen met een technisch profiel, "
+        "met daar boven op een bedrag per leerling']. 004 gives no ratio; 0.4 is an assumption "
+        "(on the 2019 data about EUR 145,000 base per technical school and EUR 2,600 per "
+        "technical pupil, close to the transition amount per pupil).",
     )
     regional_goals_share: float = Field(
-        0.2, ge=0, le=1, description="Share for regional goals; the rest to schools [000]."
+        0.2,
+        ge=0,
+        le=1,
+        description="Share of a region's amount for regional goals; the rest goes to its schools "
+        "pro rata by technical pupils [000: 'ca. 20% ... regionale doelen', 'ca. 80% ... eigen "
+        "locatie'; 001 gives 25/75 as an example].",
     )
     cofunding_share: float = Field(
-        0.1, ge=0, le=1, description="Company co-funding required, share of the amount [000, 004]."
+        0.1,
+        ge=0,
+        le=1,
+        description="Company co-funding a region must bring, as a share of its amount "
+        "[000: 'Cofinanciering bedrijfsleven = 10%'; 004: '10% van het bedrag dat jaarlijks "
+        "voor een regio beschikbaar is'].",
+    )
+    cofunding_basis: Literal["structural", "transition"] = Field(
+        "structural",
+        description="Which amount the co-funding share applies to in ``cofunding_eur`` (both are "
+        "reported): 'structural' (the phase from 2024, [004]) or 'transition' [000].",
     )
 
 
@@ -167,7 +199,8 @@ def load_config(path: Path | None) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(str(path), "", f"not valid TOML: {exc}", "fix the syntax")])
+        problem = Problem(str(path), "", f"not valid TOML: {exc}", "fix the syntax")
+        raise InputError([problem]) from None
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:

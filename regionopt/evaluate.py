@@ -122,9 +122,7 @@ def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[obje
     Columns: ``vestiging_code, region_id, name, place, gemeente, technical_pupils,
     penvoerder`` (1 for the region's penvoerder candidate).
     """
-    penvoerders = {
-        s.penvoerder for s in region_table(instance, plan) if s.penvoerder
-    }
+    penvoerders = {s.penvoerder for s in region_table(instance, plan) if s.penvoerder}
     header = [
         "vestiging_code",
         "region_id",

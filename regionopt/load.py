@@ -314,8 +314,9 @@ def read_counts(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     if df is None:
         return None
     df = df.copy()
-    df["code"] = df["BRIN NUMMER"].str.strip().str.upper() + df["VESTIGINGSNUMMER"].str.strip(
-    ).str.zfill(2)
+    df["code"] = df["BRIN NUMMER"].str.strip().str.upper() + df[
+        "VESTIGINGSNUMMER"
+    ].str.strip().str.zfill(2)
     ok = _check_codes(df["code"], path, problems, what="BRIN NUMMER + VESTIGINGSNUMMER")
     present = [c for c in COUNT_COLUMNS if c in df.columns]
     bad_rows = 0
@@ -685,7 +686,9 @@ def load_all(
         {"code": codes}, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=RD_NEW
     )
     joined = gpd.sjoin_nearest(
-        pts, gemeenten[["code", "geometry"]].rename(columns={"code": "gm"}), max_distance=2000.0,
+        pts,
+        gemeenten[["code", "geometry"]].rename(columns={"code": "gm"}),
+        max_distance=2000.0,
         how="left",
     ).drop_duplicates("code")
     gm_of = dict(zip(joined["code"], joined["gm"], strict=True))
@@ -717,7 +720,16 @@ def load_all(
         pupils = PupilCounts(
             **{
                 k: int(t[k]) if t is not None else 0
-                for k in ("beroepsgericht", "BWI", "PIE", "MT", "MaT", "MVI", "vakmanschapsroute", "tl")
+                for k in (
+                    "beroepsgericht",
+                    "BWI",
+                    "PIE",
+                    "MT",
+                    "MaT",
+                    "MVI",
+                    "vakmanschapsroute",
+                    "tl",
+                )
             }
         )
         x, y, lon, lat = points[code]
@@ -789,7 +801,9 @@ def load_all(
             )
         )
     origins_xy = np.column_stack([prim.geometry.x.to_numpy(), prim.geometry.y.to_numpy()])
-    o_gdf = gpd.GeoDataFrame(geometry=gpd.points_from_xy(origins_xy[:, 0], origins_xy[:, 1]), crs=RD_NEW)
+    o_gdf = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(origins_xy[:, 0], origins_xy[:, 1]), crs=RD_NEW
+    )
     o_join = gpd.sjoin(o_gdf, gemeenten[["geometry"]], how="left", predicate="within")
     o_join = o_join[~o_join.index.duplicated()]
     origins_gm = o_join["index_right"].fillna(-1).astype(int).to_numpy()

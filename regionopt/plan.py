@@ -163,7 +163,8 @@ def read_plan(path: Path, *, name: str | None = None) -> Plan:
                 Problem(
                     str(path),
                     "header",
-                    f"missing column(s) {', '.join(missing)} (found: {', '.join(header) or 'none'})",
+                    f"missing column(s) {', '.join(missing)} "
+                    f"(found: {', '.join(header) or 'none'})",
                     "the first line must name at least vestiging_code,region_id",
                 )
             ]

@@ -45,7 +45,10 @@ def summary(data: DataOption = None, config: ConfigOption = None, json: JsonOpti
         ("geocoded by postcode centroid", result["geocoded_by_postcode"]),
         ("geocoded by place centroid", result["geocoded_by_place"]),
         ("municipalities", result["municipalities"]),
-        *[(f"actual-regions rows, match {k}", v) for k, v in result["actual_rows_by_match"].items()],
+        *[
+            (f"actual-regions rows, match {k}", v)
+            for k, v in result["actual_rows_by_match"].items()
+        ],
         ("actual regions documented", result["actual_regions"]),
     ]
     for k, v in rows:
