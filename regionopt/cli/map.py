@@ -1,0 +1,88 @@
+"""``regionopt map``: a self-contained HTML map of proposed and/or actual regions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from regionopt.cli._app import ConfigOption, DataOption, app, console, friendly_errors
+from regionopt.config import load_config
+from regionopt.errors import InputError, Problem
+from regionopt.load import load_all, read_actual_regions
+from regionopt.plan import read_plan
+from regionopt.render import write_plan_map
+
+MAPS_DIR = Path("maps")
+
+
+@app.command("map")
+@friendly_errors
+def map_command(
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            help="Plan CSV (vestiging_code,region_id) to map as proposed regions. Without it, "
+            "only the documented actual regions are mapped.",
+            show_default=False,
+        ),
+    ] = None,
+    actual: Annotated[
+        Path | None,
+        typer.Option(
+            "--actual",
+            help="Actual-regions CSV laid out like sto/actual-regions.csv (default: the one "
+            "in the data directory).",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="HTML file to write (default: maps/<plan name>.html, or maps/actual.html).",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    data: DataOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write a map that opens in any browser, also offline; print its path and size."""
+    the_plan = read_plan(plan) if plan is not None else None
+    target = out or MAPS_DIR / (f"{plan.stem}.html" if plan is not None else "actual.html")
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise InputError(
+            [Problem(str(target), "", "the map is an HTML file", "end --out with .html")]
+        )
+    if target.exists() and not force:
+        raise InputError(
+            [
+                Problem(
+                    str(target),
+                    "",
+                    "file already exists",
+                    "choose another --out or pass --force to overwrite it",
+                )
+            ]
+        )
+    if actual is not None and not actual.is_file():
+        raise InputError([Problem(str(actual), "", "file not found", "check the --actual path")])
+    cfg = load_config(config)
+    loaded = load_all(data, participation=cfg.participation)
+    actual_plan = read_actual_regions(actual) if actual is not None else None
+    params: dict[str, object] = {}
+    if config is not None:
+        params["config"] = config.name
+    if actual is not None:
+        params["actual"] = actual.name
+    result = write_plan_map(
+        loaded, the_plan, target, params=params or None, config=cfg, actual=actual_plan
+    )
+    console.print(
+        f"wrote {result.path} ({result.size_bytes / 1e6:.2f} MB, {result.n_regions} regions, "
+        f"{result.seconds:.1f} s)",
+        highlight=False,
+    )
