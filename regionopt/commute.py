@@ -102,7 +102,8 @@ def commute_model(
     coo = dist_m.tocoo()
     rows, cols, d_km = coo.row, coo.col, coo.data / 1000.0
     same = tree.query_ball_point(np.asarray(origins_xy, dtype=float), r=1e-6)
-    extra = [(r, c) for r, hits in enumerate(same) for c in hits]
+    stored = set(zip(rows.tolist(), cols.tolist(), strict=True))
+    extra = [(r, c) for r, hits in enumerate(same) for c in hits if (r, c) not in stored]
     if extra:
         er, ec = np.array(extra).T
         rows, cols, d_km = np.r_[rows, er], np.r_[cols, ec], np.r_[d_km, np.zeros(len(er))]

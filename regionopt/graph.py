@@ -206,11 +206,11 @@ def catchment_retention(graph: nx.Graph, labels: dict[int, str]) -> dict[str, fl
     inside: dict[str, float] = {}
     total: dict[str, float] = {}
     for a, b, w in graph.edges(data="weight"):
-        for u, v in ((a, b), (b, a)):
-            r = labels.get(u)
-            if r is None:
-                continue
-            total[r] = total.get(r, 0.0) + w
-            if labels.get(v) == r:
-                inside[r] = inside.get(r, 0.0) + w
+        ra, rb = labels.get(a), labels.get(b)
+        if ra is not None and ra == rb:
+            inside[ra] = inside.get(ra, 0.0) + w
+            total[ra] = total.get(ra, 0.0) + w
+            continue
+        for r in {ra, rb} - {None}:
+            total[r] = total.get(r, 0.0) + w  # type: ignore[index]
     return {r: round(inside.get(r, 0.0) / t, 4) if t else 0.0 for r, t in sorted(total.items())}
