@@ -1,6 +1,6 @@
 """Command-line interface: thin commands over the library, one module per command group."""
 
-from regionopt.cli import check, data, graph  # noqa: F401  (registers commands)
+from regionopt.cli import check, config, data, graph  # noqa: F401  (registers commands)
 from regionopt.cli import map as map_cli  # noqa: F401  (registers `regionopt map`)
 from regionopt.cli._app import app
 

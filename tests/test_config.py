@@ -1,0 +1,43 @@
+"""Parameters: defaults, TOML round trip and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from regionopt.cli import app
+from regionopt.config import Config, load_config
+from regionopt.errors import InputError
+
+
+def test_printed_config_reads_back_as_the_defaults(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["config"])
+    assert result.exit_code == 0
+    path = tmp_path / "c.toml"
+    path.write_text(result.output, encoding="utf-8")
+    assert load_config(path) == Config()
+
+
+def test_partial_config_keeps_other_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[rules]\nmin_technical_pupils = 250\n", encoding="utf-8")
+    cfg = load_config(path)
+    assert cfg.rules.min_technical_pupils == 250 and cfg.rules.min_vmbo == Config().rules.min_vmbo
+
+
+def test_every_bad_key_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[rules]\nmin_vmbo = "two"\nmin_pupils = 3\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_config(path)
+    where = {p.where for p in err.value.problems}
+    assert where == {"rules.min_vmbo", "rules.min_pupils"}
+
+
+def test_broken_toml_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[rules\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not valid TOML"):
+        load_config(path)
