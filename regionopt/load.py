@@ -461,8 +461,18 @@ def read_provinces(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | No
     return gdf[["name", "geometry"]]
 
 
-def read_actual_regions(path: Path, meta_path: Path | None = None) -> Plan:
+def read_actual_regions(path: Path) -> Plan:
     """The documented actual STO regions as a partial plan, uncertainty kept.
+
+    ``match == ambiguous`` rows (several candidate codes separated by ``;``) become
+    ``AmbiguousMember`` entries, never a guessed member; ``unmatched`` rows are listed as
+    such; a region whose ``completeness`` is ``partial`` on any row is a partial region.
+    """
+    return _read_actual(path)[0]
+
+
+def _read_actual(path: Path) -> tuple[Plan, dict[str, int]]:
+    """``read_actual_regions`` plus the number of rows per match quality.
 
     ``match == ambiguous`` rows (several candidate codes separated by ``;``) become
     ``AmbiguousMember`` entries, never a guessed member; ``unmatched`` rows are listed as
@@ -499,7 +509,7 @@ def read_actual_regions(path: Path, meta_path: Path | None = None) -> Plan:
             rows.append((codes[0], region))
     # A region with ambiguous or unmatched members is only partly known.
     partial |= {a.region_id for a in ambiguous} | {u[0] for u in unmatched}
-    return Plan(
+    plan = Plan(
         rows=tuple(rows),
         name="actual",
         region_names=names,
@@ -508,6 +518,7 @@ def read_actual_regions(path: Path, meta_path: Path | None = None) -> Plan:
         unmatched=tuple(unmatched),
         complete=False,
     )
+    return plan, dict(sorted(Counter(df["match"].str.strip()).items()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -598,152 +609,31 @@ def load_all(
 
     table, count_names, count_places = _pupils_per_school(counts)
     loc = locations.set_index("code")
-    geo_types = geocoded.drop_duplicates("vestigingscode").set_index("vestigingscode")["type"]
-
-    # Who takes part.
-    kinds: dict[str, str] = {}
-    for code, row in table.iterrows():
-        if row["beroepsgericht"] > 0:
-            kinds[code] = "vmbo"
-        elif participation.include_tl_only and row["tl"] > 0:
-            kinds[code] = "tl"
-        elif participation.include_pro and row["pro"] > 0:
-            kinds[code] = "pro"
-    if participation.include_vso:
-        for code, t in geo_types.items():
-            if t in VSO_TYPES and code not in kinds:
-                kinds[code] = "vso"
-
-    # Points: geocoded address, else PC4 centroid, else place-name centroid.
-    geocoded = geocoded[geocoded["vestigingscode"].isin(kinds)]
-    geo_pts: dict[str, tuple[float, float, float, float]] = {}
-    dup_codes = set(geocoded.loc[geocoded["vestigingscode"].duplicated(), "vestigingscode"])
-    for code, grp in geocoded.groupby("vestigingscode"):
-        pick = grp
-        if code in dup_codes and code in loc.index and "postcode" in grp.columns:
-            want = loc.at[code, "POSTCODE"].replace(" ", "")
-            same = grp[grp["postcode"].astype(str).str.replace(" ", "") == want]
-            pick = same if len(same) else grp
-        p = pick.iloc[0]
-        geo_pts[code] = (p.geometry.x, p.geometry.y, p["lon"], p["lat"])
-    if dup_codes:
-        warnings.append(
-            Problem(
-                str(paths["geocoded"]),
-                f"{len(dup_codes)} code(s), e.g. {sorted(dup_codes)[0]}",
-                "participating code listed more than once; the point at the DUO postcode is used",
-                "",
-            )
-        )
-    pc4_idx = pc4.drop_duplicates("postcode").set_index("postcode")
-    place_centroids = (
-        pc4.assign(key=pc4["woonplaats"].map(place_key))
-        .groupby("key")[["x", "y", "lon", "lat"]]
-        .mean()
-    )
-    geocode_by: dict[str, str] = {}
-    points: dict[str, tuple[float, float, float, float]] = {}
-    dropped: list[str] = []
-    for code in sorted(kinds):
-        pt = geo_pts.get(code)
-        if pt is not None and not _in_nl_box(np.array(pt[0]), np.array(pt[1])):
-            warnings.append(
-                Problem(
-                    str(paths["geocoded"]),
-                    f"code {code}",
-                    "point lies outside the Netherlands; the postcode centroid is used",
-                    "correct the coordinates",
-                )
-            )
-            pt = None
-        if pt is not None:
-            points[code], geocode_by[code] = pt, "address"
-            continue
-        postcode = loc.at[code, "POSTCODE"][:4] if code in loc.index else ""
-        if postcode in pc4_idx.index:
-            r = pc4_idx.loc[postcode]
-            points[code], geocode_by[code] = (r["x"], r["y"], r["lon"], r["lat"]), "postcode"
-            continue
-        place = place_key(count_places.get(code) or "")
-        if place in place_centroids.index:
-            r = place_centroids.loc[place]
-            points[code], geocode_by[code] = (r["x"], r["y"], r["lon"], r["lat"]), "place"
-            continue
-        dropped.append(code)
-        warnings.append(
-            Problem(
-                str(paths["counts"]),
-                f"code {code}",
-                f"has pupils but no location, postcode or known place ({place or 'none'}); dropped",
-                "add the vestiging to the location file",
-            )
-        )
-
-    # Gemeente by point in polygon; a point in water snaps to the nearest polygon (< 2 km).
-    codes = [c for c in sorted(kinds) if c in points]
-    xy = np.array([points[c][:2] for c in codes], dtype=float).reshape(-1, 2)
-    pts = gpd.GeoDataFrame(
-        {"code": codes}, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=RD_NEW
-    )
-    joined = gpd.sjoin_nearest(
-        pts,
-        gemeenten[["code", "geometry"]].rename(columns={"code": "gm"}),
-        max_distance=2000.0,
-        how="left",
-    ).drop_duplicates("code")
-    gm_of = dict(zip(joined["code"], joined["gm"], strict=True))
-    for code in codes:
-        if not isinstance(gm_of.get(code), str):
-            warnings.append(
-                Problem(
-                    "",
-                    f"code {code}",
-                    "point lies in no Dutch municipality (over 2 km away); dropped",
-                    "correct the coordinates",
-                )
-            )
-            dropped.append(code)
-
-    # Province per municipality: the province polygon holding its representative point.
-    rep = gpd.GeoDataFrame(
-        gemeenten[["code", "name"]], geometry=gemeenten.representative_point(), crs=RD_NEW
-    )
-    prov = gpd.sjoin_nearest(rep, provincies.rename(columns={"name": "province"}), how="left")
-    prov = prov.drop_duplicates("code").set_index("code")["province"]
-    gemeenten = gemeenten.assign(province=gemeenten["code"].map(prov).fillna(""))
+    kinds = _participants(table, geocoded, participation)
+    points, geocode_by, dropped = _locate(kinds, geocoded, loc, pc4, count_places, paths, warnings)
+    gm_of = _gemeente_of(points, gemeenten, warnings)
+    dropped += [c for c in points if c not in gm_of]
+    gemeenten = _with_provinces(gemeenten, provincies)
 
     schools: list[School] = []
-    for code in codes:
-        if code in dropped:
-            continue
-        t = table.loc[code] if code in table.index else None
+    for code in sorted(gm_of):
         pupils = PupilCounts(
             **{
-                k: int(t[k]) if t is not None else 0
-                for k in (
-                    "beroepsgericht",
-                    "BWI",
-                    "PIE",
-                    "MT",
-                    "MaT",
-                    "MVI",
-                    "vakmanschapsroute",
-                    "tl",
-                )
+                k: int(table.at[code, k]) if code in table.index else 0
+                for k in PupilCounts.__dataclass_fields__
             }
         )
         x, y, lon, lat = points[code]
         in_loc = code in loc.index
+        name = loc.at[code, "VESTIGINGSNAAM"] if in_loc else count_names.get(code, "")
+        place = loc.at[code, "PLAATSNAAM"] if in_loc else count_places.get(code, "")
         schools.append(
             School(
                 id=len(schools),
                 code=code,
-                name=(loc.at[code, "VESTIGINGSNAAM"] if in_loc else count_names.get(code, ""))
-                or code,
+                name=name or code,
                 bestuur=loc.at[code, "BEVOEGD GEZAG NUMMER"] if in_loc else "",
-                place=(loc.at[code, "PLAATSNAAM"] if in_loc else count_places.get(code, ""))
-                .strip()
-                .title(),
+                place=place.strip().title(),
                 gemeente=gm_of[code],
                 kind=kinds[code],  # type: ignore[arg-type]
                 x=float(x),
@@ -785,37 +675,8 @@ def load_all(
         municipalities=municipalities,
         participation=participation,
     )
-
-    # Origins of the commuting model: primary schools weighted by their pupils.
-    raw_geo = read_geocoded(paths["geocoded"], [])
-    assert raw_geo is not None
-    prim = raw_geo[raw_geo["type"] == "basisschool"]
-    opupils = pd.to_numeric(prim["leerlingen"], errors="coerce")
-    if opupils.isna().any():
-        warnings.append(
-            Problem(
-                str(paths["geocoded"]),
-                f"{int(opupils.isna().sum())} basisschool rows",
-                "no pupil count; they weigh 0 in the commuting model",
-                "",
-            )
-        )
-    origins_xy = np.column_stack([prim.geometry.x.to_numpy(), prim.geometry.y.to_numpy()])
-    o_gdf = gpd.GeoDataFrame(
-        geometry=gpd.points_from_xy(origins_xy[:, 0], origins_xy[:, 1]), crs=RD_NEW
-    )
-    o_join = gpd.sjoin(o_gdf, gemeenten[["geometry"]], how="left", predicate="within")
-    o_join = o_join[~o_join.index.duplicated()]
-    origins_gm = o_join["index_right"].fillna(-1).astype(int).to_numpy()
-    geography = Geography(
-        gemeenten=gemeenten,
-        provincies=provincies,
-        origins_xy=origins_xy,
-        origins_pupils=opupils.fillna(0).to_numpy(dtype=float),
-        origins_gemeente=origins_gm,
-    )
-
-    actual = read_actual_regions(paths["actual"])
+    geography = _geography(geocoded, gemeenten, provincies, paths, warnings)
+    actual, match_counts = _read_actual(paths["actual"])
     report = LoadReport(
         data_dir=str(root),
         locations_read=len(locations),
@@ -825,13 +686,184 @@ def load_all(
         mbo_dropped=len(offices),
         mbo_dropped_names=tuple(f"{r.code} {r.name}" for r in offices.itertuples()),
         schools_dropped=tuple(dropped),
-        actual_rows_by_match=dict(
-            Counter(["exact"] * 0)
-            + Counter(pd.read_csv(paths["actual"], dtype=str)["match"].str.strip())
-        ),
+        actual_rows_by_match=match_counts,
         warnings=tuple(warnings),
     )
     return LoadedData(instance=instance, geography=geography, actual=actual, report=report)
+
+
+def _participants(
+    table: pd.DataFrame, geocoded: gpd.GeoDataFrame, participation: ParticipationConfig
+) -> dict[str, str]:
+    """Code -> kind of every participating vestiging (rule 6: who takes part)."""
+    kinds: dict[str, str] = {}
+    for code, row in table.iterrows():
+        if row["beroepsgericht"] > 0:
+            kinds[code] = "vmbo"
+        elif participation.include_tl_only and row["tl"] > 0:
+            kinds[code] = "tl"
+        elif participation.include_pro and row["pro"] > 0:
+            kinds[code] = "pro"
+    if participation.include_vso:
+        vso = geocoded.loc[geocoded["type"].isin(VSO_TYPES), "vestigingscode"]
+        for code in vso:
+            kinds.setdefault(code, "vso")
+    return kinds
+
+
+Point = tuple[float, float, float, float]
+"""x, y (RD New metres), lon, lat."""
+
+
+def _locate(
+    kinds: dict[str, str],
+    geocoded: gpd.GeoDataFrame,
+    loc: pd.DataFrame,
+    pc4: pd.DataFrame,
+    count_places: pd.Series,
+    paths: dict[str, Path],
+    warnings: list[Problem],
+) -> tuple[dict[str, Point], dict[str, str], list[str]]:
+    """Points of the participants: geocoded address, else PC4 centroid, else place centroid.
+
+    Returns the points, per code how it was located, and the codes that could not be.
+    """
+    geocoded = geocoded[geocoded["vestigingscode"].isin(kinds)]
+    geo_pts: dict[str, Point] = {}
+    dup_codes = set(geocoded.loc[geocoded["vestigingscode"].duplicated(), "vestigingscode"])
+    for code, grp in geocoded.groupby("vestigingscode"):
+        pick = grp
+        if code in dup_codes and code in loc.index and "postcode" in grp.columns:
+            want = loc.at[code, "POSTCODE"].replace(" ", "")
+            same = grp[grp["postcode"].astype(str).str.replace(" ", "") == want]
+            pick = same if len(same) else grp
+        p = pick.iloc[0]
+        geo_pts[code] = (p.geometry.x, p.geometry.y, p["lon"], p["lat"])
+    if dup_codes:
+        warnings.append(
+            Problem(
+                str(paths["geocoded"]),
+                f"{len(dup_codes)} code(s), e.g. {sorted(dup_codes)[0]}",
+                "participating code listed more than once; the point at the DUO postcode is used",
+                "",
+            )
+        )
+    pc4_idx = pc4.drop_duplicates("postcode").set_index("postcode")
+    place_centroids = (
+        pc4.assign(key=pc4["woonplaats"].map(place_key))
+        .groupby("key")[["x", "y", "lon", "lat"]]
+        .mean()
+    )
+    geocode_by: dict[str, str] = {}
+    points: dict[str, Point] = {}
+    dropped: list[str] = []
+    for code in sorted(kinds):
+        pt = geo_pts.get(code)
+        if pt is not None and not _in_nl_box(np.array(pt[0]), np.array(pt[1])):
+            warnings.append(
+                Problem(
+                    str(paths["geocoded"]),
+                    f"code {code}",
+                    "point lies outside the Netherlands; the postcode centroid is used",
+                    "correct the coordinates",
+                )
+            )
+            pt = None
+        if pt is not None:
+            points[code], geocode_by[code] = pt, "address"
+            continue
+        postcode = loc.at[code, "POSTCODE"][:4] if code in loc.index else ""
+        place = place_key(count_places.get(code) or "")
+        for key, table, how in ((postcode, pc4_idx, "postcode"), (place, place_centroids, "place")):
+            if key and key in table.index:
+                r = table.loc[key]
+                points[code], geocode_by[code] = (r["x"], r["y"], r["lon"], r["lat"]), how
+                break
+        else:
+            dropped.append(code)
+            warnings.append(
+                Problem(
+                    str(paths["counts"]),
+                    f"code {code}",
+                    f"has pupils but no location, postcode or known place ({place or 'none'}); "
+                    "dropped",
+                    "add the vestiging to the location file",
+                )
+            )
+    return points, geocode_by, dropped
+
+
+def _gemeente_of(
+    points: dict[str, Point], gemeenten: gpd.GeoDataFrame, warnings: list[Problem]
+) -> dict[str, str]:
+    """Gemeente code per point in polygon; a point in water snaps to one within 2 km."""
+    codes = sorted(points)
+    xy = np.array([points[c][:2] for c in codes], dtype=float).reshape(-1, 2)
+    pts = gpd.GeoDataFrame(
+        {"code": codes}, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=RD_NEW
+    )
+    joined = gpd.sjoin_nearest(
+        pts,
+        gemeenten[["code", "geometry"]].rename(columns={"code": "gm"}),
+        max_distance=2000.0,
+        how="left",
+    ).drop_duplicates("code")
+    found = {
+        c: gm for c, gm in zip(joined["code"], joined["gm"], strict=True) if isinstance(gm, str)
+    }
+    for code in codes:
+        if code not in found:
+            warnings.append(
+                Problem(
+                    "",
+                    f"code {code}",
+                    "point lies in no Dutch municipality (over 2 km away); dropped",
+                    "correct the coordinates",
+                )
+            )
+    return found
+
+
+def _with_provinces(gemeenten: gpd.GeoDataFrame, provincies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add each municipality's province: the one holding its representative point."""
+    rep = gpd.GeoDataFrame(
+        gemeenten[["code", "name"]], geometry=gemeenten.representative_point(), crs=RD_NEW
+    )
+    prov = gpd.sjoin_nearest(rep, provincies.rename(columns={"name": "province"}), how="left")
+    prov = prov.drop_duplicates("code").set_index("code")["province"]
+    return gemeenten.assign(province=gemeenten["code"].map(prov).fillna(""))
+
+
+def _geography(
+    geocoded: gpd.GeoDataFrame,
+    gemeenten: gpd.GeoDataFrame,
+    provincies: gpd.GeoDataFrame,
+    paths: dict[str, Path],
+    warnings: list[Problem],
+) -> Geography:
+    """Geometry plus the origins of the commuting model: primary schools and their pupils."""
+    prim = geocoded[geocoded["type"] == "basisschool"]
+    pupils = pd.to_numeric(prim["leerlingen"], errors="coerce")
+    if pupils.isna().any():
+        warnings.append(
+            Problem(
+                str(paths["geocoded"]),
+                f"{int(pupils.isna().sum())} basisschool rows",
+                "no pupil count; they weigh 0 in the commuting model",
+                "",
+            )
+        )
+    origins_xy = np.column_stack([prim.geometry.x.to_numpy(), prim.geometry.y.to_numpy()])
+    points = gpd.GeoDataFrame(geometry=prim.geometry.values, crs=RD_NEW)
+    joined = gpd.sjoin(points, gemeenten[["geometry"]], how="left", predicate="within")
+    joined = joined[~joined.index.duplicated()]
+    return Geography(
+        gemeenten=gemeenten,
+        provincies=provincies,
+        origins_xy=origins_xy,
+        origins_pupils=pupils.fillna(0).to_numpy(dtype=float),
+        origins_gemeente=joined["index_right"].fillna(-1).astype(int).to_numpy(),
+    )
 
 
 def load_instance(
