@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
+
 from regionopt.config import RulesConfig
 from regionopt.instance import PROFILES, Instance
 from regionopt.plan import Plan
@@ -35,7 +37,7 @@ class RegionStats:
     """Penvoerder candidate: the member with most technical-profile pupils ('' if none)."""
     penvoerder_name: str
     mbo_partners: tuple[str, ...]
-    """Mbo institutions with a location within reach of a member school."""
+    """Mbo institutions with a location within reach of a member school, nearest first."""
     partial: bool
     budget: Mapping[str, float] = field(default_factory=dict)
 
@@ -58,6 +60,20 @@ def penvoerder_candidate(instance: Instance, ids: list[int]) -> int | None:
     if not best:
         return None
     return max(best, key=lambda i: (instance.schools[i].technical_pupils, -i))
+
+
+def _partners_by_distance(
+    instance: Instance, ids: list[int], reach: list[tuple[int, ...]]
+) -> list[str]:
+    """Mbo institutions within reach of any member, ordered by their nearest location."""
+    nearest: dict[str, float] = {}
+    for i in ids:
+        for m in reach[i]:
+            loc = instance.mbo[m]
+            d = float(np.hypot(loc.x - instance.schools[i].x, loc.y - instance.schools[i].y))
+            if d < nearest.get(loc.institution_name, np.inf):
+                nearest[loc.institution_name] = d
+    return sorted(nearest, key=lambda name: (nearest[name], name))
 
 
 def region_table(
@@ -93,7 +109,7 @@ def region_table(
         bg = sum(s.pupils.beroepsgericht for s in schools)
         share = total / bg if bg else 0.0
         pv = penvoerder_candidate(instance, ids)
-        partners = sorted({instance.mbo[m].institution_name for i in ids for m in reach[i]})
+        partners = _partners_by_distance(instance, ids, reach)
         out.append(
             RegionStats(
                 region_id=region,
