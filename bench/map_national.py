@@ -1,42 +1,62 @@
 """Build the national proposed-vs-actual map and print its size and render time.
 
-Run: ``python bench/map_national.py [--out maps/national-rmc.html] [--screenshot PNG]``.
-The "proposed" plan is the DUO RMC region of each school (the 2020 location file's
-``RMC-REGIO CODE``): a realistic national partition that needs no solver.
+Run from the repository root::
+
+    python bench/map_national.py [--out maps/national-rmc.html] [--screenshot docs/map-national.png]
+
+The "proposed" plan is the DUO RMC region of each school (``RMC-REGIO CODE`` of the 2020
+location file, see ``tests/national.py``): a realistic national partition that needs no solver.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
-import pandas as pd
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from regionopt.instance import Instance
-from regionopt.load import FILES, find_data_dir, load_all
-from regionopt.plan import Plan
+from regionopt.load import find_data_dir, load_all
 from regionopt.render import write_plan_map
+from tests.national import rmc_plan
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
-def rmc_plan(instance: Instance, data_dir: Path) -> Plan:
-    """Each school in its DUO RMC region (schools absent from the 2020 file stay out)."""
-    loc = pd.read_csv(data_dir / FILES["locations"], sep=";", encoding="latin-1", dtype=str)
-    loc = loc.apply(lambda s: s.str.strip())
-    loc = loc.set_index(loc["VESTIGINGSNUMMER"].str.upper())
-    rows, names = [], {}
-    for s in instance.schools:
-        if s.code in loc.index and loc.at[s.code, "RMC-REGIO CODE"]:
-            region = f"RMC{int(loc.at[s.code, 'RMC-REGIO CODE']):02d}"
-            rows.append((s.code, region))
-            names[region] = f"RMC {loc.at[s.code, 'RMC-REGIO NAAM']}"
-    return Plan(rows=tuple(rows), name="RMC-regio's 2020 (DUO)", region_names=names)
+def screenshot(html: Path, png: Path, *, width: int = 1000, height: int = 1040) -> None:
+    """Screenshot the map offline in Debian's Chromium, as a small palette PNG."""
+    from PIL import Image
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+        )
+        page.goto(html.resolve().as_uri())
+        page.wait_for_selector(".leaflet-control-layers")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(png))
+        browser.close()
+    # 256 colours are plenty for flat region fills and keep the PNG small for the README.
+    Image.open(png).convert("RGB").quantize(colors=256).save(png, optimize=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("maps/national-rmc.html"))
     parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--screenshot", type=Path, default=None)
     args = parser.parse_args()
     t0 = time.perf_counter()
     loaded = load_all(args.data)
@@ -49,6 +69,10 @@ def main() -> None:
     print(f"write_plan_map     {result.seconds:6.2f} s (territories, figures, render, write)")
     print(f"regions drawn      {result.n_regions} of {len(plan.regions)} in the plan")
     print(f"map size           {result.size_bytes / 1e6:6.2f} MB  {result.path}")
+    if args.screenshot:
+        screenshot(args.out, args.screenshot)
+        size_kb = args.screenshot.stat().st_size / 1e3
+        print(f"screenshot         {size_kb:6.0f} kB {args.screenshot}")
 
 
 if __name__ == "__main__":

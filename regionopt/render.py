@@ -92,6 +92,9 @@ PROFILE_LABELS: Mapping[str, str] = {
 }
 """Profile key -> how Dutch users write it."""
 
+MAX_LISTED_PARTNERS = 6
+"""A tooltip lists at most this many mbo partners, then says how many more there are."""
+
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
@@ -121,7 +124,7 @@ _CSS = """
 body, .leaflet-container { font-family: "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; }
 .leaflet-container { background: #eef2f5; font-size: 13px; line-height: 1.35; }
 .leaflet-control-layers { font-size: 12.5px; }
-.regionopt-title { position: absolute; top: 10px; left: 60px; right: 300px; z-index: 1000;
+.regionopt-title { position: absolute; top: 10px; left: 60px; right: 350px; z-index: 1000;
   background: rgba(255,255,255,.92); padding: 6px 12px; border-radius: 6px;
   box-shadow: 0 1px 5px rgba(0,0,0,.3); pointer-events: none; }
 .regionopt-title h1 { font-size: 17px; margin: 0 0 2px 0; }
@@ -132,9 +135,12 @@ body, .leaflet-container { font-family: "Helvetica Neue", Arial, "DejaVu Sans", 
 .regionopt-legend h2 { font-size: 13px; margin: 0 0 4px 0; }
 .regionopt-legend div { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
 .regionopt-legend svg { flex: none; }
-.regionopt-tooltip table { border-collapse: collapse; }
-.regionopt-tooltip th { text-align: left; font-weight: normal; color: #555; padding: 0 8px 0 0; }
-.regionopt-tooltip td { text-align: right; }
+.regionopt-tooltip { font-size: 12.5px; white-space: normal; width: max-content;
+  max-width: 380px; }
+.regionopt-tooltip table { border-collapse: collapse; font-size: inherit; }
+.regionopt-tooltip th { text-align: left; font-weight: normal; color: #555; padding: 0 8px 0 0;
+  white-space: nowrap; vertical-align: top; }
+.regionopt-tooltip td { text-align: right; vertical-align: top; }
 .regionopt-tooltip .ro-note { color: #a00; max-width: 300px; white-space: normal; }
 """
 
@@ -865,31 +871,39 @@ def gemeente_territories(
 def plan_differences(plan: Plan, actual: Plan) -> dict[str, str]:
     """Schools whose proposed region differs from their actual one -> a Dutch explanation.
 
-    Region ids of the two plans need not match: each actual region is paired with the
-    proposed region that holds most of its documented members, and each proposed region
-    with the actual region most of its members come from. A documented school differs when
-    it leaves its actual region's counterpart, or joins a proposed region whose members
-    mostly come from another actual region (a split or a merge).
+    Region ids of the two plans need not match: actual and proposed regions are paired one to
+    one so that paired regions share as many documented schools as possible (Hungarian
+    method, as ``regionopt.compare`` does). A documented school differs when its proposed
+    region is not the partner of its actual region (a move, or one side of a merge or split).
+    Schools only one plan assigns are not compared.
     """
+    from scipy.optimize import linear_sum_assignment
+
     proposed, current = plan.assignment, actual.assignment
     common = [c for c in current if c in proposed]
-
-    def plurality(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-        counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for key, value in pairs:
-            counts[key][value] += 1
-        return {k: min(v.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, v in counts.items()}
-
-    to_proposed = plurality((current[c], proposed[c]) for c in common)
-    to_actual = plurality((proposed[c], current[c]) for c in common)
+    if not common:
+        return {}
+    a_ids = sorted({current[c] for c in common})
+    p_ids = sorted({proposed[c] for c in common})
+    a_pos = {r: i for i, r in enumerate(a_ids)}
+    p_pos = {r: i for i, r in enumerate(p_ids)}
+    shared = np.zeros((len(a_ids), len(p_ids)), dtype=np.int64)
+    for c in common:
+        shared[a_pos[current[c]], p_pos[proposed[c]]] += 1
+    rows, cols = linear_sum_assignment(shared, maximize=True)
+    partner = {a_ids[i]: p_ids[j] for i, j in zip(rows, cols, strict=True) if shared[i, j] > 0}
     out: dict[str, str] = {}
     for code in common:
         a, p = current[code], proposed[code]
-        if to_proposed[a] != p or to_actual[p] != a:
+        if partner.get(a) != p:
+            counterpart = (
+                f"; {actual.region_name(a)} komt overeen met {plan.region_name(partner[a])}"
+                if a in partner
+                else ""
+            )
             out[code] = (
-                f"Verschil: nu in {actual.region_name(a)}, voorgesteld in {plan.region_name(p)}; "
-                f"de meeste gedocumenteerde scholen van {actual.region_name(a)} gaan naar "
-                f"{plan.region_name(to_proposed[a])}."
+                f"Verschil: nu in {actual.region_name(a)}, voorgesteld in "
+                f"{plan.region_name(p)}{counterpart}."
             )
     return out
 
@@ -909,6 +923,9 @@ def _stats_records(region_table: Iterable[object] | None) -> dict[str, dict[str,
         if penvoerder and raw.get("penvoerder_name"):
             penvoerder = f"{raw['penvoerder_name']} ({penvoerder})"
         partners = raw.get("mbo_partners")
+        if isinstance(partners, list | tuple) and len(partners) > MAX_LISTED_PARTNERS:
+            extra = len(partners) - MAX_LISTED_PARTNERS
+            partners = [*partners[:MAX_LISTED_PARTNERS], f"en {extra} andere"]
         figures: dict[str, Any] = {
             **{p: by_profile.get(p, raw.get(p)) for p in PROFILES},
             "name": raw.get("name"),
@@ -950,6 +967,7 @@ def build_map_layers(
     region_table: Iterable[object] | None,
     *,
     actual_territories: gpd.GeoDataFrame | None = None,
+    differences: Mapping[str, str] | None = None,
 ) -> MapLayers:
     """Turn regionopt objects into the frames ``render_map`` draws.
 
@@ -970,6 +988,9 @@ def build_map_layers(
         partners, budget, techniekarm). ``None``: pupil sums only, the rest "onbekend".
     actual_territories : GeoDataFrame, optional
         Territories of the actual plan (``None``: gemeente stand-in, not filled).
+    differences : mapping, optional
+        Code -> explanation of schools whose proposed region differs from the actual one
+        (default: ``plan_differences(plan, actual_plan)``).
 
     Returns
     -------
@@ -1040,7 +1061,8 @@ def build_map_layers(
                         }
                     )
 
-    differences = plan_differences(plan, actual_plan) if plan and actual_plan else {}
+    if differences is None:
+        differences = plan_differences(plan, actual_plan) if plan and actual_plan else {}
     school_rows = []
     for s in instance.schools:
         rec: dict[str, Any] = {

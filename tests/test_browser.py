@@ -1,0 +1,195 @@
+"""The maps in a real browser: headless Debian Chromium, every non-file request blocked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from regionopt.render import (
+    CLASS_PROPOSED,
+    CLASS_SCHOOL,
+    LAYER_ACTUAL,
+    LAYER_DIFFERENCES,
+    LAYER_MBO,
+    LAYER_PROPOSED,
+    LAYER_SCHOOLS,
+    LAYER_TILES,
+    render_map,
+    write_map,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"{CHROMIUM} missing (CI installs Debian's chromium)"
+    ),
+]
+
+
+@dataclass
+class Visit:
+    """What happened while a page was open."""
+
+    page: object
+    errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_offline(browser: object, path: Path) -> Visit:
+    """Open a file with every request that is not file:// aborted and recorded."""
+    page = browser.new_page(viewport={"width": 1100, "height": 1000})  # type: ignore[attr-defined]
+    visit = Visit(page)
+    page.on("pageerror", lambda exc: visit.errors.append(f"pageerror: {exc}"))
+    page.on(
+        "console",
+        lambda msg: visit.errors.append(f"console: {msg.text}") if msg.type == "error" else None,
+    )
+
+    def dialog(d: object) -> None:
+        visit.dialogs.append(d.message)  # type: ignore[attr-defined]
+        d.dismiss()  # type: ignore[attr-defined]
+
+    page.on("dialog", dialog)
+
+    def route(r: object) -> None:
+        url = r.request.url  # type: ignore[attr-defined]
+        if url.startswith("file://") or url.startswith("data:"):
+            r.continue_()  # type: ignore[attr-defined]
+        else:
+            visit.blocked.append(url)
+            r.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", route)
+    page.goto(path.resolve().as_uri())
+    page.wait_for_selector(".leaflet-control-layers")
+    page.wait_for_timeout(300)
+    return visit
+
+
+# Finds a point where the given element is topmost (not hidden by a marker, the title or the
+# legend), so a real mouse hover reaches it.
+_TOPMOST_POINT = """(el) => {
+    const box = el.getBoundingClientRect();
+    for (let fy = 0.5; fy > 0.05; fy -= 0.05) {
+        for (const sign of [1, -1]) {
+            for (let fx = 0.1; fx < 0.95; fx += 0.05) {
+                const x = box.left + box.width * fx;
+                const y = box.top + box.height * (0.5 + sign * (0.5 - fy));
+                if (document.elementFromPoint(x, y) === el) return [x, y];
+            }
+        }
+    }
+    return null;
+}"""
+
+
+def hover_text(visit: Visit, selector: str, index: int) -> str:
+    page = visit.page
+    element = page.locator(selector).nth(index)  # type: ignore[attr-defined]
+    point = element.evaluate(_TOPMOST_POINT)
+    assert point is not None, f"no visible point on {selector} #{index}"
+    page.mouse.move(point[0] - 3, point[1] - 3)  # type: ignore[attr-defined]
+    page.mouse.move(point[0], point[1])  # type: ignore[attr-defined]
+    tooltip = page.locator(".leaflet-tooltip")  # type: ignore[attr-defined]
+    tooltip.first.wait_for(state="visible", timeout=3000)
+    return tooltip.first.inner_text()
+
+
+def test_hostile_names_show_as_text(browser: object, tmp_path: Path) -> None:
+    from tests.test_render import EVIL, grid_regions, school_frame
+
+    regions = grid_regions(2)
+    regions["name"] = EVIL
+    fmap = render_map(regions=regions, schools=school_frame(regions), title=EVIL, subtitle=EVIL)
+    path = tmp_path / "evil.html"
+    write_map(fmap, path)
+    visit = open_offline(browser, path)
+    try:
+        assert visit.dialogs == [] and visit.errors == [] and visit.blocked == []
+        assert EVIL in visit.page.locator(".regionopt-title h1").inner_text()  # type: ignore[attr-defined]
+        # School 0 is named <script>alert(1)</script>: its tooltip shows that text.
+        assert EVIL in hover_text(visit, f"path.{CLASS_SCHOOL}", 0)
+        assert EVIL in hover_text(visit, f"path.{CLASS_PROPOSED}", 3)
+        assert visit.dialogs == []
+    finally:
+        visit.page.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def national_map(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, object]:
+    from regionopt.load import find_data_dir, load_all
+    from regionopt.render import write_plan_map
+    from tests.national import rmc_plan
+
+    loaded = load_all()
+    plan = rmc_plan(loaded.instance, find_data_dir())
+    path = tmp_path_factory.mktemp("maps") / "national.html"
+    write_plan_map(loaded, plan, path, params={"plan": "RMC-REGIO CODE (DUO 2020)"})
+    return path, plan, loaded
+
+
+@pytest.mark.realdata
+def test_national_map_in_chromium(browser: object, national_map: tuple) -> None:
+    path, plan, loaded = national_map
+    visit = open_offline(browser, path)
+    page = visit.page
+    try:
+        assert visit.errors == []
+        assert visit.blocked == []  # nothing even tried the network (tiles are off)
+        # One SVG path per proposed region.
+        assert page.locator(f"path.{CLASS_PROPOSED}").count() == len(plan.regions)  # type: ignore[attr-defined]
+        assert page.locator(f"path.{CLASS_SCHOOL}").count() == loaded.instance.n  # type: ignore[attr-defined]
+        control = page.locator(".leaflet-control-layers-overlays").inner_text()  # type: ignore[attr-defined]
+        for name in (LAYER_PROPOSED, LAYER_ACTUAL, LAYER_SCHOOLS, LAYER_MBO, LAYER_TILES):
+            assert name in control
+        assert LAYER_DIFFERENCES in control
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "map-national.png"))  # type: ignore[attr-defined]
+
+        # Hover a region with the points and actual outlines switched off: its figures show.
+        for name in (LAYER_SCHOOLS, LAYER_MBO, LAYER_ACTUAL, LAYER_DIFFERENCES):
+            page.get_by_label(name, exact=False).uncheck()  # type: ignore[attr-defined]
+        assert page.locator(f"path.{CLASS_SCHOOL}").count() == 0  # type: ignore[attr-defined]
+        technical = {
+            r: sum(loaded.instance.school(c).technical_pupils for c in codes)
+            for r, codes in plan.regions.items()
+        }
+        names = {plan.region_name(r): r for r in plan.regions}
+        for index in (0, len(plan.regions) // 2):
+            text = hover_text(visit, f"path.{CLASS_PROPOSED}", index)
+            shown = [n for n in names if n in text]
+            assert shown, text
+            pupils = f"{technical[names[max(shown, key=len)]]:,}".replace(",", ".")
+            assert "Techniekleerlingen lj 3-4" in text and pupils in text, text
+            assert "Aantal scholen" in text and "Penvoerder" in text
+        page.wait_for_timeout(400)  # let the tooltip finish fading in
+        page.screenshot(path=str(ARTIFACTS / "map-national-hover.png"))  # type: ignore[attr-defined]
+        assert visit.errors == [] and visit.blocked == []
+    finally:
+        page.close()  # type: ignore[attr-defined]
