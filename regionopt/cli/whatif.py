@@ -1,0 +1,365 @@
+"""``regionopt budget``, ``regionopt compare`` and ``regionopt whatif``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from regionopt.cli._app import (
+    EXIT_BROKEN,
+    ConfigOption,
+    DataOption,
+    JsonOption,
+    app,
+    console,
+    friendly_errors,
+    prepare_out_dir,
+    print_json,
+)
+from regionopt.config import load_config
+from regionopt.errors import InputError
+from regionopt.load import LoadedData, load_all
+from regionopt.plan import Plan, read_plan
+
+ACTUAL = "actual"
+
+
+def resolve_plan(arg: str, loaded: LoadedData) -> Plan:
+    """A plan CSV path, or the word ``actual`` for the documented actual regions."""
+    if arg.strip().lower() == ACTUAL:
+        return loaded.actual
+    return read_plan(Path(arg))
+
+
+def _eur(value: float | None) -> str:
+    return "" if value is None else f"{value:,.2f}"
+
+
+def _widen() -> None:
+    """Tables in a pipe or file get 120 columns instead of rich's default 80."""
+    if not console.is_terminal and console.width < 120:
+        console.width = 120
+
+
+def _whole(cents: int) -> str:
+    """Cents as whole euros with thousands separators (tables; JSON keeps the cents)."""
+    return f"{round(cents / 100):,}"
+
+
+def _pair(a: object, b: object) -> str:
+    def show(v: object) -> str:
+        if v is None:
+            return "-"
+        if isinstance(v, bool):
+            return "ja" if v else "nee"
+        if isinstance(v, float):
+            return f"{v / 1000:,.0f}k"
+        return str(v)
+
+    return f"{show(a)} / {show(b)}"
+
+
+@app.command("budget")
+@friendly_errors
+def budget_command(
+    plan: Annotated[str, typer.Argument(help="Plan CSV (vestiging_code,region_id) or 'actual'.")],
+    data: DataOption = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+    per_school: Annotated[
+        bool, typer.Option("--per-school", help="Also list every school's amounts.")
+    ] = False,
+) -> None:
+    """Money per region (and school): transition, structural, goals/schools split, co-funding."""
+    _widen()
+    from regionopt.budget import budget
+
+    cfg = load_config(config)
+    if plan.strip().lower() != ACTUAL:
+        read_plan(Path(plan))  # a bad plan fails before the data loads
+    loaded = load_all(data, participation=cfg.participation)
+    the_plan = resolve_plan(plan, loaded)
+    money = budget(loaded.instance, the_plan, cfg.budget)
+    if json:
+        print_json(money.as_dict(per_school=per_school))
+        return
+    table = Table(title=f"Budget of plan {the_plan.name} (EUR a year, rounded; --json: cents)")
+    for col in (
+        "region",
+        "schools",
+        "tech. pupils",
+        "transition",
+        "structural",
+        "goals",
+        "co-fund",
+    ):
+        table.add_column(col, justify="left" if col == "region" else "right")
+    for r in money.regions:
+        table.add_row(
+            r.region_id,
+            str(r.n_schools),
+            str(r.technical_pupils),
+            _whole(r.transition_cents),
+            _whole(r.structural_cents),
+            _whole(r.structural_goals_cents),
+            _whole(r.cofunding_cents),
+        )
+    table.add_row(
+        "total",
+        str(sum(r.n_schools for r in money.regions)),
+        str(money.technical_pupils),
+        _whole(money.total_transition_cents),
+        _whole(money.total_structural_cents),
+        _whole(sum(r.structural_goals_cents for r in money.regions)),
+        _whole(sum(r.cofunding_cents for r in money.regions)),
+        style="bold",
+    )
+    console.print(table)
+    console.print(
+        f"structural: base EUR {money.structural_base_per_school_eur:,.2f} per technical school "
+        f"+ EUR {money.structural_per_pupil_eur:,.2f} per technical pupil; co-funding "
+        f"{cfg.budget.cofunding_share:.0%} of the {cfg.budget.cofunding_basis} amount",
+        highlight=False,
+    )
+    if money.schools_not_in_plan:
+        console.print(
+            f"[yellow]note:[/] {money.schools_not_in_plan} participating schools are in no region "
+            "of this plan; the structural total is divided over the schools in the plan only",
+            highlight=False,
+        )
+    if per_school:
+        st = Table(title="Per school (EUR a year)")
+        for col in ("vestiging", "region", "tech. pupils", "transition", "structural", "share"):
+            st.add_column(col, justify="left" if col in ("vestiging", "region") else "right")
+        for s in money.schools:
+            st.add_row(
+                s.code,
+                s.region_id,
+                str(s.technical_pupils),
+                _eur(s.transition_eur),
+                _eur(s.structural_eur),
+                _eur(s.structural_share_cents / 100),
+            )
+        console.print(st)
+
+
+@app.command("compare")
+@friendly_errors
+def compare_command(
+    plan_a: Annotated[str, typer.Argument(help="Plan A: CSV or 'actual'.")],
+    plan_b: Annotated[str, typer.Argument(help="Plan B: CSV or 'actual'.")],
+    data: DataOption = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Agreement between two plans: adjusted Rand index, pairs, moved schools, region deltas."""
+    _widen()
+    from regionopt.compare import compare
+
+    cfg = load_config(config)
+    for arg in (plan_a, plan_b):
+        if arg.strip().lower() != ACTUAL:
+            read_plan(Path(arg))
+    loaded = load_all(data, participation=cfg.participation)
+    a, b = resolve_plan(plan_a, loaded), resolve_plan(plan_b, loaded)
+    result = compare(loaded.instance, a, b, budget_config=cfg.budget)
+    if json:
+        print_json(result.as_dict())
+        return
+    ari = "undefined" if result.ari is None else f"{result.ari:.4f}"
+    p = result.pairs
+    console.print(
+        f"[bold]{a.name}[/] vs [bold]{b.name}[/]: {result.shared_schools} schools in both; "
+        f"adjusted Rand index {ari}\n"
+        f"pairs together in both {p.together_both:,}, only in A {p.only_a:,}, only in B "
+        f"{p.only_b:,}, apart in both {p.apart_both:,}\n"
+        f"moved {len(result.moved)}; only in A {len(result.only_in_a)}; only in B "
+        f"{len(result.only_in_b)}",
+        highlight=False,
+    )
+    for note in result.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    table = Table(title="Regions: A and its best-matching region in B (values A / B)")
+    for col in ("region A", "region B", "shared", "schools", "tech. pupils", "techniekarm"):
+        table.add_column(col)
+    table.add_column("transition EUR")
+    for d in result.regions:
+        row = d.as_dict()
+        table.add_row(
+            row["region_a"] or "-",
+            row["region_b"] or "-",
+            str(row["shared_schools"]),
+            _pair(row["schools_a"], row["schools_b"]),
+            _pair(row["technical_pupils_a"], row["technical_pupils_b"]),
+            _pair(row["techniekarm_a"], row["techniekarm_b"]),
+            _pair(row["transition_a_eur"], row["transition_b_eur"]),
+        )
+    console.print(table)
+    if result.moved:
+        mt = Table(title="Moved schools")
+        for col in ("vestiging", "name", "region A", "region B", "partner of A in B"):
+            mt.add_column(col)
+        for m in result.moved:
+            mt.add_row(m.code, m.name, m.region_a, m.region_b, m.partner_of_a or "-")
+        console.print(mt)
+
+
+@app.command("whatif")
+@friendly_errors
+def whatif_command(
+    plan: Annotated[Path, typer.Option("--plan", help="The plan CSV the changes apply to.")],
+    join: Annotated[
+        list[str] | None,
+        typer.Option("--join", help="CODE=REGION: a school joins a region (repeatable)."),
+    ] = None,
+    leave: Annotated[
+        list[str] | None,
+        typer.Option("--leave", help="CODE: a school opts out of its region (repeatable)."),
+    ] = None,
+    move: Annotated[
+        list[str] | None,
+        typer.Option("--move", help="CODE=REGION: a school moves to another region (repeatable)."),
+    ] = None,
+    do_repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair", help="When a rule breaks, find the fewest further moves that fix it."
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write regions.csv, report.md, changes.csv and a map here."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite a non-empty --out directory.")
+    ] = False,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Seconds for the repair search.")
+    ] = 1.5,
+    data: DataOption = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Test a change: rules kept or broken per affected region, money before/after, repair.
+
+    Exit code 0 when the resulting plan (repaired with --repair) keeps every rule in the
+    regions judged, 1 when a rule stays broken, 2 on bad input (nothing is written then).
+    """
+    from regionopt.whatif import parse_changes, whatif, write_outputs
+    from regionopt.workspace import open_workspace
+
+    changes = parse_changes(join or [], leave or [], move or [])
+    if not changes:
+        raise InputError("no change given; use --join CODE=REGION, --leave CODE or --move")
+    if out is not None and out.exists() and not force and (not out.is_dir() or any(out.iterdir())):
+        prepare_out_dir(out, force=False)  # raises the standard "not empty" error
+    the_plan = read_plan(plan)
+    ws = open_workspace(data, config)
+    result = whatif(
+        ws.instance,
+        ws.graph,
+        the_plan,
+        changes,
+        ws.config,
+        do_repair=do_repair,
+        repair_time_limit_s=time_limit,
+    )
+    written: list[Path] = []
+    if out is not None:
+        prepare_out_dir(out, force=force)
+        written = write_outputs(result, ws.instance, out, loaded=ws.loaded, config=ws.config)
+    if json:
+        payload = result.as_dict()
+        payload["written"] = [str(p) for p in written]
+        print_json(payload)
+    else:
+        _print_whatif(result, ws.instance)
+        for p in written:
+            console.print(f"wrote {p}", highlight=False)
+    if not result.valid_final:
+        raise typer.Exit(EXIT_BROKEN)
+
+
+def _print_whatif(result: object, instance: object) -> None:
+    """Human summary of a what-if: rules per region, figures, money, repair."""
+    _widen()
+    from regionopt.whatif import WhatIfResult
+
+    assert isinstance(result, WhatIfResult)
+    verdict = "[green]keeps every rule[/]" if result.valid_after else "[red]breaks a rule[/]"
+    console.print(
+        f"What-if on {result.before.name}: {', '.join(str(c) for c in result.changes)} -> "
+        f"{verdict} in {', '.join(result.affected)}"
+    )
+    has_rep = any(r.repaired is not None for r in result.regions)
+    for r in result.regions:
+        table = Table(title=f"{r.name} ({r.region_id})", title_justify="left")
+        table.add_column("")
+        stages = [("before", r.before), ("after", r.after)]
+        if r.repaired is not None:
+            stages.append(("repaired", r.repaired))
+        for label, _ in stages:
+            table.add_column(label)
+        for s in r.rules:
+            cells = [s.before, s.after] + ([s.repaired or ""] if has_rep and r.repaired else [])
+            table.add_row(s.rule, *[_colour(c) for c in cells])
+        table.add_row("schools", *[str(f.n_schools) for _, f in stages])
+        table.add_row("technical pupils", *[str(f.technical_pupils) for _, f in stages])
+        table.add_row("techniekarm", *["ja" if f.techniekarm else "nee" for _, f in stages])
+        console.print(table)
+    repaired = bool(result.money_repaired)
+    rows = result.money_repaired or result.money
+    if rows:
+        focus = set(result.affected)
+        if result.repair is not None and result.repair.status == "repaired":
+            focus |= {m.from_region for m in result.repair.moves}
+            focus |= {m.to_region for m in result.repair.moves}
+        after = "after repair" if repaired else "after"
+        mt = Table(title="Budget (EUR a year)", title_justify="left")
+        for col in ("region", "transition before", after, "structural before", after):
+            mt.add_column(col, justify="left" if col == "region" else "right")
+        for row in rows:
+            if row["region_id"] in focus:
+                mt.add_row(
+                    row["region_id"],
+                    _eur(row["transition_before_eur"]),
+                    _eur(row["transition_after_eur"]),
+                    _eur(row["structural_before_eur"]),
+                    _eur(row["structural_after_eur"]),
+                )
+        console.print(mt)
+        rest = [abs(row["structural_delta_eur"]) for row in rows if row["region_id"] not in focus]
+        if rest:
+            console.print(
+                f"{len(rest)} other region(s) change by EUR {min(rest):,.2f} to "
+                f"{max(rest):,.2f} in structural money: the national total is re-divided over "
+                "the schools (--json or report.md list them)",
+                highlight=False,
+            )
+    rep = result.repair
+    if rep is not None:
+        if rep.status == "not_needed":
+            console.print("repair: not needed")
+        elif rep.status == "repaired":
+            proof = "proved minimal" if rep.optimal else "not proved minimal"
+            console.print(
+                f"repair: {len(rep.moves)} further move(s), {proof} within "
+                f"{len(rep.scope_regions)} regions (level {rep.level}), {rep.wall_time_s:.2f} s",
+                highlight=False,
+            )
+            for m in rep.moves:
+                console.print(f"  move {m.code}: {m.from_region} -> {m.to_region}", highlight=False)
+            if rep.dissolved:
+                console.print(f"  dissolved: {', '.join(rep.dissolved)}", highlight=False)
+        else:
+            console.print("[red]repair: none found[/]")
+            for line in rep.explanation:
+                console.print(f"  {line}", highlight=False)
+
+
+def _colour(status: str) -> str:
+    colour = {"ok": "green", "broken": "red", "unknown": "yellow", "warning": "yellow"}.get(status)
+    return f"[{colour}]{status}[/]" if colour else status
