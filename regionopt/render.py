@@ -916,7 +916,8 @@ def _stats_records(region_table: Iterable[object] | None) -> dict[str, dict[str,
     """
     out: dict[str, dict[str, Any]] = {}
     for rec in region_table or ():
-        raw = asdict(rec) if is_dataclass(rec) and not isinstance(rec, type) else dict(rec)  # type: ignore[call-overload]
+        is_record = is_dataclass(rec) and not isinstance(rec, type)
+        raw: dict[str, Any] = asdict(rec) if is_record else dict(rec)  # type: ignore
         by_profile = raw.get("technical_by_profile") or {}
         money = raw.get("budget") or {}
         penvoerder = raw.get("penvoerder") or ""

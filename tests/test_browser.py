@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,14 +46,14 @@ pytestmark = [
 class Visit:
     """What happened while a page was open."""
 
-    page: object
+    page: Any
     errors: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -61,9 +62,9 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def open_offline(browser: object, path: Path) -> Visit:
+def open_offline(browser: Any, path: Path) -> Visit:
     """Open a file with every request that is not file:// aborted and recorded."""
-    page = browser.new_page(viewport={"width": 1100, "height": 1000})  # type: ignore[attr-defined]
+    page = browser.new_page(viewport={"width": 1100, "height": 1000})
     visit = Visit(page)
     page.on("pageerror", lambda exc: visit.errors.append(f"pageerror: {exc}"))
     page.on(
@@ -71,19 +72,19 @@ def open_offline(browser: object, path: Path) -> Visit:
         lambda msg: visit.errors.append(f"console: {msg.text}") if msg.type == "error" else None,
     )
 
-    def dialog(d: object) -> None:
-        visit.dialogs.append(d.message)  # type: ignore[attr-defined]
-        d.dismiss()  # type: ignore[attr-defined]
+    def dialog(d: Any) -> None:
+        visit.dialogs.append(d.message)
+        d.dismiss()
 
     page.on("dialog", dialog)
 
-    def route(r: object) -> None:
-        url = r.request.url  # type: ignore[attr-defined]
+    def route(r: Any) -> None:
+        url = r.request.url
         if url.startswith("file://") or url.startswith("data:"):
-            r.continue_()  # type: ignore[attr-defined]
+            r.continue_()
         else:
             visit.blocked.append(url)
-            r.abort()  # type: ignore[attr-defined]
+            r.abort()
 
     page.route("**/*", route)
     page.goto(path.resolve().as_uri())
@@ -111,17 +112,17 @@ _TOPMOST_POINT = """(el) => {
 
 def hover_text(visit: Visit, selector: str, index: int) -> str:
     page = visit.page
-    element = page.locator(selector).nth(index)  # type: ignore[attr-defined]
+    element = page.locator(selector).nth(index)
     point = element.evaluate(_TOPMOST_POINT)
     assert point is not None, f"no visible point on {selector} #{index}"
-    page.mouse.move(point[0] - 3, point[1] - 3)  # type: ignore[attr-defined]
-    page.mouse.move(point[0], point[1])  # type: ignore[attr-defined]
-    tooltip = page.locator(".leaflet-tooltip")  # type: ignore[attr-defined]
+    page.mouse.move(point[0] - 3, point[1] - 3)
+    page.mouse.move(point[0], point[1])
+    tooltip = page.locator(".leaflet-tooltip")
     tooltip.first.wait_for(state="visible", timeout=3000)
     return tooltip.first.inner_text()
 
 
-def test_hostile_names_show_as_text(browser: object, tmp_path: Path) -> None:
+def test_hostile_names_show_as_text(browser: Any, tmp_path: Path) -> None:
     from tests.test_render import EVIL, grid_regions, school_frame
 
     regions = grid_regions(2)
@@ -132,17 +133,17 @@ def test_hostile_names_show_as_text(browser: object, tmp_path: Path) -> None:
     visit = open_offline(browser, path)
     try:
         assert visit.dialogs == [] and visit.errors == [] and visit.blocked == []
-        assert EVIL in visit.page.locator(".regionopt-title h1").inner_text()  # type: ignore[attr-defined]
+        assert EVIL in visit.page.locator(".regionopt-title h1").inner_text()
         # School 0 is named <script>alert(1)</script>: its tooltip shows that text.
         assert EVIL in hover_text(visit, f"path.{CLASS_SCHOOL}", 0)
         assert EVIL in hover_text(visit, f"path.{CLASS_PROPOSED}", 3)
         assert visit.dialogs == []
     finally:
-        visit.page.close()  # type: ignore[attr-defined]
+        visit.page.close()
 
 
 @pytest.fixture(scope="module")
-def national_map(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, object]:
+def national_map(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, Any]:
     from regionopt.load import find_data_dir, load_all
     from regionopt.render import write_plan_map
     from tests.national import rmc_plan
@@ -155,7 +156,7 @@ def national_map(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object
 
 
 @pytest.mark.realdata
-def test_national_map_in_chromium(browser: object, national_map: tuple) -> None:
+def test_national_map_in_chromium(browser: Any, national_map: tuple) -> None:
     path, plan, loaded = national_map
     visit = open_offline(browser, path)
     page = visit.page
@@ -163,19 +164,19 @@ def test_national_map_in_chromium(browser: object, national_map: tuple) -> None:
         assert visit.errors == []
         assert visit.blocked == []  # nothing even tried the network (tiles are off)
         # One SVG path per proposed region.
-        assert page.locator(f"path.{CLASS_PROPOSED}").count() == len(plan.regions)  # type: ignore[attr-defined]
-        assert page.locator(f"path.{CLASS_SCHOOL}").count() == loaded.instance.n  # type: ignore[attr-defined]
-        control = page.locator(".leaflet-control-layers-overlays").inner_text()  # type: ignore[attr-defined]
+        assert page.locator(f"path.{CLASS_PROPOSED}").count() == len(plan.regions)
+        assert page.locator(f"path.{CLASS_SCHOOL}").count() == loaded.instance.n
+        control = page.locator(".leaflet-control-layers-overlays").inner_text()
         for name in (LAYER_PROPOSED, LAYER_ACTUAL, LAYER_SCHOOLS, LAYER_MBO, LAYER_TILES):
             assert name in control
         assert LAYER_DIFFERENCES in control
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "map-national.png"))  # type: ignore[attr-defined]
+        page.screenshot(path=str(ARTIFACTS / "map-national.png"))
 
         # Hover a region with the points and actual outlines switched off: its figures show.
         for name in (LAYER_SCHOOLS, LAYER_MBO, LAYER_ACTUAL, LAYER_DIFFERENCES):
-            page.get_by_label(name, exact=False).uncheck()  # type: ignore[attr-defined]
-        assert page.locator(f"path.{CLASS_SCHOOL}").count() == 0  # type: ignore[attr-defined]
+            page.get_by_label(name, exact=False).uncheck()
+        assert page.locator(f"path.{CLASS_SCHOOL}").count() == 0
         technical = {
             r: sum(loaded.instance.school(c).technical_pupils for c in codes)
             for r, codes in plan.regions.items()
@@ -189,7 +190,7 @@ def test_national_map_in_chromium(browser: object, national_map: tuple) -> None:
             assert "Techniekleerlingen lj 3-4" in text and pupils in text, text
             assert "Aantal scholen" in text and "Penvoerder" in text
         page.wait_for_timeout(400)  # let the tooltip finish fading in
-        page.screenshot(path=str(ARTIFACTS / "map-national-hover.png"))  # type: ignore[attr-defined]
+        page.screenshot(path=str(ARTIFACTS / "map-national-hover.png"))
         assert visit.errors == [] and visit.blocked == []
     finally:
-        page.close()  # type: ignore[attr-defined]
+        page.close()

@@ -381,6 +381,26 @@ def test_map_command_writes_tiny_map(tmp_path: Path, tiny_data: Path) -> None:
     assert again.exit_code == 0, again.output
 
 
+def test_map_command_without_plan_maps_actual_regions(tmp_path: Path, tiny_data: Path) -> None:
+    out = tmp_path / "actual.html"
+    args = ["map", "--out", str(out), "--data", str(tiny_data)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert CLASS_PROPOSED not in page and '"className": "regionopt-actual"' in page
+    assert "Regio West" in page
+    # --actual reads another file laid out like sto/actual-regions.csv.
+    other = tmp_path / "other.csv"
+    other.write_text(
+        (tiny_data / "sto/actual-regions.csv").read_text().replace("Regio West", "Regio Anders")
+    )
+    again = CliRunner().invoke(app, [*args, "--force", "--actual", str(other)])
+    assert again.exit_code == 0, again.output
+    assert "Regio Anders" in out.read_text(encoding="utf-8")
+    missing = CliRunner().invoke(app, [*args, "--force", "--actual", str(tmp_path / "no.csv")])
+    assert missing.exit_code == 2 and "not found" in missing.output
+
+
 # --------------------------------------------------------------------------------------------
 # The national map
 
