@@ -73,14 +73,17 @@ def map_command(
     cfg = load_config(config)
     loaded = load_all(data, participation=cfg.participation)
     actual_plan = read_actual_regions(actual) if actual is not None else None
-    params: dict[str, object] = {}
+    # The parameters that shape what the map shows: territories, mbo partners, money.
+    params: dict[str, object] = {
+        "decay_km": cfg.commute.decay_km,
+        "mbo_reach_km": cfg.rules.mbo_reach_km,
+        "eur_per_pupil": cfg.budget.transition_eur_per_pupil,
+    }
     if config is not None:
         params["config"] = config.name
     if actual is not None:
         params["actual"] = actual.name
-    result = write_plan_map(
-        loaded, the_plan, target, params=params or None, config=cfg, actual=actual_plan
-    )
+    result = write_plan_map(loaded, the_plan, target, params=params, config=cfg, actual=actual_plan)
     console.print(
         f"wrote {result.path} ({result.size_bytes / 1e6:.2f} MB, {result.n_regions} regions, "
         f"{result.seconds:.1f} s)",
