@@ -66,7 +66,8 @@ def standin_plan(ws: Workspace, *, time_limit_s: float = 20.0) -> Plan:
             workers=2,
         )
         if result.status != "repaired":
-            raise RuntimeError("could not repair the RMC stand-in: " + "; ".join(result.explanation))
+            reasons = "; ".join(result.explanation)
+            raise RuntimeError(f"could not repair the RMC stand-in: {reasons}")
         plan = Plan(rows=result.plan.rows, name="rmc-standin")
     return plan
 
