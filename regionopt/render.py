@@ -1233,14 +1233,12 @@ def write_plan_map(
 
 def _territory_function(
     loaded: object, config: object | None
-) -> Callable[[Plan], gpd.GeoDataFrame] | None:
-    """Plan -> commuting territories via ``regionopt.territory`` (None if not available)."""
-    try:
-        from regionopt.commute import commute_model
-        from regionopt.territory import origin_cells
-        from regionopt.territory import territories as model_territories
-    except ImportError:
-        return None
+) -> Callable[[Plan], gpd.GeoDataFrame]:
+    """Plan -> commuting territories via ``regionopt.territory`` (origin cells built once)."""
+    from regionopt.commute import commute_model
+    from regionopt.territory import origin_cells
+    from regionopt.territory import territories as model_territories
+
     instance = loaded.instance  # type: ignore[attr-defined]
     geography = loaded.geography  # type: ignore[attr-defined]
     commute_config = getattr(config, "commute", None)
@@ -1253,14 +1251,11 @@ def _territory_function(
     return make
 
 
-def _region_table(instance: Instance, plan: Plan, config: object | None) -> list[object] | None:
+def _region_table(instance: Instance, plan: Plan, config: object | None) -> list[object]:
     """Per-region figures and money from ``regionopt.evaluate`` and ``regionopt.budget``."""
-    try:
-        from regionopt.budget import budget as plan_budget
-        from regionopt.evaluate import region_table
-    except ImportError:
-        return None
+    from regionopt.budget import budget as plan_budget
     from regionopt.config import Config
+    from regionopt.evaluate import region_table
 
     cfg = config if isinstance(config, Config) else Config()
     money = {r.region_id: r.as_dict() for r in plan_budget(instance, plan, cfg.budget).regions}
