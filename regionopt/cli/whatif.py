@@ -210,7 +210,9 @@ def compare_command(
 @app.command("whatif")
 @friendly_errors
 def whatif_command(
-    plan: Annotated[Path, typer.Option("--plan", help="The plan CSV the changes apply to.")],
+    plan: Annotated[
+        str, typer.Option("--plan", help="The plan CSV the changes apply to, or 'actual'.")
+    ],
     join: Annotated[
         list[str] | None,
         typer.Option("--join", help="CODE=REGION: a school joins a region (repeatable)."),
@@ -256,8 +258,10 @@ def whatif_command(
         raise InputError("no change given; use --join CODE=REGION, --leave CODE or --move")
     if out is not None and out.exists() and not force and (not out.is_dir() or any(out.iterdir())):
         prepare_out_dir(out, force=False)  # raises the standard "not empty" error
-    the_plan = read_plan(plan)
+    if plan.strip().lower() != ACTUAL:
+        read_plan(Path(plan))  # a bad plan fails before the data loads
     ws = open_workspace(data, config)
+    the_plan = resolve_plan(plan, ws.loaded)
     result = whatif(
         ws.instance,
         ws.graph,
