@@ -64,6 +64,8 @@ class CheckContext:
     rules: RulesConfig
     regions_to_check: frozenset[str] | None = None
     """Only judge these regions (what-if); ``None`` judges all."""
+    opted_out: frozenset[str] = frozenset()
+    """Schools that chose not to take part (rule 6): in no region, and rightly so."""
 
     @cached_property
     def members(self) -> dict[str, list[int]]:
@@ -92,7 +94,11 @@ def rule_partition(ctx: CheckContext) -> Iterable[Violation]:
     """Rule 1: every participating vestiging in exactly one region; no unknown codes."""
     plan, inst = ctx.plan, ctx.instance
     if ctx.regions_to_check is None:
-        missing = [s.code for s in inst.schools if s.code not in plan.assignment]
+        missing = [
+            s.code
+            for s in inst.schools
+            if s.code not in plan.assignment and s.code not in ctx.opted_out
+        ]
         if missing and plan.complete:
             yield Violation(
                 "partition",
@@ -260,6 +266,7 @@ def check(
     *,
     regions: Iterable[str] | None = None,
     extra_rules: Sequence[Rule] = (),
+    opted_out: Iterable[str] = (),
 ) -> list[Violation]:
     """Judge a plan against every rule and return all violations.
 
@@ -276,6 +283,8 @@ def check(
         Only judge these regions (a what-if judges the affected ones).
     extra_rules : sequence of callables
         More rules, each ``rule(ctx) -> Iterable[Violation]``.
+    opted_out : iterable of str
+        Codes of schools that opted out (rule 6): not reported as missing from the plan.
 
     Returns
     -------
@@ -288,6 +297,7 @@ def check(
         plan,
         rules or RulesConfig(),
         frozenset(regions) if regions is not None else None,
+        frozenset(opted_out),
     )
     return [v for rule in (*RULES, *extra_rules) for v in rule(ctx)]
 

@@ -301,28 +301,6 @@ class WhatIfResult:
         }
 
 
-def without_opted_out(violations: Iterable[Violation], opted_out: Iterable[str]) -> list[Violation]:
-    """Drop "in no region" findings for schools that left on purpose (they opted out)."""
-    gone = set(opted_out)
-    out: list[Violation] = []
-    for v in violations:
-        if v.rule == "partition" and not v.region_id and gone & set(v.codes):
-            rest = tuple(c for c in v.codes if c not in gone)
-            if not rest:
-                continue
-            v = Violation(
-                v.rule,
-                v.region_id,
-                rest,
-                f"{len(rest)} participating vestiging(en) in no region: "
-                + ", ".join(rest[:10])
-                + (" ..." if len(rest) > 10 else ""),
-                v.severity,
-            )
-        out.append(v)
-    return out
-
-
 def _violation_regions(v: Violation, plan: Plan) -> set[str]:
     """Regions a violation concerns (a split close pair concerns both regions)."""
     regions = {v.region_id} if v.region_id else set()
@@ -463,7 +441,7 @@ def whatif(
             )
         )
     final = rep.plan if rep is not None and rep.status == "repaired" else after
-    full = tuple(without_opted_out(check(instance, graph, final, rules), opted_out))
+    full = tuple(check(instance, graph, final, rules, opted_out=opted_out))
     return WhatIfResult(
         changes=tuple(changes),
         before=plan,

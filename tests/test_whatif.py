@@ -27,7 +27,6 @@ from regionopt.whatif import (
     apply_changes,
     parse_changes,
     whatif,
-    without_opted_out,
     write_outputs,
 )
 
@@ -71,7 +70,7 @@ def brute_force_min_moves(
             options = [[r for r in regions if r != plan.assignment[c]] for c in subset]
             for targets in product(*options):
                 trial = plan.with_assignment(dict(zip(subset, targets, strict=True)))
-                if is_valid(without_opted_out(check(inst, graph, trial, rules), opted_out)):
+                if is_valid(check(inst, graph, trial, rules, opted_out=opted_out)):
                     return k
     return None
 
@@ -171,7 +170,7 @@ def _random_case(seed: int) -> tuple[Instance, nx.Graph, Plan, Change]:
             change = Change("move", code, others[int(rng.integers(0, 2))])
         after = apply_changes(plan, [change], inst)
         gone = {code} if change.kind == "leave" else set()
-        if not is_valid(without_opted_out(check(inst, graph, after, RULES), gone)):
+        if not is_valid(check(inst, graph, after, RULES, opted_out=gone)):
             return inst, graph, plan, change
 
 
@@ -192,7 +191,7 @@ def test_repair_is_minimal_and_valid(seed: int) -> None:
     assert result.status == "repaired"
     assert result.optimal
     assert len(result.moves) == best
-    assert is_valid(without_opted_out(check(inst, graph, result.plan, RULES), gone))
+    assert is_valid(check(inst, graph, result.plan, RULES, opted_out=gone))
     if change.kind == "move":
         assert result.plan.assignment[change.code] == change.region_id
 
@@ -208,7 +207,7 @@ def test_repair_known_case_by_hand() -> None:
     )
     assert result.status == "repaired" and len(result.moves) == best == 1
     assert [(m.code, m.to_region) for m in result.moves] == [("05AA00", "A")]
-    assert is_valid(without_opted_out(check(inst, graph, result.plan, RULES), {"00AA00"}))
+    assert is_valid(check(inst, graph, result.plan, RULES, opted_out={"00AA00"}))
 
 
 def test_repair_keeps_requested_changes_fixed() -> None:
@@ -304,7 +303,7 @@ def test_national_leave_and_repair(workspace, national) -> None:
     assert result.repair is not None and result.repair.status == "repaired"
     assert result.repair.moves
     assert is_valid(result.full_check)
-    assert is_valid(without_opted_out(check(inst, graph, result.final, rules), [leaving]))
+    assert is_valid(check(inst, graph, result.final, rules, opted_out=[leaving]))
 
 
 @pytest.mark.realdata
