@@ -23,11 +23,13 @@ co-funding [000, 004]
 
 Partial plans (e.g. the documented actual regions)
 --------------------------------------------------
-Only schools assigned in the plan take part: the structural national total is divided over
-them, so per-unit amounts (base per school, euros per pupil) are computed over the schools in
-the plan and are higher than they would be over the whole country. Schools of the instance that
-the plan leaves out are counted in ``Budget.schools_not_in_plan``; codes in the plan that are
-not participating schools, and ambiguous members, get no money.
+A plan that claims to be complete (a proposal, a what-if) divides the structural national
+total over the schools it assigns: a school that opts out leaves its money to the others. A
+plan documented only in part (``plan.complete`` false, the actual regions) gets what its
+schools would get nationally: the per-unit amounts (base per school, euros per pupil) are
+computed over every participating school of the instance, so its total is a share of the
+national total. Schools the plan leaves out are counted in ``Budget.schools_not_in_plan``;
+codes in the plan that are not participating schools, and ambiguous members, get no money.
 """
 
 from __future__ import annotations
@@ -294,8 +296,10 @@ def budget(instance: Instance, plan: Plan, config: BudgetConfig | None = None) -
     config = config or BudgetConfig()
     members = plan_members(instance, plan)
     ids = sorted(sid for region_ids in members.values() for sid in region_ids)
-    pupils = {sid: int(instance.schools[sid].technical_pupils) for sid in ids}
-    technical = [sid for sid in ids if pupils[sid] > 0]
+    # Who shares the national pots: the plan's schools, or everyone when it is partial.
+    payees = ids if plan.complete else list(range(instance.n))
+    pupils = {sid: int(instance.schools[sid].technical_pupils) for sid in payees}
+    technical = [sid for sid in payees if pupils[sid] > 0]
 
     # Structural: two pots, each split exactly (largest remainder) over the schools in the plan.
     national = to_cents(config.structural_national_eur)
@@ -305,7 +309,7 @@ def budget(instance: Instance, plan: Plan, config: BudgetConfig | None = None) -
     pupil_pot = national - base_pot
     base_parts = largest_remainder(base_pot, [1] * len(technical))
     pupil_parts = largest_remainder(pupil_pot, [pupils[sid] for sid in technical])
-    structural = {sid: 0 for sid in ids}
+    structural = dict.fromkeys(payees, 0)
     for sid, b, p in zip(technical, base_parts, pupil_parts, strict=True):
         structural[sid] = b + p
 
@@ -358,10 +362,10 @@ def budget(instance: Instance, plan: Plan, config: BudgetConfig | None = None) -
         regions=tuple(region_rows),
         schools=tuple(sorted(school_rows, key=lambda s: (s.region_id, s.code))),
         total_transition_cents=sum(transition.values()),
-        total_structural_cents=sum(structural.values()),
+        total_structural_cents=sum(structural[sid] for sid in ids),
         structural_base_cents=base_pot,
-        n_technical_schools=len(technical),
-        technical_pupils=sum(pupils.values()),
+        n_technical_schools=sum(1 for sid in ids if pupils[sid] > 0),
+        technical_pupils=sum(pupils[sid] for sid in ids),
         schools_not_in_plan=instance.n - len(ids),
         config=config,
     )

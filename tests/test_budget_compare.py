@@ -112,7 +112,19 @@ def test_structural_base_and_per_pupil_by_hand() -> None:
     assert money.by_region["A"].structural_cents == 100_000
 
 
-def test_partial_plan_divides_over_its_schools() -> None:
+def test_documented_partial_plan_gets_its_national_share() -> None:
+    inst = make_instance(POINTS, technical=TECH)
+    full = budget(inst, _plan("AABBCCC"), BudgetConfig(structural_national_eur=500.0))
+    part = _plan("AAB....")
+    documented = Plan(rows=part.rows, complete=False)
+    money = budget(inst, documented, BudgetConfig(structural_national_eur=500.0))
+    # Each documented school gets exactly what it gets in the national (complete) plan.
+    for code, school in money.by_school.items():
+        assert school.structural_cents == full.by_school[code].structural_cents
+    assert money.total_structural_cents < 50_000
+
+
+def test_plan_without_some_schools_divides_over_its_schools() -> None:
     inst = make_instance(POINTS, technical=TECH)
     money = budget(inst, _plan("AAB...."), BudgetConfig(structural_national_eur=500.0))
     assert money.schools_not_in_plan == 4
