@@ -193,6 +193,12 @@ class Budget:
     """Technical pupils of the schools in the plan (they share the per-pupil part)."""
     schools_not_in_plan: int
     """Participating schools that the plan does not assign (partial plans); they get nothing."""
+    structural_base_per_school_eur: float = 0.0
+    """Average fixed base per technical school (exact parts differ by at most a cent)."""
+    structural_per_pupil_eur: float = 0.0
+    """Average structural euros per technical pupil, beyond the base."""
+    shared_nationally: bool = False
+    """True for a partly documented plan: its schools get their national share."""
     config: BudgetConfig = field(default_factory=BudgetConfig)
 
     @cached_property
@@ -214,18 +220,6 @@ class Budget:
     def total_transition_eur(self) -> float:
         """National transition total in euros."""
         return self.total_transition_cents / CENTS_PER_EUR
-
-    @property
-    def structural_base_per_school_eur(self) -> float:
-        """Average fixed base per technical school (exact parts differ by at most a cent)."""
-        n = self.n_technical_schools
-        return self.structural_base_cents / n / CENTS_PER_EUR if n else 0.0
-
-    @property
-    def structural_per_pupil_eur(self) -> float:
-        """Average structural euros per technical pupil, beyond the base."""
-        pot = self.total_structural_cents - self.structural_base_cents
-        return pot / self.technical_pupils / CENTS_PER_EUR if self.technical_pupils else 0.0
 
     def as_dict(self, *, per_school: bool = False) -> dict[str, Any]:
         """JSON-ready summary: ``regions`` (list), national totals and the parameters used."""
@@ -367,6 +361,13 @@ def budget(instance: Instance, plan: Plan, config: BudgetConfig | None = None) -
         n_technical_schools=sum(1 for sid in ids if pupils[sid] > 0),
         technical_pupils=sum(pupils[sid] for sid in ids),
         schools_not_in_plan=instance.n - len(ids),
+        structural_base_per_school_eur=base_pot / len(technical) / CENTS_PER_EUR
+        if technical
+        else 0.0,
+        structural_per_pupil_eur=(
+            pupil_pot / sum(pupils[sid] for sid in technical) / CENTS_PER_EUR if technical else 0.0
+        ),
+        shared_nationally=not plan.complete,
         config=config,
     )
 

@@ -127,7 +127,12 @@ def budget_command(
     if money.schools_not_in_plan:
         console.print(
             f"[yellow]note:[/] {money.schools_not_in_plan} participating schools are in no region "
-            "of this plan; the structural total is divided over the schools in the plan only",
+            "of this plan; "
+            + (
+                "its regions get their schools' share of the national total"
+                if money.shared_nationally
+                else "the structural total is divided over the schools in the plan only"
+            ),
             highlight=False,
         )
     if per_school:
