@@ -1033,6 +1033,13 @@ class _Model:
     roots: np.ndarray
     constant: int
     size: dict[str, int]
+    same: list[tuple[cp_model.IntVar, int, int, int]] = field(default_factory=list)
+    """(s, u, v, j): edge (u, v) inside root j's region."""
+    split: list[tuple[cp_model.IntVar, tuple[int, ...], int]] = field(default_factory=list)
+    """(z, gemeente school ids, j): the gemeente has a school in root j's region."""
+    match: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    keep: list[tuple[cp_model.IntVar, int, int, int]] = field(default_factory=list)
+    """(k, i, j, reference region): school i stays in its matched reference region."""
 
 
 def build_model(inp: SolverInput, config: SolverConfig, cand: Candidates) -> _Model:
@@ -1113,6 +1120,10 @@ def build_model(inp: SolverInput, config: SolverConfig, cand: Candidates) -> _Mo
             heads = [x[ids[0], j] for _, ids in inp.locks if (ids[0], j) in x]
             if len(heads) > 1:
                 m.add_at_most_one(heads)
+    same: list[tuple[cp_model.IntVar, int, int, int]] = []
+    split: list[tuple[cp_model.IntVar, tuple[int, ...], int]] = []
+    match: dict[tuple[int, int], cp_model.IntVar] = {}
+    keep: list[tuple[cp_model.IntVar, int, int, int]] = []
     # Cut commuting pupils: same[e] = sum_j s[e, j] with s <= x[u, j], s <= x[v, j].
     n_cut = 0
     for (u, v), wt in zip(inp.edges.tolist(), inp.edge_weight.tolist(), strict=True):
@@ -1123,6 +1134,7 @@ def build_model(inp: SolverInput, config: SolverConfig, cand: Candidates) -> _Mo
         constant += c
         for j in common:
             s = m.new_bool_var(f"s_{u}_{v}_{j}")
+            same.append((s, u, v, j))
             m.add_implication(s, x[u, j])
             m.add_implication(s, x[v, j])
             obj_terms.append((-c, s))
@@ -1138,6 +1150,7 @@ def build_model(inp: SolverInput, config: SolverConfig, cand: Candidates) -> _Mo
             constant -= c_split
             for j in sorted({j for i in ids for j in of_school[int(i)]}):
                 z = m.new_bool_var(f"z_{g}_{j}")
+                split.append((z, tuple(int(i) for i in ids), j))
                 for i in ids:
                     if (int(i), j) in x:
                         m.add_implication(x[int(i), j], z)
@@ -1146,7 +1159,7 @@ def build_model(inp: SolverInput, config: SolverConfig, cand: Candidates) -> _Mo
     # Reference moves: regions matched one-to-one to reference regions; kept schools count.
     n_ref = 0
     if inp.reference is not None and len(inp.reference_ids):
-        n_ref = _reference_terms(m, inp, config, x, of_school, y, obj_terms)
+        n_ref = _reference_terms(m, inp, config, x, of_school, y, obj_terms, match, keep)
         in_ref = int((inp.reference >= 0).sum())
         constant += round(scale * w.reference_move) * in_ref
     m.minimize(sum(c * v for c, v in obj_terms) + constant)
@@ -1160,7 +1173,7 @@ def build_model(inp: SolverInput, config: SolverConfig, cand: Candidates) -> _Mo
         "reference_vars": n_ref,
     }
     del root_pos
-    return _Model(m, x, roots, constant, size)
+    return _Model(m, x, roots, constant, size, same, split, match, keep)
 
 
 def _exact_contiguity(
@@ -1200,11 +1213,12 @@ def _reference_terms(
     of_school: list[list[int]],
     y: dict[int, cp_model.IntVar],
     obj_terms: list[tuple[int, cp_model.IntVar]],
+    match: dict[tuple[int, int], cp_model.IntVar],
+    keep: list[tuple[cp_model.IntVar, int, int, int]],
 ) -> int:
     ref = inp.reference
     assert ref is not None
     c_move = round(config.objective_scale * config.weights.reference_move)
-    match: dict[tuple[int, int], cp_model.IntVar] = {}
     for j in y:
         for rr in sorted({int(ref[i]) for i in range(inp.n) if (i, j) in x and ref[i] >= 0}):
             match[j, rr] = m.new_bool_var(f"m_{j}_{rr}")
@@ -1236,6 +1250,7 @@ def _reference_terms(
             if (j, rr) not in match:
                 continue
             k = m.new_bool_var(f"k_{i}_{j}")
+            keep.append((k, i, j, rr))
             m.add_implication(k, x[i, j])
             m.add_implication(k, match[j, rr])
             keeps.append(k)
@@ -1282,7 +1297,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         if self.progress is None:
             return
         o = None if obj is None else obj / self.scale
-        b = None if bound is None else bound / self.scale
+        b = None if bound is None else max(bound / self.scale, 0.0)
         gap = None if o is None or b is None else _gap(o, b)
         self.progress(Progress(now, o, b, gap, self.solutions))
 
@@ -1382,7 +1397,7 @@ def solve(
         # CP-SAT found nothing in time, but the warm start is a valid plan: return it.
         labels, roots = hint
         comps = score_labels(inp, labels, config.weights, roots=roots)
-        bound = solver.best_objective_bound / config.objective_scale
+        bound = max(solver.best_objective_bound / config.objective_scale, 0.0)
         return Solution(
             labels=labels,
             roots=tuple(int(j) for j in roots),
@@ -1405,7 +1420,7 @@ def solve(
             region_ids=(),
             status=name,
             objective=None,
-            bound=solver.best_objective_bound / config.objective_scale,
+            bound=max(solver.best_objective_bound / config.objective_scale, 0.0),
             gap=None,
             wall_time_s=wall,
             time_to_first_valid_s=None,
@@ -1424,7 +1439,8 @@ def solve(
     region_ids = _region_ids(inp, labels, len(roots))
     comps = score_labels(inp, labels, config.weights, roots=roots)
     obj = solver.objective_value / config.objective_scale
-    bound = solver.best_objective_bound / config.objective_scale
+    # Every component is >= 0, so 0 is a valid bound when CP-SAT's is weaker.
+    bound = max(solver.best_objective_bound / config.objective_scale, 0.0)
     gap = _gap(obj, bound)
     # CP-SAT calls it FEASIBLE when it stops on the gap limit; the gap says which it is.
     shown = "OPTIMAL" if status == cp_model.OPTIMAL and gap <= 1e-9 else name
@@ -1476,10 +1492,26 @@ def _region_ids(inp: SolverInput, labels: np.ndarray, k: int) -> tuple[str, ...]
 
 
 def _add_hint(built: _Model, inp: SolverInput, hint: tuple[np.ndarray, list[int]]) -> None:
-    """Hint the x variables; CP-SAT completes the auxiliary ones from them."""
+    """Hint every variable, so CP-SAT can take the warm start as its first solution."""
     labels, roots = hint
+    root_of = [roots[int(lab)] for lab in labels]
+    model = built.model
     for (i, j), v in built.x.items():
-        built.model.add_hint(v, roots[int(labels[i])] == j)
+        model.add_hint(v, root_of[i] == j)
+    for s, u, v, j in built.same:
+        model.add_hint(s, root_of[u] == j and root_of[v] == j)
+    for z, ids, j in built.split:
+        model.add_hint(z, any(root_of[i] == j for i in ids))
+    if built.match and inp.reference is not None:
+        in_ref = inp.reference >= 0
+        overlap = np.zeros((len(roots), len(inp.reference_ids)), dtype=np.int64)
+        np.add.at(overlap, (labels[in_ref], inp.reference[in_ref]), 1)
+        rows, cols = linear_sum_assignment(-overlap)
+        matched = {(roots[r], int(c)) for r, c in zip(rows, cols, strict=True)}
+        for key, v in built.match.items():
+            model.add_hint(v, key in matched)
+        for k, i, j, rr in built.keep:
+            model.add_hint(k, root_of[i] == j and (j, rr) in matched)
 
 
 __all__ = [
