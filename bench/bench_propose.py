@@ -13,7 +13,8 @@ proven bound and gap; every peer runs with the settings a user would give it:
   number of regions itself), AZP and SKATER (77 regions, SKATER with a floor of
   ``rules.min_vmbo`` schools), all on the school graph as spatial weights and the school
   coordinates as attributes;
-* GerryChain ReCom with technical pupils as population (bounds 100 .. 2 x ideal), started
+* GerryChain ReCom with technical pupils as population (bounds: the rule's minimum .. the
+  larger of 2 x ideal and the largest start region), started
   from regionopt's constructive plan, keeping the best plan by regionopt's objective.
 
 Every plan is judged by the same checker (``regionopt.check``) and scored with the same
@@ -162,13 +163,14 @@ def run_recom(
     """ReCom chain from ``start``; returns the best valid plan by our objective."""
     from gerrychain import Graph, MarkovChain, Partition
     from gerrychain.accept import always_accept
-    from gerrychain.constraints import contiguous, within_percent_of_ideal_population
+    from gerrychain.constraints import Bounds, contiguous
     from gerrychain.proposals import recom
     from gerrychain.updaters import Tally, cut_edges
 
-    graph = Graph.from_networkx(ws.graph)
-    for i in graph.nodes:
-        graph.nodes[i]["tech"] = int(inp.technical[i])
+    nx_graph = ws.graph.copy()
+    for i in nx_graph.nodes:
+        nx_graph.nodes[i]["tech"] = int(inp.technical[i])
+    graph = Graph.from_networkx(nx_graph)
     assignment = {i: int(start[i]) for i in range(inp.n)}
     initial = Partition(
         graph, assignment, updaters={"tech": Tally("tech", alias="tech"), "cut_edges": cut_edges}
@@ -177,11 +179,12 @@ def run_recom(
     # Technical pupils per region between the rule's minimum and twice the ideal.
     epsilon = 1.0 - ws.config.rules.min_technical_pupils / ideal
     proposal = _recom_proposal(recom, ideal, epsilon, seed)
+    upper = max(max(initial["tech"].values()), 2 * ideal)
     chain = MarkovChain(
         proposal,
-        constraints=[contiguous, within_percent_of_ideal_population(initial, epsilon, "tech")],
-        accept=always_accept,
-        initial_state=initial,
+        constraints=[contiguous, Bounds(_sizes, (ws.config.rules.min_technical_pupils, upper))],
+        acceptance_fn=always_accept,
+        initial_partition=initial,
         total_steps=steps,
     )
     best = (score_labels(inp, start, ws.config.weights).total, start)
@@ -198,11 +201,19 @@ def run_recom(
     return _relabel(best[1]), valid_seen
 
 
+def _sizes(partition) -> list[float]:
+    return list(partition["tech"].values())
+
+
 def _recom_proposal(recom: Callable, ideal: float, epsilon: float, seed: int) -> Callable:
     rng = random.Random(seed)
 
     def proposal(partition):
-        return recom(partition, pop_col="tech", pop_target=ideal, epsilon=epsilon, rng=rng)
+        # A pair with no balanced split stays as it is (a rejected step, not a crash).
+        try:
+            return recom(partition, pop_col="tech", pop_target=ideal, epsilon=epsilon, rng=rng)
+        except Exception:
+            return partition
 
     return proposal
 
