@@ -18,13 +18,12 @@ from math import comb
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from regionopt.budget import Budget, budget
 from regionopt.config import BudgetConfig
 from regionopt.evaluate import TECHNIEKARM_SHARE
 from regionopt.instance import Instance
-from regionopt.plan import Plan
+from regionopt.plan import Plan, partner_regions
 
 
 @dataclass(frozen=True)
@@ -296,12 +295,7 @@ def compare(
     if shared:
         np.add.at(table, (la, lb), 1)
 
-    partner: dict[str, str] = {}
-    if table.size:
-        rows, cols = linear_sum_assignment(-table)
-        partner = {
-            regions_a[i]: regions_b[j] for i, j in zip(rows, cols, strict=True) if table[i, j] > 0
-        }
+    partner = partner_regions(assign_a, assign_b)
     partner_of_b = {v: k for k, v in partner.items()}
 
     moved = tuple(

@@ -206,3 +206,33 @@ def write_plan_rows(path: Path, header: list[str], rows: Iterable[Iterable[objec
         w = csv.writer(fh)
         w.writerow(header)
         w.writerows(rows)
+
+
+def partner_regions(a: Mapping[str, str], b: Mapping[str, str]) -> dict[str, str]:
+    """Pair the regions of two assignments one to one, sharing as many schools as possible.
+
+    Parameters
+    ----------
+    a, b : mapping
+        Code -> region id of two plans (only codes in both count).
+
+    Returns
+    -------
+    dict
+        Region of ``a`` -> its partner region of ``b`` (Hungarian method on the table of
+        shared schools); regions without a partner sharing a school are left out.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    common = [c for c in a if c in b]
+    a_ids = sorted({a[c] for c in common})
+    b_ids = sorted({b[c] for c in common})
+    if not common:
+        return {}
+    a_pos = {r: i for i, r in enumerate(a_ids)}
+    b_pos = {r: i for i, r in enumerate(b_ids)}
+    shared = np.zeros((len(a_ids), len(b_ids)), dtype=np.int64)
+    for c in common:
+        shared[a_pos[a[c]], b_pos[b[c]]] += 1
+    rows, cols = linear_sum_assignment(shared, maximize=True)
+    return {a_ids[i]: b_ids[j] for i, j in zip(rows, cols, strict=True) if shared[i, j] > 0}

@@ -36,7 +36,7 @@ from branca.element import Element
 from folium.utilities import JsCode
 
 from regionopt.instance import PROFILES, Instance
-from regionopt.plan import Plan
+from regionopt.plan import Plan, partner_regions
 
 RD_NEW = "EPSG:28992"
 WGS84 = "EPSG:4326"
@@ -877,21 +877,9 @@ def plan_differences(plan: Plan, actual: Plan) -> dict[str, str]:
     region is not the partner of its actual region (a move, or one side of a merge or split).
     Schools only one plan assigns are not compared.
     """
-    from scipy.optimize import linear_sum_assignment
-
     proposed, current = plan.assignment, actual.assignment
     common = [c for c in current if c in proposed]
-    if not common:
-        return {}
-    a_ids = sorted({current[c] for c in common})
-    p_ids = sorted({proposed[c] for c in common})
-    a_pos = {r: i for i, r in enumerate(a_ids)}
-    p_pos = {r: i for i, r in enumerate(p_ids)}
-    shared = np.zeros((len(a_ids), len(p_ids)), dtype=np.int64)
-    for c in common:
-        shared[a_pos[current[c]], p_pos[proposed[c]]] += 1
-    rows, cols = linear_sum_assignment(shared, maximize=True)
-    partner = {a_ids[i]: p_ids[j] for i, j in zip(rows, cols, strict=True) if shared[i, j] > 0}
+    partner = partner_regions(current, proposed)
     out: dict[str, str] = {}
     for code in common:
         a, p = current[code], proposed[code]
