@@ -3,7 +3,7 @@
 Usage::
 
     python bench/bench_propose.py [--time-limit 60] [--seed 0] [--workers 2]
-                                  [--recom-steps 300] [--skip maxp,azp,skater,recom]
+                                  [--recom-steps 200] [--skip maxp,azp,skater,recom]
 
 One run on the national instance (real data, default config, 77 regions). regionopt is timed
 to its first rule-valid plan and to its final objective (the last improvement), with the
@@ -230,7 +230,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--regions", type=int, default=77)
-    parser.add_argument("--recom-steps", type=int, default=300)
+    parser.add_argument("--recom-steps", type=int, default=200)
     parser.add_argument("--skip", default="", help="comma-separated: maxp,azp,skater,recom")
     args = parser.parse_args()
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}

@@ -345,7 +345,10 @@ def propose_command(
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Seconds for the solver.")
     ] = DEFAULT_TIME_LIMIT_S,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same run).")] = 0,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", help="Random seed (with several workers CP-SAT runs still vary)."),
+    ] = 0,
     workers: Annotated[int, typer.Option("--workers", help="CP-SAT worker threads.")] = 2,
     radius: Annotated[
         float | None,
