@@ -639,11 +639,9 @@ def write_outputs(
 def _write_map(
     result: WhatIfResult, path: Path, *, loaded: object, config: Config | None
 ) -> Path | None:
-    """Map of the affected regions after the what-if (skipped when ``render`` is absent)."""
-    try:
-        from regionopt.render import write_plan_map
-    except ImportError:
-        return None
+    """Map of the affected regions after the what-if."""
+    from regionopt.render import write_plan_map
+
     shown = {r.region_id for r in result.regions}
     final = result.final
     sub = Plan(

@@ -244,11 +244,9 @@ def _write_gpkg(ws: Workspace, plan: Plan, path: Path) -> object:
 def _write_map(
     ws: Workspace, result: ProposeResult, path: Path, table: object, terr: object
 ) -> Path | None:
-    """The HTML map, when the renderer is available (propose works without it)."""
-    try:
-        from regionopt.render import write_plan_map
-    except ImportError:
-        return None
+    """The HTML map of the proposal."""
+    from regionopt.render import write_plan_map
+
     sol = result.solution
     params = {
         "regions": len(result.plan.regions),
