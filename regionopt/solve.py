@@ -1066,7 +1066,6 @@ def build_model(inp: SolverInput, config: SolverConfig, cand: Candidates) -> _Mo
     lo, hi = config.region_range
     y = {int(j): x[int(j), int(j)] for j in roots}
     m.add_linear_constraint(sum(y.values()), lo, hi)
-    root_pos = {int(j): r for r, j in enumerate(roots)}
     n_hess = 0
     for r, j in enumerate(roots):
         j = int(j)
@@ -1172,7 +1171,6 @@ def build_model(inp: SolverInput, config: SolverConfig, cand: Candidates) -> _Mo
         "split_vars": n_split,
         "reference_vars": n_ref,
     }
-    del root_pos
     return _Model(m, x, roots, constant, size, same, split, match, keep)
 
 
