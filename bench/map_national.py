@@ -2,10 +2,12 @@
 
 Run from the repository root::
 
-    python bench/map_national.py [--out maps/national-rmc.html] [--screenshot docs/map-national.png]
+    python bench/map_national.py [--plan out/proposal/regions.csv] [--out maps/national.html]
+                                 [--screenshot docs/map-national.png]
 
-The "proposed" plan is the DUO RMC region of each school (``RMC-REGIO CODE`` of the 2020
-location file, see ``tests/national.py``): a realistic national partition that needs no solver.
+The "proposed" plan is ``--plan`` (e.g. ``regionopt propose``'s regions.csv), else the DUO RMC
+region of each school (``RMC-REGIO CODE`` of the 2020 location file, see ``tests/national.py``):
+a realistic national partition that needs no solver.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from regionopt.load import find_data_dir, load_all
+from regionopt.plan import read_plan
 from regionopt.render import write_plan_map
 from tests.national import rmc_plan
 
@@ -57,14 +60,18 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("maps/national-rmc.html"))
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--screenshot", type=Path, default=None)
+    parser.add_argument("--plan", type=Path, default=None, help="plan CSV (default: RMC)")
     args = parser.parse_args()
     t0 = time.perf_counter()
     loaded = load_all(args.data)
     t1 = time.perf_counter()
-    plan = rmc_plan(loaded.instance, find_data_dir(args.data))
-    result = write_plan_map(
-        loaded, plan, args.out, params={"plan": "RMC-REGIO CODE per vestiging (DUO 2020)"}
-    )
+    if args.plan is not None:
+        plan = read_plan(args.plan, name="regionopt propose")
+        params = {"plan": str(args.plan)}
+    else:
+        plan = rmc_plan(loaded.instance, find_data_dir(args.data))
+        params = {"plan": "RMC-REGIO CODE per vestiging (DUO 2020)"}
+    result = write_plan_map(loaded, plan, args.out, params=params)
     print(f"load_all           {t1 - t0:6.2f} s")
     print(f"write_plan_map     {result.seconds:6.2f} s (territories, figures, render, write)")
     print(f"regions drawn      {result.n_regions} of {len(plan.regions)} in the plan")

@@ -101,11 +101,33 @@ def territories(
     names = np.array((*region_ids, UNKNOWN), dtype=object)
     origin = cells["origin"].to_numpy()
     region = names[np.where(reached[origin], winner[origin], _gemeente_fallback(cells, winner))]
+    region = _claim_school_cells(region, cells, plan, instance)
     pieces = gpd.GeoDataFrame({"region_id": region}, geometry=cells.geometry.values, crs=RD_NEW)
     out = pieces.dissolve(by="region_id", as_index=False)
     out["geometry"] = shapely.make_valid(out.geometry.values)
     out["area_km2"] = (out.geometry.area / 1e6).round(1)
     return out[["region_id", "area_km2", "geometry"]]
+
+
+def _claim_school_cells(
+    region: np.ndarray, cells: gpd.GeoDataFrame, plan: Plan, instance: Instance
+) -> np.ndarray:
+    """Give a region that won no cell the cells its own schools stand in.
+
+    A small region between larger ones can lose every cell's plurality vote; without land it
+    would vanish from the map, so it keeps at least the ground under its schools.
+    """
+    landless = sorted(set(plan.regions) - set(region))
+    codes = [c for r in landless for c in plan.regions[r] if c in instance.index]
+    if not codes:
+        return region
+    xy = np.array([(instance.school(c).x, instance.school(c).y) for c in codes])
+    tree = shapely.STRtree(cells.geometry.values)
+    school_idx, cell_idx = tree.query(shapely.points(xy), predicate="within")
+    region = region.copy()
+    for s, c in zip(school_idx, cell_idx, strict=True):
+        region[c] = plan.assignment[codes[s]]
+    return region
 
 
 def _gemeente_fallback(cells: gpd.GeoDataFrame, winner: np.ndarray) -> np.ndarray:

@@ -110,6 +110,7 @@ def test_real_territories_disjoint_and_cover_land(workspace) -> None:
     overlap = sum(a.intersection(b).area for a, b in pairs if a.intersects(b))
     assert overlap < 1e-4 * land.area
     assert UNKNOWN not in set(terr["region_id"])
+    assert set(terr["region_id"]) == set(plan.regions)  # every region has land
 
 
 @pytest.mark.realdata
