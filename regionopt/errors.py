@@ -28,8 +28,8 @@ class Problem:
     fix: str = ""
 
     def __str__(self) -> str:
-        loc = f"{self.file}: {self.where}" if self.where else self.file
-        text = f"{loc}: {self.message}"
+        loc = ": ".join(part for part in (self.file, self.where) if part)
+        text = f"{loc}: {self.message}" if loc else self.message
         return f"{text} -> {self.fix}" if self.fix else text
 
 
@@ -45,7 +45,10 @@ class InputError(RegionoptError):
             problems = [Problem(file="", where="", message=problems)]
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.title = title
-        lines = [f"{title} ({len(self.problems)} problem(s)):"]
+        if len(self.problems) == 1:
+            super().__init__(f"{title}: {self.problems[0]}")
+            return
+        lines = [f"{title} ({len(self.problems)} problems):"]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
 
