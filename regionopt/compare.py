@@ -21,7 +21,7 @@ import numpy as np
 
 from regionopt.budget import Budget, budget
 from regionopt.config import BudgetConfig
-from regionopt.evaluate import TECHNIEKARM_SHARE
+from regionopt.evaluate import is_techniekarm
 from regionopt.instance import Instance
 from regionopt.plan import Plan, partner_regions
 
@@ -47,7 +47,7 @@ class RegionFigures:
     def techniekarm(self) -> bool:
         """True when under 10% of the beroepsgerichte pupils are technical [001] (as in
         ``evaluate.region_table``: a region without beroepsgerichte pupils is not)."""
-        return self.beroepsgericht_pupils > 0 and self.technical_share < TECHNIEKARM_SHARE
+        return is_techniekarm(self.technical_pupils, self.beroepsgericht_pupils)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

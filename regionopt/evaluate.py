@@ -19,6 +19,14 @@ TECHNIEKARM_SHARE = 0.10
 """A region is techniekarm below 10% technical-profile pupils among beroepsgerichte [001]."""
 
 
+def is_techniekarm(technical: int, beroepsgericht: int) -> bool:
+    """True when under 10% of the beroepsgerichte lj 3-4 pupils are technical [001].
+
+    A region with no beroepsgerichte pupils at all is not called techniekarm.
+    """
+    return beroepsgericht > 0 and technical / beroepsgericht < TECHNIEKARM_SHARE
+
+
 @dataclass(frozen=True)
 class RegionStats:
     """Figures of one region."""
@@ -121,7 +129,7 @@ def region_table(
                 technical_total=total,
                 beroepsgericht=bg,
                 technical_share=round(share, 4),
-                techniekarm=bg > 0 and share < TECHNIEKARM_SHARE,
+                techniekarm=is_techniekarm(total, bg),
                 penvoerder=instance.schools[pv].code if pv is not None else "",
                 penvoerder_name=instance.schools[pv].name if pv is not None else "",
                 mbo_partners=tuple(partners),
