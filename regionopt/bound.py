@@ -1,0 +1,658 @@
+"""A lower bound on the optimizer's objective by column generation (set partitioning).
+
+Pure numeric (numpy, scipy, ortools; never geopandas). The CP-SAT objective of
+``regionopt.solve.build_model`` (without a reference plan) is additive per region: with the
+model's integer-scaled coefficients,
+
+    objective * scale = W - c_split * G + sum over regions R of c(R),
+    c(R) = - internal(R) + sum_{i in R} km(i, root_R) + c_split * |multi-school gemeenten in R|,
+
+where ``W`` is the weight of every edge and ``G`` the number of gemeenten with at least two
+schools. A plan is a choice of ``p`` columns (root, members) covering every school once. For any
+duals ``pi`` on the cover rows, Lagrangian duality gives the valid bound
+
+    LB(pi) = sum(pi) + p * min over columns R of (c(R) - pi(R)),
+
+and the minimum is taken over *every* feasible column, which needs the maximum of the pricing
+problem ``max_R pi(R) - c(R)`` per root, or an upper bound on it. Two such upper bounds:
+
+* ``closure``: drop contiguity, the vmbo, size and mbo rules (keep the root, the candidate
+  members, close-school groups and gemeente charges). What is left maximises a supermodular
+  function (non-negative edge rewards), a maximum-weight closure problem solved exactly by one
+  minimum cut;
+* ``cpsat``: the exact pricing problem (all the model's rules, Hess contiguity) with CP-SAT,
+  whose proven ``best_objective_bound`` stays valid when it stops on its time limit.
+
+The restricted master LP (HiGHS) gives the duals; Wentges smoothing towards the duals of the
+best bound so far stabilises them. The bound is for the model CP-SAT solves (the same
+candidate pairs and Hess contiguity).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+from scipy.optimize import linprog
+from scipy.sparse import csc_matrix, csr_matrix, vstack
+from scipy.sparse.csgraph import breadth_first_order, maximum_flow
+
+from regionopt.solve import (
+    Candidates,
+    SolverConfig,
+    SolverInput,
+    _adjacency,
+    _euclid_km,
+    _together_groups,
+    candidates,
+)
+
+# Capacities of scipy's maximum_flow are int32.
+_INT32_SAFE = 2**30
+
+
+@dataclass(frozen=True)
+class BoundStep:
+    """One round of column generation."""
+
+    elapsed_s: float
+    bound: float
+    """Best valid lower bound so far (objective units)."""
+    raw: float
+    """This round's Lagrangian bound (objective units, may be negative)."""
+    master: float
+    """Restricted master LP value (objective units; not a bound until pricing is exact)."""
+    columns: int
+    added: int
+    pricing_s: float
+    exact_roots: int
+    """Roots priced with CP-SAT this round."""
+
+
+@dataclass(frozen=True)
+class BoundResult:
+    """What ``column_generation_bound`` returns."""
+
+    bound: float
+    """A valid lower bound on the model's objective (objective units), at least 0."""
+    method: str
+    master: float
+    rounds: int
+    columns: int
+    wall_time_s: float
+    converged: bool
+    """True when the bound reached the master LP (within ``tolerance``)."""
+    history: tuple[BoundStep, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class _Root:
+    """The pricing data of one candidate root (local indices into ``members``)."""
+
+    root: int
+    members: np.ndarray
+    km: np.ndarray
+    """Scaled compactness cost of each member (to this root)."""
+    edges: np.ndarray
+    """Internal candidate edges (local u, local v), shape (e, 2)."""
+    edge_cost: np.ndarray
+    gemeente: np.ndarray
+    """Local gemeente item per member (-1 for a single-school gemeente)."""
+    n_gemeente: int
+    tie: list[tuple[int, int]]
+    """Local pairs that must be in together (close schools, locks)."""
+    cpsat: _ExactPricer | None = None
+
+
+class _Problem:
+    """Scaled cost data of the set-partitioning view of the model."""
+
+    def __init__(self, inp: SolverInput, config: SolverConfig, cand: Candidates) -> None:
+        if inp.reference is not None and len(inp.reference_ids):
+            raise ValueError("the column-generation bound does not model reference moves")
+        self.inp, self.config, self.cand = inp, config, cand
+        w, scale = config.weights, config.objective_scale
+        self.scale = scale
+        dist = _euclid_km(inp)
+        self.edge_cost = np.array(
+            [round(scale * w.cut_pupils * wt) for wt in inp.edge_weight.tolist()], dtype=np.int64
+        ).reshape(-1)
+        positive = self.edge_cost > 0
+        self.edges = inp.edges[positive]
+        self.edge_cost = self.edge_cost[positive]
+        self.c_split = round(scale * w.gemeente_split)
+        counts = np.bincount(inp.gemeente, minlength=int(inp.gemeente.max(initial=-1)) + 1)
+        self.multi = counts >= 2 if self.c_split > 0 else np.zeros_like(counts, dtype=bool)
+        self.constant = int(self.edge_cost.sum()) - self.c_split * int(self.multi.sum())
+        self.km = {
+            int(j): np.array([round(scale * w.compactness_km * float(d)) for d in dist[:, j]])
+            for j in cand.roots.tolist()
+        }
+        groups = [g for g in _together_groups(inp) if len(g) > 1]
+        self.group_of = np.full(inp.n, -1, dtype=np.int64)
+        for k, g in enumerate(groups):
+            self.group_of[g] = k
+        self.groups = groups
+        self.lo, self.hi = config.region_range
+        self.roots: list[_Root] = []
+        for r, j in enumerate(cand.roots.tolist()):
+            members = np.array(sorted(int(i) for i in cand.members[r]), dtype=np.int64)
+            inside = set(members.tolist())
+            # A close-school group is all in or all out: drop members of partial groups.
+            keep = [
+                i
+                for i in members.tolist()
+                if self.group_of[i] < 0 or set(groups[self.group_of[i]]) <= inside
+            ]
+            if j not in keep:
+                continue
+            members = np.array(keep, dtype=np.int64)
+            local = {i: k for k, i in enumerate(members.tolist())}
+            e_in = [
+                (local[u], local[v], c)
+                for (u, v), c in zip(self.edges.tolist(), self.edge_cost.tolist(), strict=True)
+                if u in local and v in local
+            ]
+            gm = inp.gemeente[members]
+            items: dict[int, int] = {}
+            gem = np.full(len(members), -1, dtype=np.int64)
+            for k, g in enumerate(gm.tolist()):
+                if self.multi[g]:
+                    gem[k] = items.setdefault(g, len(items))
+            tie = []
+            for g in {int(self.group_of[i]) for i in members.tolist() if self.group_of[i] >= 0}:
+                ids = [local[i] for i in groups[g]]
+                tie += list(itertools.pairwise(ids))
+            self.roots.append(
+                _Root(
+                    root=j,
+                    members=members,
+                    km=self.km[j][members],
+                    edges=np.array([(a, b) for a, b, _ in e_in], dtype=np.int64).reshape(-1, 2),
+                    edge_cost=np.array([c for *_, c in e_in], dtype=np.int64),
+                    gemeente=gem,
+                    n_gemeente=len(items),
+                    tie=tie,
+                )
+            )
+
+    def cost(self, members: Sequence[int], root: int) -> int:
+        """Scaled cost c(R) of a column."""
+        ids = np.fromiter(members, dtype=np.int64)
+        inside = np.zeros(self.inp.n, dtype=bool)
+        inside[ids] = True
+        internal = int(self.edge_cost[inside[self.edges[:, 0]] & inside[self.edges[:, 1]]].sum())
+        gms = np.unique(self.inp.gemeente[ids])
+        return -internal + int(self.km[root][ids].sum()) + self.c_split * int(self.multi[gms].sum())
+
+    def value(self, members: Sequence[int], root: int, pi: np.ndarray) -> float:
+        """pi(R) - c(R): minus the reduced cost without the count dual."""
+        return float(pi[list(members)].sum()) - self.cost(members, root)
+
+    def lagrangian(self, pi: np.ndarray, values: np.ndarray) -> float:
+        """LB(pi) (scaled) given per-root upper bounds on max_R pi(R) - c(R).
+
+        A root is in its own region and covered once, so a plan uses each root at most once:
+        the bound takes the best ``k`` distinct roots (lo <= k <= hi), not k times the best.
+        """
+        order = np.sort(-np.asarray(values, dtype=float))  # reduced costs, most negative first
+        if len(order) < self.lo:
+            return math.inf
+        best = math.inf
+        for k in range(self.lo, min(self.hi, len(order)) + 1):
+            best = min(best, float(order[:k].sum()))
+        return float(pi.sum()) + best
+
+
+# --------------------------------------------------------------------------------------------
+# Pricing
+
+
+def _closure(root: _Root, pi: np.ndarray, c_split: int) -> tuple[float, np.ndarray]:
+    """Upper bound on root's pricing value and the maximising member set (global ids).
+
+    Maximum-weight closure: nodes with profit ceil(pi_i) - km_i, edge items with profit
+    c_e requiring both ends, gemeente items with profit -c_split required by their schools.
+    Rounding the duals up keeps the value an upper bound.
+    """
+    nm, ne, ng = len(root.members), len(root.edges), root.n_gemeente
+    profit_nodes = np.ceil(pi[root.members]).astype(np.int64) - root.km
+    positive = int(np.clip(profit_nodes, 0, None).sum() + root.edge_cost.sum())
+    if positive + 1 >= _INT32_SAFE // 4:
+        # Extreme duals: fall back on the trivially valid sum of positive profits.
+        chosen = root.members[profit_nodes > 0]
+        return float(positive), chosen
+    big = positive + 1
+    profit_nodes = profit_nodes.copy()
+    root_local = int(np.flatnonzero(root.members == root.root)[0])
+    profit_nodes[root_local] += big
+    inf = 2 * big + 1
+    s, t = 0, 1
+    node = 2 + np.arange(nm)
+    item = 2 + nm + np.arange(ne)
+    gitem = 2 + nm + ne + np.arange(ng)
+    src, dst, cap = [], [], []
+    pos = profit_nodes > 0
+    src += [s] * int(pos.sum())
+    dst += node[pos].tolist()
+    cap += profit_nodes[pos].tolist()
+    neg = profit_nodes < 0
+    src += node[neg].tolist()
+    dst += [t] * int(neg.sum())
+    cap += (-profit_nodes[neg]).tolist()
+    if ne:
+        src += [s] * ne + item.tolist() + item.tolist()
+        dst += item.tolist() + node[root.edges[:, 0]].tolist() + node[root.edges[:, 1]].tolist()
+        cap += root.edge_cost.tolist() + [inf] * (2 * ne)
+    if ng:
+        has = root.gemeente >= 0
+        src += gitem.tolist() + node[has].tolist()
+        dst += [t] * ng + gitem[root.gemeente[has]].tolist()
+        cap += [c_split] * ng + [inf] * int(has.sum())
+    for a, b in root.tie:
+        src += [node[a], node[b]]
+        dst += [node[b], node[a]]
+        cap += [inf, inf]
+    size = 2 + nm + ne + ng
+    graph = csr_matrix(
+        (np.array(cap, dtype=np.int32), (np.array(src), np.array(dst))), shape=(size, size)
+    )
+    graph.sum_duplicates()
+    flow = maximum_flow(graph, s, t)
+    # The flow is antisymmetric, so reverse arcs of positive flow get residual capacity too.
+    residual = (graph - flow.flow).tocsr()
+    residual.data = np.where(residual.data > 0, 1, 0)
+    residual.eliminate_zeros()
+    reach = breadth_first_order(residual, s, directed=True, return_predecessors=False)
+    side = np.zeros(size, dtype=bool)
+    side[reach] = True
+    chosen = root.members[side[node]]
+    total_positive = int(profit_nodes[pos].sum()) + int(root.edge_cost.sum())
+    value = total_positive - int(flow.flow_value) - big
+    return float(value), chosen
+
+
+class _ExactPricer:
+    """CP-SAT model of one root's exact pricing problem, built once, objective per call."""
+
+    def __init__(self, prob: _Problem, root: _Root, adj: list[list[int]], r: int) -> None:
+        inp, rules = prob.inp, prob.inp.rules
+        self.root = root
+        m = cp_model.CpModel()
+        self.model = m
+        mem = root.members.tolist()
+        self.x = [m.new_bool_var(f"x{i}") for i in mem]
+        local = {i: k for k, i in enumerate(mem)}
+        m.add(self.x[local[root.root]] == 1)
+        row = prob.cand.graph_km[r]
+        if rules.contiguous and prob.config.contiguity == "hess":
+            for k, i in enumerate(mem):
+                if i == root.root:
+                    continue
+                closer = [self.x[local[q]] for q in adj[i] if q in local and row[q] < row[i]]
+                if closer:
+                    m.add_bool_or(closer).only_enforce_if(self.x[k])
+                else:
+                    m.add(self.x[k] == 0)
+        vm = [self.x[k] for k, i in enumerate(mem) if inp.is_vmbo[i]]
+        m.add(sum(vm) >= rules.min_vmbo)
+        tech = sum(int(inp.technical[i]) * self.x[k] for k, i in enumerate(mem))
+        m.add(tech >= rules.min_technical_pupils)
+        if rules.max_technical_pupils is not None:
+            m.add(tech <= rules.max_technical_pupils)
+        if not inp.has_mbo[root.root]:
+            m.add(sum(self.x[k] for k, i in enumerate(mem) if inp.has_mbo[i]) >= 1)
+        for a, b in root.tie:
+            m.add(self.x[a] == self.x[b])
+        self.s = []
+        for (a, b), c in zip(root.edges.tolist(), root.edge_cost.tolist(), strict=True):
+            s = m.new_bool_var("")
+            m.add_implication(s, self.x[a])
+            m.add_implication(s, self.x[b])
+            self.s.append((c, s))
+        self.z = [m.new_bool_var("") for _ in range(root.n_gemeente)]
+        for k, g in enumerate(root.gemeente.tolist()):
+            if g >= 0:
+                m.add_implication(self.x[k], self.z[g])
+        self.c_split = prob.c_split
+        self.hint: np.ndarray | None = None
+
+    def price(self, pi: np.ndarray, time_limit_s: float) -> tuple[float, np.ndarray | None, str]:
+        """(proven upper bound on the pricing value, best member set or None, status)."""
+        root = self.root
+        # Integer profits rounded up: the proven bound stays an upper bound for the real pi.
+        prof = np.ceil(pi[root.members]).astype(np.int64) - root.km
+        m = self.model
+        m.clear_hints()
+        if self.hint is not None:
+            for k, v in enumerate(self.x):
+                m.add_hint(v, bool(self.hint[k]))
+        m.maximize(
+            sum(int(p) * v for p, v in zip(prof.tolist(), self.x, strict=True))
+            + sum(c * s for c, s in self.s)
+            - self.c_split * sum(self.z)
+        )
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = time_limit_s
+        solver.parameters.num_workers = 1
+        status = solver.solve(m)
+        if status == cp_model.INFEASIBLE:
+            return -math.inf, None, "INFEASIBLE"
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return float(solver.best_objective_bound), None, solver.status_name(status)
+        chosen = np.array([solver.boolean_value(v) for v in self.x], dtype=bool)
+        self.hint = chosen
+        return float(solver.best_objective_bound), root.members[chosen], solver.status_name(status)
+
+
+# --------------------------------------------------------------------------------------------
+# Column generation
+
+
+def _feasible(prob: _Problem, root: _Root, adj: list[list[int]], r: int, ids: np.ndarray) -> bool:
+    """True when a member set is a column of the model (every rule, Hess contiguity)."""
+    inp, rules = prob.inp, prob.inp.rules
+    if root.root not in set(ids.tolist()):
+        return False
+    tech = int(inp.technical[ids].sum())
+    if tech < rules.min_technical_pupils:
+        return False
+    if rules.max_technical_pupils is not None and tech > rules.max_technical_pupils:
+        return False
+    if int(inp.is_vmbo[ids].sum()) < rules.min_vmbo or not inp.has_mbo[ids].any():
+        return False
+    inside = set(ids.tolist())
+    for g in {int(prob.group_of[i]) for i in inside if prob.group_of[i] >= 0}:
+        if not set(prob.groups[g]) <= inside:
+            return False
+    if rules.contiguous and prob.config.contiguity == "hess":
+        row = prob.cand.graph_km[r]
+        for i in inside:
+            if i != root.root and not any(q in inside and row[q] < row[i] for q in adj[i]):
+                return False
+    return True
+
+
+def _hess_repair(
+    prob: _Problem, root: _Root, adj: list[list[int]], r: int, ids: np.ndarray
+) -> np.ndarray | None:
+    """The part of a member set that the root reaches by the Hess ordering, if it is a column."""
+    row = prob.cand.graph_km[r]
+    inside = set(ids.tolist())
+    kept: set[int] = set()
+    for i in sorted(inside, key=lambda q: row[q]):
+        if i == root.root or any(q in kept and row[q] < row[i] for q in adj[i]):
+            kept.add(i)
+    # Close-school groups: drop partial groups (and what hangs on them) until stable.
+    while True:
+        bad = {
+            i
+            for i in kept
+            if prob.group_of[i] >= 0 and not set(prob.groups[prob.group_of[i]]) <= kept
+        }
+        if not bad:
+            break
+        kept -= bad
+        again: set[int] = set()
+        for i in sorted(kept, key=lambda q: row[q]):
+            if i == root.root or any(q in again and row[q] < row[i] for q in adj[i]):
+                again.add(i)
+        kept = again
+    out = np.array(sorted(kept), dtype=np.int64)
+    return out if len(out) and _feasible(prob, root, adj, r, out) else None
+
+
+def _tighten(
+    prob: _Problem,
+    adj: list[list[int]],
+    rpos: dict[int, int],
+    pi: np.ndarray,
+    ub: np.ndarray,
+    sets: list[np.ndarray],
+    exact_time_s: float,
+    budget_s: float,
+) -> tuple[np.ndarray, int]:
+    """Lower the largest per-root upper bounds with exact CP-SAT pricing, largest first.
+
+    A root whose closure optimum is itself a column is exact already. Stops when the roots
+    with the ``hi`` largest bounds are settled (exact, or priced once with CP-SAT) or the budget is
+    spent. Returns the tightened bounds (still valid) and how many CP-SAT calls ran.
+    """
+    started = time.perf_counter()
+    ub = ub.copy()
+    settled = np.array(
+        [_feasible(prob, root, adj, rpos[root.root], sets[k]) for k, root in enumerate(prob.roots)],
+        dtype=bool,
+    )
+    calls = 0
+    top = prob.hi
+    while len(ub) and time.perf_counter() - started < budget_s:
+        order = np.argsort(-ub, kind="stable")[:top]
+        open_ = [int(k) for k in order if not settled[k]]
+        if not open_:
+            break
+        k = open_[0]
+        root = prob.roots[k]
+        if root.cpsat is None:
+            root.cpsat = _ExactPricer(prob, root, adj, rpos[root.root])
+        bound_k, chosen, _ = root.cpsat.price(pi, exact_time_s)
+        calls += 1
+        ub[k] = min(ub[k], bound_k)
+        settled[k] = True
+        if chosen is not None:
+            sets[k] = chosen
+    return ub, calls
+
+
+class _Master:
+    """Restricted master LP: cover every school once with lo..hi columns."""
+
+    def __init__(self, prob: _Problem) -> None:
+        self.prob = prob
+        self.cols: list[tuple[np.ndarray, int, int]] = []
+        self.seen: set[tuple[int, frozenset[int]]] = set()
+
+    def add(self, members: np.ndarray, root: int) -> bool:
+        key = (int(root), frozenset(int(i) for i in members))
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        ids = np.array(sorted(key[1]), dtype=np.int64)
+        self.cols.append((ids, int(root), self.prob.cost(ids, root)))
+        return True
+
+    def solve(self, center: np.ndarray, delta: float) -> tuple[float, np.ndarray, float, bool]:
+        """(LP value scaled, cover duals pi, count dual mu, box binding).
+
+        Box-step stabilisation: an under-cover slack of cost center + delta and an over-cover
+        surplus of cost delta - center per school keep every dual within delta of the
+        center (and the LP always feasible). The bound stays valid for any duals.
+        """
+        n = self.prob.inp.n
+        lo, hi = self.prob.lo, self.prob.hi
+        rows = np.concatenate([c[0] for c in self.cols]) if self.cols else np.zeros(0, int)
+        idx = np.concatenate(
+            [np.full(len(c[0]), k) for k, c in enumerate(self.cols)] or [np.zeros(0, int)]
+        )
+        k = len(self.cols)
+        eye = np.arange(n)
+        a_eq = csc_matrix(
+            (
+                np.r_[np.ones(len(rows)), np.ones(n), -np.ones(n)],
+                (np.r_[rows, eye, eye], np.r_[idx, k + eye, k + n + eye]),
+            ),
+            shape=(n, k + 2 * n),
+        )
+        count = csc_matrix(np.r_[np.ones(k), np.zeros(2 * n)][None, :])
+        cost = np.r_[
+            np.array([c[2] for c in self.cols], dtype=float), center + delta, delta - center
+        ]
+        if lo == hi:
+            res = linprog(
+                cost,
+                A_eq=vstack([a_eq, count]).tocsc(),
+                b_eq=np.r_[np.ones(n), lo],
+                bounds=(0, None),
+                method="highs",
+            )
+            pi, mu = res.eqlin.marginals[:n], float(res.eqlin.marginals[n])
+        else:
+            res = linprog(
+                cost,
+                A_eq=a_eq,
+                b_eq=np.ones(n),
+                A_ub=vstack([count, -count]).tocsc(),
+                b_ub=np.array([hi, -lo], dtype=float),
+                bounds=(0, None),
+                method="highs",
+            )
+            pi = res.eqlin.marginals
+            mu = float(res.ineqlin.marginals[0] - res.ineqlin.marginals[1])
+        if res.status != 0:
+            raise RuntimeError(f"master LP failed: {res.message}")
+        binding = bool(res.x[k:].sum() > 1e-7)
+        return float(res.fun), np.asarray(pi, dtype=float), mu, binding
+
+
+def column_generation_bound(
+    inp: SolverInput,
+    config: SolverConfig,
+    cand: Candidates | None = None,
+    *,
+    plans: Sequence[tuple[np.ndarray, Sequence[int]]] = (),
+    pricing: str = "closure",
+    time_limit_s: float = 60.0,
+    exact_time_s: float = 1.0,
+    round_budget_s: float = 10.0,
+    smoothing: float = 0.0,
+    box_width: float = 20.0,
+    tolerance: float = 1e-4,
+    progress: Callable[[BoundStep], None] | None = None,
+) -> BoundResult:
+    """A valid lower bound on the objective of ``solve``'s model by column generation.
+
+    Parameters
+    ----------
+    inp, config : SolverInput, SolverConfig
+        As for ``solve`` (no reference plan).
+    cand : Candidates, optional
+        The candidate pairs of the model (``candidates(inp, config)`` by default).
+    plans : sequence of (labels, roots)
+        Valid plans whose regions seed the master (e.g. a ``solve`` result).
+    pricing : {"closure", "exact"}
+        ``closure``: the relaxed pricing (fast, exact by minimum cut); ``exact``: CP-SAT on
+        the roots whose closure bound could still lower the bound (``exact_time_s`` each).
+    time_limit_s : float
+        Stop after this many seconds (the bound so far stays valid).
+    smoothing : float
+        Wentges smoothing factor in [0, 1) towards the best duals (0 = master duals).
+    box_width : float
+        Box-step stabilisation: duals stay within this many objective units of the box
+        centre (the plan regions' costs shared by their schools, later the best duals).
+    tolerance : float
+        Stop when (master - bound) / |master| is at most this.
+
+    Returns
+    -------
+    BoundResult
+        ``bound`` in objective units (the model's scaled integers divided by the scale).
+    """
+    start = time.perf_counter()
+    cand = cand if cand is not None else candidates(inp, config)
+    prob = _Problem(inp, config, cand)
+    adj = _adjacency(inp)
+    scale = prob.scale
+    master = _Master(prob)
+    for labels, roots in plans:
+        for lab, j in enumerate(roots):
+            master.add(np.flatnonzero(np.asarray(labels) == lab), int(j))
+    rpos = {int(j): r for r, j in enumerate(cand.roots.tolist())}
+    history: list[BoundStep] = []
+    # Box centre: minus half the weight of each school's edges. Then pi(R) - c(R) is minus
+    # half R's boundary weight minus its km and split costs, never positive: the first bound
+    # is "p regions, each with at least its cheapest boundary", already valid.
+    box = np.zeros(inp.n)
+    np.add.at(box, prob.edges[:, 0], -0.5 * prob.edge_cost)
+    np.add.at(box, prob.edges[:, 1], -0.5 * prob.edge_cost)
+    delta = box_width * scale
+    best, best_pi = -math.inf, box.copy()
+    lp = math.inf
+    rounds = 0
+    converged = False
+    exact = False  # phase 1: closure pricing with cheap columns only; phase 2: CP-SAT too
+    while True:
+        rounds += 1
+        lp, pi, mu, binding = master.solve(box, delta)
+        t_price = time.perf_counter()
+        sep = pi if best == -math.inf else smoothing * best_pi + (1.0 - smoothing) * pi
+        ub = np.empty(len(prob.roots))
+        sets: list[np.ndarray] = []
+        for k, root in enumerate(prob.roots):
+            ub[k], chosen = _closure(root, sep, prob.c_split)
+            sets.append(chosen)
+        n_exact = 0
+        if exact:
+            ub, n_exact = _tighten(prob, adj, rpos, sep, ub, sets, exact_time_s, round_budget_s)
+        lb = prob.lagrangian(sep, ub)
+        if lb > best:
+            best, best_pi = lb, sep.copy()
+        added = 0
+        for k, root in enumerate(prob.roots):
+            chosen = sets[k]
+            if not _feasible(prob, root, adj, rpos[root.root], chosen):
+                chosen = _hess_repair(prob, root, adj, rpos[root.root], chosen)
+                if chosen is None:
+                    continue
+            rc = prob.cost(chosen, root.root) - float(pi[chosen].sum()) - mu
+            if rc < -1e-6 and master.add(chosen, root.root):
+                added += 1
+        elapsed = time.perf_counter() - start
+        step = BoundStep(
+            elapsed_s=elapsed,
+            bound=max((best + prob.constant) / scale, 0.0),
+            raw=(lb + prob.constant) / scale,
+            master=(lp + prob.constant) / scale,
+            columns=len(master.cols),
+            added=added,
+            pricing_s=time.perf_counter() - t_price,
+            exact_roots=n_exact,
+        )
+        history.append(step)
+        if progress is not None:
+            progress(step)
+        gap = (lp - best) / max(abs(lp + prob.constant), 1e-9)
+        if gap <= tolerance and not binding:
+            converged = True
+            break
+        if elapsed > time_limit_s:
+            break
+        if added == 0:
+            if not binding and (exact or pricing == "closure"):
+                break
+            if pricing == "exact" and not exact:
+                exact = True
+            elif binding:
+                # Converged inside the box: recentre on the best duals and widen the box.
+                box = best_pi.copy()
+                delta *= 2.0
+        elif lb >= best and rounds % 5 == 0:
+            box = best_pi.copy()
+    converged = converged or (lp - best) <= tolerance * max(abs(lp + prob.constant), 1.0)
+    return BoundResult(
+        bound=max((best + prob.constant) / scale, 0.0),
+        method=f"column generation ({pricing} pricing)",
+        master=(lp + prob.constant) / scale,
+        rounds=rounds,
+        columns=len(master.cols),
+        wall_time_s=time.perf_counter() - start,
+        converged=converged,
+        history=tuple(history),
+    )
+
+
+__all__ = ["BoundResult", "BoundStep", "column_generation_bound"]

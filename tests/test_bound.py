@@ -1,0 +1,104 @@
+"""The column-generation bound: valid (never above the model's optimum) on tiny instances,
+and equal to the set-partitioning LP over every enumerated column when it converges."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from scipy.optimize import linprog
+
+from regionopt.bound import _feasible, _Problem, column_generation_bound
+from regionopt.errors import InfeasibleError
+from regionopt.solve import SolverInput, _adjacency, candidates, solve
+
+from .test_solve import _build, _config, small_instances
+
+
+def _enumerated_lp(inp: SolverInput, config) -> float | None:
+    """The set-partitioning LP over every feasible column (brute force), objective units."""
+    cand = candidates(inp, config)
+    prob = _Problem(inp, config, cand)
+    adj = _adjacency(inp)
+    rpos = {int(j): r for r, j in enumerate(cand.roots.tolist())}
+    cols = []
+    for root in prob.roots:
+        others = [i for i in root.members.tolist() if i != root.root]
+        for k in range(len(others) + 1):
+            for extra in itertools.combinations(others, k):
+                ids = np.array(sorted((root.root, *extra)), dtype=np.int64)
+                if _feasible(prob, root, adj, rpos[root.root], ids):
+                    cols.append((ids, prob.cost(ids, root.root)))
+    if not cols:
+        return None
+    n = inp.n
+    a = np.zeros((n + 1, len(cols)))
+    for c, (ids, _) in enumerate(cols):
+        a[ids, c] = 1.0
+    a[n] = 1.0
+    lo, hi = prob.lo, prob.hi
+    res = linprog(
+        [c for _, c in cols],
+        A_eq=a[:n],
+        b_eq=np.ones(n),
+        A_ub=np.vstack([a[n], -a[n]]),
+        b_ub=[hi, -lo],
+        bounds=(0, None),
+        method="highs",
+    )
+    if res.status != 0:
+        return None
+    return (res.fun + prob.constant) / prob.scale
+
+
+@settings(
+    max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(small_instances(max_n=7))
+def test_bound_is_valid_and_matches_the_enumerated_lp(case: dict) -> None:
+    inst, graph = _build(case)
+    inp = SolverInput.from_instance(inst, graph, case["rules"])
+    config = _config(case["k"], case["k_max"], contiguity="hess")
+    try:
+        sol = solve(inp, config)
+    except InfeasibleError:
+        return
+    if not sol.found or sol.status != "OPTIMAL":
+        return
+    plans = [(sol.labels, sol.roots)]
+    for pricing in ("closure", "exact"):
+        res = column_generation_bound(
+            inp, config, plans=plans, pricing=pricing, time_limit_s=5.0, tolerance=1e-6
+        )
+        # Valid: never above the optimum of the model CP-SAT solves (same integer scaling).
+        assert res.bound <= sol.objective + 1e-6
+        assert res.bound >= 0.0
+    lp = _enumerated_lp(inp, config)
+    assert lp is not None and lp <= sol.objective + 1e-6
+    # A bound never exceeds the LP over every column; exact pricing reaches it when it
+    # converges (up to the duals rounded up to the model's integer scale).
+    assert res.bound <= lp + 1e-6
+    if res.converged:
+        assert res.bound >= lp - 0.01 * (inp.n + 1)
+
+
+def test_exact_pricing_converges_on_a_path() -> None:
+    """Six schools on a path, two regions: the bound reaches the LP, the LP the optimum."""
+    from regionopt.config import RulesConfig
+
+    from .test_solve import _path
+
+    inst, graph = _path(technical=(30, 0, 30, 0, 0, 30), mbo=((0, 0), (25, 0)))
+    rules = RulesConfig(min_technical_pupils=30, mbo_reach_km=100.0, together_km=0.0)
+    inp = SolverInput.from_instance(inst, graph, rules)
+    config = _config(2, contiguity="hess")
+    sol = solve(inp, config)
+    res = column_generation_bound(
+        inp, config, plans=[(sol.labels, sol.roots)], pricing="exact", tolerance=1e-6
+    )
+    lp = _enumerated_lp(inp, config)
+    assert res.converged
+    assert lp is not None
+    assert res.bound <= sol.objective + 1e-6
+    assert abs(res.bound - lp) <= 0.01 * (inp.n + 1)
