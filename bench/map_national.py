@@ -23,16 +23,7 @@ from regionopt.load import find_data_dir, load_all
 from regionopt.plan import read_plan
 from regionopt.render import write_plan_map
 from tests.national import rmc_plan
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from tests.test_browser import CHROMIUM_ARGS
 
 
 def screenshot(html: Path, png: Path, *, width: int = 1000, height: int = 1040) -> None:

@@ -341,12 +341,19 @@ def read_counts(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     return df[ok]
 
 
-def read_geocoded(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | None:
-    """DUO geocoded school points (all kinds), reprojected to RD New."""
+def _read_geojson(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | None:
+    """Read a GeoJSON file; a broken file becomes a problem, not a traceback."""
     try:
-        gdf = gpd.read_file(path)
+        return gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for a broken file
         problems.append(Problem(str(path), "", f"cannot read GeoJSON: {exc}", "re-download it"))
+        return None
+
+
+def read_geocoded(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | None:
+    """DUO geocoded school points (all kinds), reprojected to RD New."""
+    gdf = _read_geojson(path, problems)
+    if gdf is None:
         return None
     missing = [c for c in ("vestigingscode", "naam", "type", "leerlingen") if c not in gdf.columns]
     if missing:
@@ -430,10 +437,8 @@ def _institution_label(url: str, code: str) -> str:
 
 def read_municipalities(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | None:
     """CBS municipalities in RD New with columns ``code``, ``name``."""
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:
-        problems.append(Problem(str(path), "", f"cannot read GeoJSON: {exc}", "re-download it"))
+    gdf = _read_geojson(path, problems)
+    if gdf is None:
         return None
     if not {"statcode", "statnaam"} <= set(gdf.columns):
         problems.append(Problem(str(path), "properties", "missing statcode/statnaam", ""))
@@ -446,10 +451,8 @@ def read_municipalities(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame
 
 def read_provinces(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | None:
     """Province polygons in RD New with a ``name`` column."""
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:
-        problems.append(Problem(str(path), "", f"cannot read GeoJSON: {exc}", "re-download it"))
+    gdf = _read_geojson(path, problems)
+    if gdf is None:
         return None
     name_col = next(
         (c for c in ("name", "statnaam", "PROVINCIENAAM", "provincienaam") if c in gdf.columns),
