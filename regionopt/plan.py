@@ -222,17 +222,43 @@ def partner_regions(a: Mapping[str, str], b: Mapping[str, str]) -> dict[str, str
         Region of ``a`` -> its partner region of ``b`` (Hungarian method on the table of
         shared schools); regions without a partner sharing a school are left out.
     """
-    from scipy.optimize import linear_sum_assignment
-
     common = [c for c in a if c in b]
-    a_ids = sorted({a[c] for c in common})
-    b_ids = sorted({b[c] for c in common})
     if not common:
         return {}
+    a_ids = sorted({a[c] for c in common})
+    b_ids = sorted({b[c] for c in common})
     a_pos = {r: i for i, r in enumerate(a_ids)}
     b_pos = {r: i for i, r in enumerate(b_ids)}
-    shared = np.zeros((len(a_ids), len(b_ids)), dtype=np.int64)
-    for c in common:
-        shared[a_pos[a[c]], b_pos[b[c]]] += 1
-    rows, cols = linear_sum_assignment(shared, maximize=True)
+    rows, cols, shared = match_labels(
+        np.array([a_pos[a[c]] for c in common]),
+        np.array([b_pos[b[c]] for c in common]),
+        len(a_ids),
+        len(b_ids),
+    )
     return {a_ids[i]: b_ids[j] for i, j in zip(rows, cols, strict=True) if shared[i, j] > 0}
+
+
+def match_labels(
+    a: np.ndarray, b: np.ndarray, ka: int, kb: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pair region indices of two labellings one to one, sharing as many schools as possible.
+
+    Parameters
+    ----------
+    a, b : array of int
+        Region index (``0..ka-1`` and ``0..kb-1``) per school, for the same schools.
+    ka, kb : int
+        Number of regions of each labelling.
+
+    Returns
+    -------
+    (rows, cols, shared)
+        Region ``rows[k]`` of ``a`` pairs with ``cols[k]`` of ``b`` (Hungarian method);
+        ``shared[i, j]`` counts the schools in region ``i`` of ``a`` and ``j`` of ``b``.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    shared = np.zeros((ka, kb), dtype=np.int64)
+    np.add.at(shared, (np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)), 1)
+    rows, cols = linear_sum_assignment(shared, maximize=True)
+    return rows, cols, shared

@@ -32,7 +32,6 @@ from typing import Literal
 import networkx as nx
 import numpy as np
 from ortools.sat.python import cp_model
-from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
@@ -40,7 +39,7 @@ from scipy.spatial import cKDTree
 from regionopt.config import RulesConfig, WeightsConfig
 from regionopt.errors import InfeasibleError, InputError, Problem
 from regionopt.instance import Instance
-from regionopt.plan import Plan
+from regionopt.plan import Plan, match_labels
 
 ContiguityMode = Literal["hess", "exact"]
 
@@ -443,9 +442,7 @@ def _reference_moves(reference: np.ndarray, labels: np.ndarray, n_ref: int) -> i
     if not in_ref.any() or n_ref == 0:
         return 0
     k = int(labels.max()) + 1
-    overlap = np.zeros((k, n_ref), dtype=np.int64)
-    np.add.at(overlap, (labels[in_ref], reference[in_ref]), 1)
-    rows, cols = linear_sum_assignment(-overlap)
+    rows, cols, overlap = match_labels(labels[in_ref], reference[in_ref], k, n_ref)
     return int(in_ref.sum() - overlap[rows, cols].sum())
 
 
@@ -1468,9 +1465,9 @@ def _region_ids(inp: SolverInput, labels: np.ndarray, k: int) -> tuple[str, ...]
         ids[int(labels[members[0]])] = label
     if inp.reference is not None and len(inp.reference_ids):
         in_ref = inp.reference >= 0
-        overlap = np.zeros((k, len(inp.reference_ids)), dtype=np.int64)
-        np.add.at(overlap, (labels[in_ref], inp.reference[in_ref]), 1)
-        rows, cols = linear_sum_assignment(-overlap)
+        rows, cols, overlap = match_labels(
+            labels[in_ref], inp.reference[in_ref], k, len(inp.reference_ids)
+        )
         for r, c in zip(rows, cols, strict=True):
             if ids[r] is None and overlap[r, c] > 0 and inp.reference_ids[c] not in ids:
                 ids[r] = inp.reference_ids[c]
@@ -1502,9 +1499,9 @@ def _add_hint(built: _Model, inp: SolverInput, hint: tuple[np.ndarray, list[int]
         model.add_hint(z, any(root_of[i] == j for i in ids))
     if built.match and inp.reference is not None:
         in_ref = inp.reference >= 0
-        overlap = np.zeros((len(roots), len(inp.reference_ids)), dtype=np.int64)
-        np.add.at(overlap, (labels[in_ref], inp.reference[in_ref]), 1)
-        rows, cols = linear_sum_assignment(-overlap)
+        rows, cols, _ = match_labels(
+            labels[in_ref], inp.reference[in_ref], len(roots), len(inp.reference_ids)
+        )
         matched = {(roots[r], int(c)) for r, c in zip(rows, cols, strict=True)}
         for key, v in built.match.items():
             model.add_hint(v, key in matched)
