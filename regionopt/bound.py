@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.sat.python import cp_model
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csc_matrix, csr_matrix, vstack
 from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
@@ -54,6 +54,16 @@ from regionopt.solve import (
 
 # Capacities of scipy's maximum_flow are int32.
 _INT32_SAFE = 2**30
+
+
+@dataclass(frozen=True)
+class Column:
+    """One region of the model: its root school and members (school ids), and its cost."""
+
+    root: int
+    members: tuple[int, ...]
+    cost: int
+    """Scaled cost c(R) (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,8 @@ class BoundResult:
     converged: bool
     """True when the bound reached the master LP (within ``tolerance``)."""
     history: tuple[BoundStep, ...] = field(default_factory=tuple)
+    pool: tuple[Column, ...] = ()
+    """Every column of the master: valid regions of the model, for ``best_partition``."""
 
 
 @dataclass
@@ -525,6 +537,7 @@ def column_generation_bound(
     cand: Candidates | None = None,
     *,
     plans: Sequence[tuple[np.ndarray, Sequence[int]]] = (),
+    columns: Sequence[Column] = (),
     pricing: str = "closure",
     time_limit_s: float = 60.0,
     exact_time_s: float = 1.0,
@@ -544,6 +557,8 @@ def column_generation_bound(
         The candidate pairs of the model (``candidates(inp, config)`` by default).
     plans : sequence of (labels, roots)
         Valid plans whose regions seed the master (e.g. a ``solve`` result).
+    columns : sequence of Column
+        More regions to seed the master with (e.g. an earlier run's ``pool``).
     pricing : {"closure", "exact"}
         ``closure``: the relaxed pricing (fast, exact by minimum cut); ``exact``: CP-SAT on
         the roots whose closure bound could still lower the bound (``exact_time_s`` each).
@@ -571,6 +586,8 @@ def column_generation_bound(
     for labels, roots in plans:
         for lab, j in enumerate(roots):
             master.add(np.flatnonzero(np.asarray(labels) == lab), int(j))
+    for col in columns:
+        master.add(np.asarray(col.members, dtype=np.int64), col.root)
     rpos = {int(j): r for r, j in enumerate(cand.roots.tolist())}
     history: list[BoundStep] = []
     # Box centre: minus half the weight of each school's edges. Then pi(R) - c(R) is minus
@@ -652,7 +669,56 @@ def column_generation_bound(
         wall_time_s=time.perf_counter() - start,
         converged=converged,
         history=tuple(history),
+        pool=tuple(Column(root, tuple(ids.tolist()), cost) for ids, root, cost in master.cols),
     )
 
 
-__all__ = ["BoundResult", "BoundStep", "column_generation_bound"]
+def best_partition(
+    inp: SolverInput,
+    config: SolverConfig,
+    pool: Sequence[Column],
+    *,
+    time_limit_s: float = 10.0,
+) -> tuple[np.ndarray, tuple[int, ...], int] | None:
+    """The cheapest plan made of columns from a pool: the set-partitioning IP (HiGHS).
+
+    Every column is a valid region of the model, so any cover of every school by exactly
+    ``lo..hi`` columns is a valid plan ("price and branch": the pool comes from column
+    generation).
+
+    Returns
+    -------
+    (labels, roots, cost) or None
+        ``labels[i]`` indexes ``roots``; ``cost`` is the sum of the chosen columns' costs.
+        None when the pool covers no plan in time.
+    """
+    cols = list({(c.root, c.members): c for c in pool}.values())
+    if not cols:
+        return None
+    n = inp.n
+    rows = np.concatenate([np.asarray(c.members, dtype=np.int64) for c in cols])
+    idx = np.concatenate([np.full(len(c.members), k) for k, c in enumerate(cols)])
+    cover = csc_matrix((np.ones(len(rows)), (rows, idx)), shape=(n, len(cols)))
+    lo, hi = config.region_range
+    res = milp(
+        np.array([c.cost for c in cols], dtype=float),
+        constraints=[
+            LinearConstraint(cover, 1, 1),
+            LinearConstraint(np.ones((1, len(cols))), lo, hi),
+        ],
+        integrality=np.ones(len(cols)),
+        bounds=Bounds(0, 1),
+        options={"time_limit": max(time_limit_s, 0.1), "disp": False},
+    )
+    if res.x is None:
+        return None
+    chosen = [cols[k] for k in np.flatnonzero(res.x > 0.5)]
+    labels = np.full(n, -1, dtype=np.int64)
+    for r, c in enumerate(chosen):
+        labels[list(c.members)] = r
+    if (labels < 0).any():
+        return None
+    return labels, tuple(c.root for c in chosen), sum(c.cost for c in chosen)
+
+
+__all__ = ["BoundResult", "BoundStep", "Column", "best_partition", "column_generation_bound"]
