@@ -98,6 +98,15 @@ class RepairResult:
     cuts: int = 0
     stats: Mapping[str, float] = field(default_factory=dict)
 
+    def headline(self) -> str:
+        """One sentence: how many further moves, proved minimal or not, where, how long."""
+        proof = "proved minimal" if self.optimal else "not proved minimal"
+        return (
+            f"{len(self.moves)} further move(s) make the plan valid again ({proof} among "
+            f"{len(self.scope_regions)} regions around the change, neighbourhood level "
+            f"{self.level}; {self.wall_time_s:.2f} s)"
+        )
+
 
 def region_adjacency(graph: nx.Graph, assignment: Mapping[int, str]) -> nx.Graph:
     """Regions as nodes, linked when a school-graph edge joins two of their members."""

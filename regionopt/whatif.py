@@ -519,12 +519,7 @@ def report_markdown(result: WhatIfResult, instance: Instance) -> str:
         if rep.status == "not_needed":
             lines.append("No repair needed.")
         elif rep.status == "repaired":
-            proof = "proved minimal" if rep.optimal else "not proved minimal"
-            lines.append(
-                f"{len(rep.moves)} further move(s) make the plan valid again ({proof} among "
-                f"{len(rep.scope_regions)} regions around the change, neighbourhood level "
-                f"{rep.level}; {rep.wall_time_s:.2f} s):"
-            )
+            lines.append(f"{rep.headline()}:")
             lines.append("")
             for m in rep.moves:
                 s = instance.school(m.code)

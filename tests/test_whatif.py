@@ -208,6 +208,7 @@ def test_repair_known_case_by_hand() -> None:
     assert result.status == "repaired" and len(result.moves) == best == 1
     assert [(m.code, m.to_region) for m in result.moves] == [("05AA00", "A")]
     assert is_valid(check(inst, graph, result.plan, RULES, opted_out={"00AA00"}))
+    assert result.headline().startswith("1 further move(s) make the plan valid again")
 
 
 def test_repair_keeps_requested_changes_fixed() -> None:
@@ -262,7 +263,8 @@ def test_write_outputs(tmp_path: Path) -> None:
     assert {r["vestiging_code"] for r in rows} == set(result.repair.plan.assignment)
     kinds = [line.split(",")[0] for line in (tmp_path / "changes.csv").read_text().splitlines()]
     assert kinds[1] == "requested" and "repair" in kinds
-    assert "## Repair" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "## Repair" in report and result.repair.headline() in report
 
 
 # --------------------------------------------------------------------------------------------

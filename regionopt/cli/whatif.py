@@ -353,12 +353,7 @@ def _print_whatif(result: object, instance: object) -> None:
         if rep.status == "not_needed":
             console.print("repair: not needed")
         elif rep.status == "repaired":
-            proof = "proved minimal" if rep.optimal else "not proved minimal"
-            console.print(
-                f"repair: {len(rep.moves)} further move(s), {proof} within "
-                f"{len(rep.scope_regions)} regions (level {rep.level}), {rep.wall_time_s:.2f} s",
-                highlight=False,
-            )
+            console.print(f"repair: {rep.headline()}", highlight=False)
             for m in rep.moves:
                 console.print(f"  move {m.code}: {m.from_region} -> {m.to_region}", highlight=False)
             if rep.dissolved:
