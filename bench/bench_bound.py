@@ -4,11 +4,13 @@ Usage::
 
     python bench/bench_bound.py [--solve-time 60] [--bound-time 180] [--pricing exact]
                                 [--exact-time 1.0] [--round-budget 10] [--box-width 20]
+                                [--province NAME --regions K]
 
 Runs ``solve`` (the propose defaults, 77 regions) for ``--solve-time`` seconds, then column
 generation seeded with its plan for ``--bound-time`` seconds, printing every round (valid
 bound, this round's Lagrangian value, master LP, columns, pricing time, CP-SAT pricing calls)
-and finally the bound, the gap against the plan, and the timings.
+and finally the bound, the gap against the plan, and the timings. ``--province`` restricts the
+instance to one province's schools (e.g. ``--province Overijssel --regions 7``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import argparse
 import time
 
 from regionopt.bound import BoundStep, column_generation_bound
-from regionopt.solve import SolverConfig, SolverInput, solve
+from regionopt.solve import SolverConfig, SolverInput, restrict, solve
 from regionopt.workspace import open_workspace
 
 
@@ -30,13 +32,25 @@ def main() -> None:
     parser.add_argument("--round-budget", type=float, default=10.0)
     parser.add_argument("--box-width", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--province", default=None, help="only this province's schools")
+    parser.add_argument("--regions", type=int, default=77)
     args = parser.parse_args()
 
     started = time.perf_counter()
     ws = open_workspace()
-    inp = SolverInput.from_instance(ws.instance, ws.graph, ws.config.rules)
+    instance, graph = ws.instance, ws.graph
+    if args.province is not None:
+        gm = ws.loaded.geography.gemeenten
+        province = dict(zip(gm["code"], gm["province"], strict=True))
+        others = [s.code for s in instance.schools if province.get(s.gemeente) != args.province]
+        instance, graph = restrict(instance, graph, others)
+        print(f"province {args.province}: {instance.n} schools")
+    inp = SolverInput.from_instance(instance, graph, ws.config.rules)
     config = SolverConfig(
-        time_limit_s=args.solve_time, workers=args.workers, weights=ws.config.weights
+        n_regions=args.regions,
+        time_limit_s=args.solve_time,
+        workers=args.workers,
+        weights=ws.config.weights,
     )
     print(
         f"loaded {inp.n} schools, {len(inp.edges)} edges in {time.perf_counter() - started:.1f} s"
