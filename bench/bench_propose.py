@@ -8,7 +8,7 @@ Usage::
 One run on the national instance (real data, default config, 77 regions). regionopt is timed
 to its first rule-valid plan and to its final objective (the last improvement), with the
 proven bound and gap, both CP-SAT alone and the whole ``regionopt propose`` pipeline (CP-SAT,
-window improvement, column-generation bound, with propose's default times); every peer runs
+column-generation bound, window improvement, with propose's default times); every peer runs
 with the settings a user would give it:
 
 * spopt MaxP (threshold: ``rules.min_technical_pupils`` technical pupils; it picks the
@@ -293,7 +293,7 @@ def main() -> None:
     print(f"  model: {sol.model_size}; stats: {sol.stats}")
     sys.stdout.flush()
 
-    # The whole `regionopt propose` pipeline with its defaults: CP-SAT, windows, bound.
+    # The whole `regionopt propose` pipeline with its defaults: CP-SAT, bound, windows.
     pipeline = SolverConfig(
         n_regions=args.regions,
         time_limit_s=DEFAULT_TIME_LIMIT_S,
@@ -317,8 +317,8 @@ def main() -> None:
         _judge(
             ws,
             inp,
-            f"regionopt propose (CP-SAT {DEFAULT_TIME_LIMIT_S:g} s + windows "
-            f"{DEFAULT_IMPROVE_TIME_S:g} s + bound {DEFAULT_BOUND_TIME_S:g} s)",
+            f"regionopt propose (CP-SAT {DEFAULT_TIME_LIMIT_S:g} s + bound "
+            f"{DEFAULT_BOUND_TIME_S:g} s + windows {DEFAULT_IMPROVE_TIME_S:g} s)",
             full.labels,
             full.wall_time_s,
             f"first valid {full.time_to_first_valid_s:.1f} s; final objective at "

@@ -47,7 +47,6 @@ from regionopt.solve import (
     SolverConfig,
     SolverInput,
     _adjacency,
-    _euclid_km,
     _together_groups,
     candidates,
 )
@@ -121,6 +120,45 @@ class _Root:
     cpsat: _ExactPricer | None = None
 
 
+class _Costs:
+    """The model's integer-scaled cost c(R) of any region (see the module docstring)."""
+
+    def __init__(self, inp: SolverInput, config: SolverConfig) -> None:
+        w, scale = config.weights, config.objective_scale
+        self.inp, self.scale, self.compactness = inp, scale, w.compactness_km
+        edge_cost = np.array(
+            [round(scale * w.cut_pupils * wt) for wt in inp.edge_weight.tolist()], dtype=np.int64
+        ).reshape(-1)
+        positive = edge_cost > 0
+        self.edges = inp.edges[positive]
+        self.edge_cost = edge_cost[positive]
+        self.c_split = round(scale * w.gemeente_split)
+        counts = np.bincount(inp.gemeente, minlength=int(inp.gemeente.max(initial=-1)) + 1)
+        self.multi = counts >= 2 if self.c_split > 0 else np.zeros_like(counts, dtype=bool)
+        self.constant = int(self.edge_cost.sum()) - self.c_split * int(self.multi.sum())
+        self._km: dict[int, np.ndarray] = {}
+
+    def km(self, root: int) -> np.ndarray:
+        """Scaled compactness cost of every school joining ``root``."""
+        if root not in self._km:
+            d = np.sqrt(((self.inp.xy - self.inp.xy[root]) ** 2).sum(axis=1)) / 1000.0
+            self._km[root] = np.array(
+                [round(self.scale * self.compactness * float(v)) for v in d.tolist()],
+                dtype=np.int64,
+            )
+        return self._km[root]
+
+    def cost(self, members: Sequence[int], root: int) -> int:
+        """Scaled cost c(R) of the region ``members`` rooted at ``root``."""
+        ids = np.fromiter(members, dtype=np.int64)
+        inside = np.zeros(self.inp.n, dtype=bool)
+        inside[ids] = True
+        internal = int(self.edge_cost[inside[self.edges[:, 0]] & inside[self.edges[:, 1]]].sum())
+        gms = np.unique(self.inp.gemeente[ids])
+        km = int(self.km(root)[ids].sum())
+        return -internal + km + self.c_split * int(self.multi[gms].sum())
+
+
 class _Problem:
     """Scaled cost data of the set-partitioning view of the model."""
 
@@ -128,23 +166,12 @@ class _Problem:
         if inp.reference is not None and len(inp.reference_ids):
             raise ValueError("the column-generation bound does not model reference moves")
         self.inp, self.config, self.cand = inp, config, cand
-        w, scale = config.weights, config.objective_scale
-        self.scale = scale
-        dist = _euclid_km(inp)
-        self.edge_cost = np.array(
-            [round(scale * w.cut_pupils * wt) for wt in inp.edge_weight.tolist()], dtype=np.int64
-        ).reshape(-1)
-        positive = self.edge_cost > 0
-        self.edges = inp.edges[positive]
-        self.edge_cost = self.edge_cost[positive]
-        self.c_split = round(scale * w.gemeente_split)
-        counts = np.bincount(inp.gemeente, minlength=int(inp.gemeente.max(initial=-1)) + 1)
-        self.multi = counts >= 2 if self.c_split > 0 else np.zeros_like(counts, dtype=bool)
-        self.constant = int(self.edge_cost.sum()) - self.c_split * int(self.multi.sum())
-        self.km = {
-            int(j): np.array([round(scale * w.compactness_km * float(d)) for d in dist[:, j]])
-            for j in cand.roots.tolist()
-        }
+        costs = _Costs(inp, config)
+        self.costs = costs
+        self.scale = costs.scale
+        self.edges, self.edge_cost = costs.edges, costs.edge_cost
+        self.c_split, self.multi, self.constant = costs.c_split, costs.multi, costs.constant
+        self.km = {int(j): costs.km(int(j)) for j in cand.roots.tolist()}
         groups = [g for g in _together_groups(inp) if len(g) > 1]
         self.group_of = np.full(inp.n, -1, dtype=np.int64)
         for k, g in enumerate(groups):
@@ -195,12 +222,7 @@ class _Problem:
 
     def cost(self, members: Sequence[int], root: int) -> int:
         """Scaled cost c(R) of a column."""
-        ids = np.fromiter(members, dtype=np.int64)
-        inside = np.zeros(self.inp.n, dtype=bool)
-        inside[ids] = True
-        internal = int(self.edge_cost[inside[self.edges[:, 0]] & inside[self.edges[:, 1]]].sum())
-        gms = np.unique(self.inp.gemeente[ids])
-        return -internal + int(self.km[root][ids].sum()) + self.c_split * int(self.multi[gms].sum())
+        return self.costs.cost(members, root)
 
     def value(self, members: Sequence[int], root: int, pi: np.ndarray) -> float:
         """pi(R) - c(R): minus the reduced cost without the count dual."""
@@ -684,7 +706,8 @@ def best_partition(
 
     Every column is a valid region of the model, so any cover of every school by exactly
     ``lo..hi`` columns is a valid plan ("price and branch": the pool comes from column
-    generation).
+    generation). Costs are recomputed for this instance, so columns from windows
+    (``regionopt.improve``) combine across the whole country.
 
     Returns
     -------
@@ -692,7 +715,12 @@ def best_partition(
         ``labels[i]`` indexes ``roots``; ``cost`` is the sum of the chosen columns' costs.
         None when the pool covers no plan in time.
     """
-    cols = list({(c.root, c.members): c for c in pool}.values())
+    costs = _Costs(inp, config)
+    # Recompute every cost here: a column from a window was costed in the window's terms.
+    cols = [
+        Column(root, members, costs.cost(members, root))
+        for root, members in dict.fromkeys((c.root, c.members) for c in pool)
+    ]
     if not cols:
         return None
     n = inp.n

@@ -51,6 +51,8 @@ class ImproveResult:
     """Windows re-solved."""
     improvements: int
     """Windows whose new regions lowered the objective."""
+    national_improvements: int
+    """National set-partitioning IPs over the pool that lowered the objective."""
     local_optimum: bool
     """True when no window could improve the plan any more (every window tried unchanged)."""
     wall_time_s: float
@@ -121,7 +123,37 @@ def _ro(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _locks_apart(inp: SolverInput, labels: np.ndarray) -> bool:
+def _add_plan(
+    pool: dict[tuple[int, tuple[int, ...]], Column], labels: np.ndarray, roots: Sequence[int]
+) -> None:
+    """Add a plan's regions to the pool (costs are recomputed where the pool is used)."""
+    for r, j in enumerate(roots):
+        members = tuple(np.flatnonzero(labels == r).tolist())
+        pool.setdefault((int(j), members), Column(int(j), members, 0))
+
+
+def _national(
+    inp: SolverInput,
+    config: SolverConfig,
+    pool: dict[tuple[int, tuple[int, ...]], Column],
+    objective: float,
+) -> tuple[np.ndarray, list[int], float] | None:
+    """The cheapest national cover of the pool when it beats ``objective``, else None.
+
+    Regions met in different windows combine across the country, so this may move a region
+    from one area to another, which no single window can.
+    """
+    found = best_partition(inp, config, list(pool.values()), time_limit_s=5.0)
+    if found is None:
+        return None
+    labels, roots, _ = found
+    score = score_labels(inp, labels, config.weights, roots=roots).total
+    if score >= objective - 1e-6 or not locks_apart(inp, labels):
+        return None
+    return labels, list(roots), score
+
+
+def locks_apart(inp: SolverInput, labels: np.ndarray) -> bool:
     """True when schools locked under different labels are in different regions.
 
     Column generation knows the locks that tie schools together, not the ones that keep
@@ -171,6 +203,8 @@ def improve_by_windows(
     window_regions: int = 6,
     window_schools: int = 60,
     window_time_s: float = 4.0,
+    national_every: int = 5,
+    columns: Sequence[Column] = (),
     progress: Callable[[WindowStep], None] | None = None,
 ) -> ImproveResult:
     """Lower a valid plan's objective by re-solving windows of neighbouring regions.
@@ -189,6 +223,11 @@ def improve_by_windows(
         A window holds at most this many regions and schools.
     window_time_s : float
         Column generation time per window (the set-partitioning IP gets half of it more).
+    national_every : int
+        After this many windows, solve the set-partitioning IP over every region met so far
+        (all windows and the current plan) for the whole country, and keep it when better.
+    columns : sequence of Column
+        Regions of the national model known already (e.g. a bound's ``pool``), for those IPs.
     progress : callable, optional
         Called with a ``WindowStep`` after each window.
 
@@ -205,9 +244,10 @@ def improve_by_windows(
     weights = config.weights
     objective = score_labels(inp, labels, weights, roots=roots).total
     start_objective = objective
-    pool: dict[tuple[int, tuple[int, ...]], Column] = {}
+    pool: dict[tuple[int, tuple[int, ...]], Column] = {(c.root, c.members): c for c in columns}
+    _add_plan(pool, labels, roots)
     settled: set[frozenset[tuple[int, ...]]] = set()
-    windows = improvements = 0
+    windows = improvements = national = 0
     local_optimum = False
     while time.perf_counter() - start < time_limit_s:
         sizes = np.bincount(labels, minlength=k)
@@ -258,13 +298,21 @@ def improve_by_windows(
                 for r, j in zip(regions, part_roots, strict=True):
                     new_roots[r] = int(ids[j])
                 score = score_labels(inp, new_labels, weights, roots=new_roots).total
-                if score < objective - 1e-6 and _locks_apart(inp, new_labels):
+                if score < objective - 1e-6 and locks_apart(inp, new_labels):
                     labels, roots, objective = new_labels, new_roots, score
                     improvements += 1
                     improved = True
             if improved:
                 key = frozenset(tuple(np.flatnonzero(labels == r).tolist()) for r in regions)
+                _add_plan(pool, labels, roots)
             settled.add(key)
+            if windows % national_every == 0:
+                better = _national(inp, config, pool, objective)
+                if better is not None:
+                    labels, roots, objective = better
+                    k = len(roots)
+                    national += 1
+                    improved = True
             if progress is not None:
                 progress(
                     WindowStep(
@@ -274,8 +322,13 @@ def improve_by_windows(
             if improved:
                 break  # the region links changed: rebuild the windows
         if not tried_any:
-            local_optimum = True
-            break
+            better = _national(inp, config, pool, objective)
+            if better is None:
+                local_optimum = True
+                break
+            labels, roots, objective = better
+            k = len(roots)
+            national += 1
     return ImproveResult(
         labels=labels,
         roots=tuple(roots),
@@ -283,10 +336,18 @@ def improve_by_windows(
         start_objective=start_objective,
         windows=windows,
         improvements=improvements,
+        national_improvements=national,
         local_optimum=local_optimum,
         wall_time_s=time.perf_counter() - start,
         pool=tuple(pool.values()),
     )
 
 
-__all__ = ["ImproveResult", "WindowStep", "improve_by_windows", "sub_candidates", "sub_input"]
+__all__ = [
+    "ImproveResult",
+    "WindowStep",
+    "improve_by_windows",
+    "locks_apart",
+    "sub_candidates",
+    "sub_input",
+]

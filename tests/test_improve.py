@@ -81,6 +81,10 @@ def test_best_partition_picks_the_cheapest_cover() -> None:
     assert score_labels(inp, labels, config.weights, roots=roots).cut_pupils == 1.0
     chosen = {(roots[r], members) for r, members in enumerate(_regions(labels))}
     assert cost == sum(c.cost for c in res.pool if (c.root, c.members) in chosen)
+    # Costs are recomputed: the same pool with every cost wiped gives the same plan.
+    wiped = [Column(c.root, c.members, 0) for c in res.pool]
+    again = best_partition(inp, config, wiped)
+    assert again is not None and again[2] == cost
     # A pool that cannot cover every school gives no plan.
     assert best_partition(inp, config, [Column(0, (0, 1, 2), 0)]) is None
 
