@@ -95,6 +95,14 @@ def _judge(
     )
 
 
+def _final_time(trace: list[tuple[float, float]], default: float) -> float:
+    """When the best objective of a (time, objective) trace was first reached."""
+    if not trace:
+        return default
+    final = min(o for _, o in trace)
+    return next(t for t, o in trace if o <= final + 1e-9)
+
+
 def _timed(fn: Callable[[], np.ndarray]) -> tuple[np.ndarray | None, float, str]:
     started = time.perf_counter()
     try:
@@ -271,8 +279,7 @@ def main() -> None:
 
     sol = solve(inp, config, progress)
     assert sol.components is not None and sol.objective is not None
-    final = min(o for _, o in trace) if trace else sol.objective
-    t_final = next(t for t, o in trace if o <= final + 1e-9) if trace else sol.wall_time_s
+    t_final = _final_time(trace, sol.wall_time_s)
     rows.append(
         _judge(
             ws,
@@ -311,8 +318,7 @@ def main() -> None:
     )
     full = done.solution
     assert full.objective is not None and full.bound is not None and full.gap is not None
-    final = min(o for _, o in trace) if trace else full.objective
-    t_final = next(t for t, o in trace if o <= final + 1e-9) if trace else full.wall_time_s
+    t_final = _final_time(trace, full.wall_time_s)
     rows.append(
         _judge(
             ws,

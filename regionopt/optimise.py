@@ -32,6 +32,7 @@ from regionopt.solve import (
     Solution,
     SolverConfig,
     SolverInput,
+    _gap,
     _region_ids,
     candidates,
     score_labels,
@@ -66,7 +67,7 @@ def _with_plan(
         status="FEASIBLE",
         objective=comps.total,
         components=comps,
-        gap=max(comps.total - bound, 0.0) / max(abs(comps.total), 1e-9),
+        gap=_gap(comps.total, bound),
     )
 
 
@@ -181,7 +182,7 @@ def optimise(
             sol = _with_plan(inp, config, sol, better.labels, better.roots)
         better_cover(better.pool, "final_ip")
     assert sol.objective is not None
-    gap = max(sol.objective - (sol.bound or 0.0), 0.0) / max(abs(sol.objective), 1e-9)
+    gap = _gap(sol.objective, sol.bound or 0.0)
     status = "OPTIMAL" if gap <= config.relative_gap else sol.status
     sol = replace(sol, gap=gap, status=status)
     sol = replace(sol, wall_time_s=time.perf_counter() - started, stats=stats)
