@@ -38,18 +38,20 @@ from regionopt.plan import Plan, read_plan, write_plan_rows
 from regionopt.solve import Progress, Solution, SolverConfig, SolverInput, restrict
 from regionopt.workspace import Workspace, open_workspace
 
-DEFAULT_TIME_LIMIT_S = 30.0
+DEFAULT_TIME_LIMIT_S = 20.0
 """CP-SAT stops here unless the gap closes first. On the national instance CP-SAT finds a
-valid plan within a second and then improves it slowly; the window phase improves faster."""
+valid plan within a second and then improves it slowly; the later phases improve faster."""
 
-DEFAULT_IMPROVE_TIME_S = 90.0
-"""Seconds of window improvement after the bound (``regionopt.improve``)."""
-
-DEFAULT_BOUND_TIME_S = 60.0
+DEFAULT_BOUND_TIME_S = 150.0
 """Seconds of column generation after CP-SAT to prove a lower bound (0 = CP-SAT's own).
 CP-SAT's bound on this objective is 0 (the LP relaxation of cut pupils is empty); measured on
-the national instance, column generation proves about 20,300 within 60 s and about 21,200
-within 150 s (``bench/bench_bound.py``)."""
+the national instance (``bench/bench_bound.py``), column generation proves about 22,000 within
+10 s, 25,000 within 60 s and 26,400 within 180 s, and the set-partitioning IP over its
+columns gives plans near 27,000."""
+
+DEFAULT_IMPROVE_TIME_S = 60.0
+"""Seconds of window improvement after the bound (``regionopt.improve``). With the defaults a
+national run takes about 4 minutes, within the 5-minute budget."""
 
 
 @dataclass(frozen=True)
