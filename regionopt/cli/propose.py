@@ -1,8 +1,8 @@
 """``regionopt propose``: optimise regions on the real data and write them out.
 
-Thin over ``regionopt.solve`` (the CP-SAT core); this module adds the data, the live progress
-line, the checker pass and the output files (regions.csv, summary.json, regions_table.csv,
-regions.gpkg, map.html).
+Thin over ``regionopt.optimise`` (CP-SAT, the column-generation bound, window improvement);
+this module adds the data, the live progress line, the checker pass and the output files
+(regions.csv, summary.json, regions_table.csv, regions.gpkg, map.html).
 """
 
 from __future__ import annotations
@@ -393,16 +393,16 @@ def propose_command(
         float,
         typer.Option(
             "--improve-time",
-            help="Seconds of improving the CP-SAT plan by re-solving windows of neighbouring "
-            "regions (0: none; not used with --reference).",
+            help="Seconds of improving the plan by re-solving windows of neighbouring "
+            "regions, after the bound (0: none; not used with --reference).",
         ),
     ] = DEFAULT_IMPROVE_TIME_S,
     bound_time: Annotated[
         float,
         typer.Option(
             "--bound-time",
-            help="Seconds of column generation after the solve to prove a lower bound "
-            "(0: only CP-SAT's own bound; not used with --reference).",
+            help="Seconds of column generation after CP-SAT to prove a lower bound and "
+            "improve the plan (0: only CP-SAT's own bound; not used with --reference).",
         ),
     ] = DEFAULT_BOUND_TIME_S,
     radius: Annotated[
