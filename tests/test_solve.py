@@ -304,3 +304,16 @@ def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: 
     assert summary["regions"] == 77 and summary["valid"]
     again = runner.invoke(app, args)
     assert again.exit_code == 2
+
+
+def test_propose_rejects_bad_options_before_loading_or_writing(tmp_path: Path) -> None:
+    out = tmp_path / "never"
+    res = CliRunner().invoke(app, ["propose", "--regions", "9-3", "--out", str(out)])
+    assert res.exit_code == 2
+    assert "--regions" in res.output and "MIN-MAX" in res.output
+    # Both negative phase times are named in one message.
+    args = ["propose", "--improve-time", "-1", "--bound-time", "-2", "--out", str(out)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2
+    assert "--improve-time" in res.output and "--bound-time" in res.output
+    assert not out.exists()

@@ -382,7 +382,7 @@ def propose_command(
         ),
     ] = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds for the solver.")
+        float, typer.Option("--time-limit", help="Seconds for CP-SAT (the first phase).")
     ] = DEFAULT_TIME_LIMIT_S,
     seed: Annotated[
         int,
@@ -436,17 +436,13 @@ def propose_command(
         raise InputError([Problem("--contiguity", contiguity, "unknown mode", "hess or exact")])
     if time_limit <= 0:
         raise InputError([Problem("--time-limit", str(time_limit), "must be > 0", "")])
-    if improve_time < 0 or bound_time < 0:
-        raise InputError(
-            [
-                Problem(
-                    "--improve-time/--bound-time",
-                    f"{improve_time}/{bound_time}",
-                    "must be >= 0",
-                    "",
-                )
-            ]
-        )
+    negative = [
+        Problem(flag, str(value), "must be >= 0", "use 0 to skip the phase")
+        for flag, value in (("--improve-time", improve_time), ("--bound-time", bound_time))
+        if value < 0
+    ]
+    if negative:
+        raise InputError(negative)
     if max_moves is not None and reference is None:
         raise InputError([Problem("--max-moves", str(max_moves), "needs --reference", "")])
     ref_plan = None
