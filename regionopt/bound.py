@@ -62,7 +62,8 @@ class Column:
     root: int
     members: tuple[int, ...]
     cost: int
-    """Scaled cost c(R) (see the module docstring)."""
+    """Scaled cost c(R) (see the module docstring) in the instance that produced the column
+    (a window's, or 0 for a plan's region); ``best_partition`` recomputes it."""
 
 
 @dataclass(frozen=True)

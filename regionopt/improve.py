@@ -237,7 +237,6 @@ def improve_by_windows(
         The plan is never worse than the input; ``pool`` seeds the national bound.
     """
     start = time.perf_counter()
-    rng = np.random.default_rng(config.seed)
     labels = np.asarray(labels, dtype=np.int64).copy()
     roots = [int(j) for j in roots]
     k = len(roots)
@@ -254,7 +253,7 @@ def improve_by_windows(
         links = _region_links(inp, labels, k)
         tried_any = False
         # Regions with the heaviest borders first: that is where a re-solve can gain most.
-        border = links.sum(axis=1) + rng.uniform(0.0, 1e-6, k)
+        border = links.sum(axis=1)
         for seed in np.argsort(-border, kind="stable").tolist():
             if time.perf_counter() - start >= time_limit_s:
                 break
