@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from regionopt.bound import BoundStep, Column, best_partition, column_generation_bound
-from regionopt.improve import WindowStep, improve_by_windows, locks_apart
+from regionopt.improve import WindowStep, improve_by_windows
 from regionopt.solve import (
     Progress,
     Solution,
@@ -129,7 +129,7 @@ def optimise(
         t0 = time.perf_counter()
         found = best_partition(inp, config, columns, time_limit_s=10.0)
         stats[f"{key}_s"] = round(time.perf_counter() - t0, 3)
-        if found is None or not locks_apart(inp, found[0]):
+        if found is None:
             return
         comps = score_labels(inp, found[0], config.weights, roots=found[1])
         stats[f"{key}_objective"] = round(comps.total, 3)
@@ -147,17 +147,32 @@ def optimise(
             plans=[(sol.labels, sol.roots)],
             pricing="exact",
             time_limit_s=bound_time_s,
+            workers=config.workers,
+            # Price and branch along the way: the IP over the regions met so far gives the
+            # plan, and column generation stops once that plan is proven within the gap.
+            incumbent_every_s=10.0 if hess else None,
+            target_gap=config.relative_gap if hess else 0.0,
             progress=bound_progress,
         )
         stats["bound_s"] = round(time.perf_counter() - t0, 3)
+        stats["bound_rounds"] = proven.rounds
+        stats["bound_converged"] = proven.converged
         if sol.bound is None or proven.bound > sol.bound:
             sol = replace(sol, bound=proven.bound)
             method = f"column generation ({proven.wall_time_s:.0f} s, {proven.rounds} rounds)"
         if hess:
             pool = proven.pool
-            # Price and branch: the cheapest cover by the regions column generation met.
-            better_cover(pool, "bound_ip")
-    if improve_time_s > 0 and modelled and hess:
+            if proven.incumbent is not None:
+                labels, roots = proven.incumbent
+                comps = score_labels(inp, labels, config.weights, roots=roots)
+                stats["bound_ip_objective"] = round(comps.total, 3)
+                if comps.total < (sol.objective or 0.0) - 1e-6:
+                    sol = _with_plan(inp, config, sol, labels, roots)
+                    if progress is not None:
+                        elapsed = time.perf_counter() - started
+                        progress(Progress(elapsed, comps.total, None, None, 0))
+    proven_enough = _gap(sol.objective or 0.0, sol.bound or 0.0) <= config.relative_gap
+    if improve_time_s > 0 and modelled and hess and not proven_enough:
         t0 = time.perf_counter()
 
         def step(s: WindowStep) -> None:

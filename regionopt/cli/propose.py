@@ -326,12 +326,17 @@ class _LiveLine:
     def bound_step(self, step: BoundStep) -> None:
         """Show the column-generation bound as it rises."""
         self.bound = step.bound if self.bound is None else max(self.bound, step.bound)
+        if step.incumbent is not None:
+            self.objective = (
+                step.incumbent if self.objective is None else min(self.objective, step.incumbent)
+            )
         gap = "-"
         if self.objective is not None:
             gap = f"{max(self.objective - self.bound, 0) / max(abs(self.objective), 1e-9):.2%}"
         self.live.update(
             Text(
-                f"proving a bound (column generation)  bound {self.bound:,.1f}  gap {gap}  "
+                f"column generation  incumbent {self.objective or 0:,.1f}  "
+                f"bound {self.bound:,.1f}  gap {gap}  "
                 f"{step.elapsed_s:5.1f}s / {self.bound_limit:g}s",
             )
         )
@@ -388,7 +393,10 @@ def propose_command(
         int,
         typer.Option("--seed", help="Random seed (with several workers CP-SAT runs still vary)."),
     ] = 0,
-    workers: Annotated[int, typer.Option("--workers", help="CP-SAT worker threads.")] = 2,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", help="CP-SAT worker threads, and processes for pricing."),
+    ] = 2,
     improve_time: Annotated[
         float,
         typer.Option(
