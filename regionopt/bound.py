@@ -405,6 +405,14 @@ class _ExactPricer:
         # The full LP relaxation: measured on Zuid-Holland it raises the bound after 60 s of
         # column generation from 4,213 to 6,913 (pricing calls prove optimality in time).
         solver.parameters.linearization_level = 2
+        # Small models solved thousands of times: on 300 national pricing calls, no cuts,
+        # probing, inprocessing, symmetry or repeated presolve cut the time by 40% (2.96 s
+        # to 1.75 s) with the same proven bounds.
+        solver.parameters.cut_level = 0
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.use_sat_inprocessing = False
+        solver.parameters.symmetry_level = 0
+        solver.parameters.max_presolve_iterations = 1
         found = _Solutions(self.x)
         status = solver.solve(m, found)
         if status == cp_model.INFEASIBLE:

@@ -205,6 +205,7 @@ def improve_by_windows(
     window_time_s: float = 4.0,
     national_every: int = 5,
     columns: Sequence[Column] = (),
+    target_objective: float | None = None,
     progress: Callable[[WindowStep], None] | None = None,
 ) -> ImproveResult:
     """Lower a valid plan's objective by re-solving windows of neighbouring regions.
@@ -228,6 +229,9 @@ def improve_by_windows(
         (all windows and the current plan) for the whole country, and keep it when better.
     columns : sequence of Column
         Regions of the national model known already (e.g. a bound's ``pool``), for those IPs.
+    target_objective : float, optional
+        Stop as soon as the plan's objective is at most this (e.g. within the wanted gap of
+        a proven bound).
     progress : callable, optional
         Called with a ``WindowStep`` after each window.
 
@@ -248,14 +252,19 @@ def improve_by_windows(
     settled: set[frozenset[tuple[int, ...]]] = set()
     windows = improvements = national = 0
     local_optimum = False
-    while time.perf_counter() - start < time_limit_s:
+
+    def done() -> bool:
+        reached = target_objective is not None and objective <= target_objective
+        return reached or time.perf_counter() - start >= time_limit_s
+
+    while not done():
         sizes = np.bincount(labels, minlength=k)
         links = _region_links(inp, labels, k)
         tried_any = False
         # Regions with the heaviest borders first: that is where a re-solve can gain most.
         border = links.sum(axis=1)
         for seed in np.argsort(-border, kind="stable").tolist():
-            if time.perf_counter() - start >= time_limit_s:
+            if done():
                 break
             regions = _window(links, sizes, seed, window_regions, window_schools)
             key = frozenset(tuple(np.flatnonzero(labels == r).tolist()) for r in regions)
