@@ -130,6 +130,8 @@ class _Root:
     last_duals: np.ndarray | None = None
     """The rounded-up member duals of the last exact pricing, and its proven bound."""
     last_bound: float = math.inf
+    net: _ClosureNet | None = None
+    """The closure network, built on first use."""
 
     def shifted_bound(self, pi: np.ndarray) -> float:
         """An upper bound on the pricing value at ``pi`` from the last proven one, without solving.
@@ -271,6 +273,54 @@ class _Problem:
 # Pricing
 
 
+class _ClosureNet:
+    """The arcs of one root's maximum-weight closure network, fixed; capacities follow duals.
+
+    Built once per root, so each pricing call only fills in capacities (building the sparse
+    graph from arc lists took most of the closure's time).
+    """
+
+    def __init__(self, root: _Root) -> None:
+        nm, ne, ng = len(root.members), len(root.edges), root.n_gemeente
+        node = 2 + np.arange(nm)
+        item = 2 + nm + np.arange(ne)
+        gitem = 2 + nm + ne + np.arange(ng)
+        has = root.gemeente >= 0
+        tie = np.array(
+            sorted(
+                {(a, b) for a, b in root.tie if a != b} | {(b, a) for a, b in root.tie if a != b}
+            ),
+            dtype=np.int64,
+        ).reshape(-1, 2)
+        src = np.r_[
+            np.zeros(nm), node, np.zeros(ne), item, item, gitem, node[has], node[tie[:, 0]]
+        ].astype(np.int64)
+        dst = np.r_[
+            node,
+            np.ones(nm),
+            item,
+            node[root.edges[:, 0]] if ne else [],
+            node[root.edges[:, 1]] if ne else [],
+            np.ones(ng),
+            gitem[root.gemeente[has]],
+            node[tie[:, 1]],
+        ].astype(np.int64)
+        self.size = 2 + nm + ne + ng
+        self.node = node
+        self.n_inf_items = 2 * ne
+        self.n_inf_rest = int(has.sum()) + len(tie)
+        order = csr_matrix((np.arange(1, len(src) + 1), (src, dst)), shape=(self.size, self.size))
+        self.perm = order.data - 1
+        self.indices, self.indptr = order.indices, order.indptr
+
+    def graph(self, cap: np.ndarray) -> csr_matrix:
+        """The network with capacities ``cap`` (in arc order, see ``_closure``)."""
+        return csr_matrix(
+            (cap[self.perm].astype(np.int32), self.indices, self.indptr),
+            shape=(self.size, self.size),
+        )
+
+
 def _closure(root: _Root, pi: np.ndarray, c_split: int) -> tuple[float, np.ndarray]:
     """Upper bound on root's pricing value and the maximising member set (global ids).
 
@@ -278,59 +328,38 @@ def _closure(root: _Root, pi: np.ndarray, c_split: int) -> tuple[float, np.ndarr
     c_e requiring both ends, gemeente items with profit -c_split required by their schools.
     Rounding the duals up keeps the value an upper bound.
     """
-    nm, ne, ng = len(root.members), len(root.edges), root.n_gemeente
     profit_nodes = np.ceil(pi[root.members]).astype(np.int64) - root.km
     positive = int(np.clip(profit_nodes, 0, None).sum() + root.edge_cost.sum())
     if positive + 1 >= _INT32_SAFE // 4:
         # Extreme duals: fall back on the trivially valid sum of positive profits.
         chosen = root.members[profit_nodes > 0]
         return float(positive), chosen
+    if root.net is None:
+        root.net = _ClosureNet(root)
+    net = root.net
     big = positive + 1
-    profit_nodes = profit_nodes.copy()
     root_local = int(np.flatnonzero(root.members == root.root)[0])
     profit_nodes[root_local] += big
     inf = 2 * big + 1
-    s, t = 0, 1
-    node = 2 + np.arange(nm)
-    item = 2 + nm + np.arange(ne)
-    gitem = 2 + nm + ne + np.arange(ng)
-    src, dst, cap = [], [], []
-    pos = profit_nodes > 0
-    src += [s] * int(pos.sum())
-    dst += node[pos].tolist()
-    cap += profit_nodes[pos].tolist()
-    neg = profit_nodes < 0
-    src += node[neg].tolist()
-    dst += [t] * int(neg.sum())
-    cap += (-profit_nodes[neg]).tolist()
-    if ne:
-        src += [s] * ne + item.tolist() + item.tolist()
-        dst += item.tolist() + node[root.edges[:, 0]].tolist() + node[root.edges[:, 1]].tolist()
-        cap += root.edge_cost.tolist() + [inf] * (2 * ne)
-    if ng:
-        has = root.gemeente >= 0
-        src += gitem.tolist() + node[has].tolist()
-        dst += [t] * ng + gitem[root.gemeente[has]].tolist()
-        cap += [c_split] * ng + [inf] * int(has.sum())
-    for a, b in root.tie:
-        src += [node[a], node[b]]
-        dst += [node[b], node[a]]
-        cap += [inf, inf]
-    size = 2 + nm + ne + ng
-    graph = csr_matrix(
-        (np.array(cap, dtype=np.int32), (np.array(src), np.array(dst))), shape=(size, size)
-    )
-    graph.sum_duplicates()
-    flow = maximum_flow(graph, s, t)
+    cap = np.r_[
+        np.clip(profit_nodes, 0, None),
+        np.clip(-profit_nodes, 0, None),
+        root.edge_cost,
+        np.full(net.n_inf_items, inf),
+        np.full(root.n_gemeente, c_split),
+        np.full(net.n_inf_rest, inf),
+    ]
+    graph = net.graph(cap)
+    flow = maximum_flow(graph, 0, 1)
     # The flow is antisymmetric, so reverse arcs of positive flow get residual capacity too.
     residual = (graph - flow.flow).tocsr()
     residual.data = np.where(residual.data > 0, 1, 0)
     residual.eliminate_zeros()
-    reach = breadth_first_order(residual, s, directed=True, return_predecessors=False)
-    side = np.zeros(size, dtype=bool)
+    reach = breadth_first_order(residual, 0, directed=True, return_predecessors=False)
+    side = np.zeros(net.size, dtype=bool)
     side[reach] = True
-    chosen = root.members[side[node]]
-    total_positive = int(profit_nodes[pos].sum()) + int(root.edge_cost.sum())
+    chosen = root.members[side[net.node]]
+    total_positive = int(np.clip(profit_nodes, 0, None).sum()) + int(root.edge_cost.sum())
     value = total_positive - int(flow.flow_value) - big
     return float(value), chosen
 
@@ -467,8 +496,16 @@ def _worker_price(task: tuple[int, np.ndarray, float]) -> tuple[int, float, list
     return _price_root(w["pricers"], w["prob"], w["adj"], w["rpos"], k, pi, time_limit_s)  # type: ignore[arg-type]
 
 
-class _ExactPricing:
-    """Exact (CP-SAT) pricing of roots, in this process or in worker processes.
+def _worker_closures(
+    task: tuple[Sequence[int], np.ndarray],
+) -> list[tuple[float, np.ndarray]]:
+    ks, pi = task
+    prob: _Problem = _WORKER["prob"]  # type: ignore[assignment]
+    return [_closure(prob.roots[k], pi, prob.c_split) for k in ks]
+
+
+class _Pricing:
+    """Pricing of roots (closure bounds, exact CP-SAT), in this process or in worker processes.
 
     Each process builds a root's model once and keeps it, with its last solution as a hint.
     Workers are forked, so they share the problem data without copying it. Pricing is
@@ -483,6 +520,7 @@ class _ExactPricing:
         self.pricers: dict[int, _ExactPricer] = {}
         self.pool: multiprocessing.pool.Pool | None = None
         self.batch = 1
+        self.workers = workers
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self.pool = context.Pool(workers, _worker_init, (prob, adj, rpos))
@@ -500,6 +538,21 @@ class _ExactPricing:
                 for k in ks
             ]
         return self.pool.map(_worker_price, [(k, pi, time_limit_s) for k in ks], chunksize=1)
+
+    def closures(self, pi: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The closure bound and member set of every root (``_closure``), split over workers."""
+        roots = self.prob.roots
+        if self.pool is None:
+            found = [_closure(root, pi, self.prob.c_split) for root in roots]
+        else:
+            n = self.workers
+            parts = self.pool.map(
+                _worker_closures, [(range(w, len(roots), n), pi) for w in range(n)]
+            )
+            found = [None] * len(roots)  # type: ignore[list-item]
+            for w, part in enumerate(parts):
+                found[w::n] = part
+        return np.array([v for v, _ in found], dtype=float), [c for _, c in found]
 
     def close(self) -> None:
         if self.pool is not None:
@@ -567,7 +620,7 @@ def _hess_repair(
 
 def _tighten(
     prob: _Problem,
-    pricing: _ExactPricing,
+    pricing: _Pricing,
     pi: np.ndarray,
     ub: np.ndarray,
     sets: list[np.ndarray],
@@ -664,6 +717,8 @@ class _Master:
                 bounds=(0, None),
                 method="highs",
             )
+            if res.status != 0:
+                raise RuntimeError(f"master LP failed: {res.message}")
             pi, mu = res.eqlin.marginals[:n], float(res.eqlin.marginals[n])
         else:
             res = linprog(
@@ -675,10 +730,10 @@ class _Master:
                 bounds=(0, None),
                 method="highs",
             )
+            if res.status != 0:
+                raise RuntimeError(f"master LP failed: {res.message}")
             pi = res.eqlin.marginals
             mu = float(res.ineqlin.marginals[0] - res.ineqlin.marginals[1])
-        if res.status != 0:
-            raise RuntimeError(f"master LP failed: {res.message}")
         binding = bool(res.x[k:].sum() > 1e-7)
         return float(res.fun), np.asarray(pi, dtype=float), mu, binding
 
@@ -748,6 +803,8 @@ def column_generation_bound(
     adj = _adjacency(inp)
     scale = prob.scale
     master = _Master(prob)
+    if not plans and not columns:
+        raise ValueError("column generation starts from a plan or columns; none given")
     upper, incumbent = math.inf, None
     for labels, roots in plans:
         cost = 0
@@ -794,7 +851,7 @@ def column_generation_bound(
     def gap_to_upper() -> float:
         return (upper - best) / max(abs(objective(upper)) * scale, 1e-9)
 
-    exact_pricing = _ExactPricing(prob, adj, rpos, workers if pricing == "exact" else 1)
+    pricer = _Pricing(prob, adj, rpos, workers)
     try:
         while True:
             rounds += 1
@@ -802,16 +859,12 @@ def column_generation_bound(
             t_price = time.perf_counter()
             alpha = smoothing if smooth and best > -math.inf else 0.0
             sep = alpha * best_pi + (1.0 - alpha) * pi
-            ub = np.empty(len(prob.roots))
-            sets: list[np.ndarray] = []
-            for k, root in enumerate(prob.roots):
-                ub[k], chosen = _closure(root, sep, prob.c_split)
-                sets.append(chosen)
+            ub, sets = pricer.closures(sep)
             n_exact = 0
             extra: list[tuple[int, np.ndarray]] = []
             if exact:
                 ub, n_exact = _tighten(
-                    prob, exact_pricing, sep, ub, sets, exact_time_s, round_budget_s, extra
+                    prob, pricer, sep, ub, sets, exact_time_s, round_budget_s, extra
                 )
             lb = prob.lagrangian(sep, ub)
             if lb > best:
@@ -868,7 +921,7 @@ def column_generation_bound(
             elif added and lb >= best and rounds % 5 == 0:
                 box = best_pi.copy()
     finally:
-        exact_pricing.close()
+        pricer.close()
     if incumbent_every_s is not None:
         cover()
     converged = converged or (lp - best) <= tolerance * max(abs(lp + prob.constant), 1.0)

@@ -6,12 +6,19 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from scipy.optimize import linprog
 
-from regionopt.bound import _feasible, _Problem, column_generation_bound
+from regionopt.bound import (
+    _ExactPricer,
+    _feasible,
+    _Pricing,
+    _Problem,
+    column_generation_bound,
+)
 from regionopt.errors import InfeasibleError
-from regionopt.solve import SolverInput, _adjacency, candidates, solve
+from regionopt.solve import SolverInput, _adjacency, candidates, score_labels, solve
 
 from .test_solve import _build, _config, small_instances
 
@@ -102,3 +109,89 @@ def test_exact_pricing_converges_on_a_path() -> None:
     assert lp is not None
     assert res.bound <= sol.objective + 1e-6
     assert abs(res.bound - lp) <= 0.01 * (inp.n + 1)
+
+
+def _path_problem():
+    from regionopt.config import RulesConfig
+
+    from .test_solve import _path
+
+    inst, graph = _path(technical=(30, 0, 30, 0, 0, 30), mbo=((0, 0), (25, 0)))
+    rules = RulesConfig(min_technical_pupils=30, mbo_reach_km=100.0, together_km=0.0)
+    inp = SolverInput.from_instance(inst, graph, rules)
+    return inp, _config(2, contiguity="hess")
+
+
+def test_a_shifted_bound_never_undercuts_the_exact_pricing_value() -> None:
+    """The last proven bound plus each member's dual rise bounds the pricing at new duals."""
+    inp, config = _path_problem()
+    cand = candidates(inp, config)
+    prob = _Problem(inp, config, cand)
+    adj = _adjacency(inp)
+    rng = np.random.default_rng(7)
+    for r, root in enumerate(prob.roots):
+        pricer = _ExactPricer(prob, root, adj, r)
+        for _ in range(5):
+            before = rng.normal(0.0, 500.0, inp.n)
+            bound, _, status = pricer.price(before, 5.0)
+            assert status in ("OPTIMAL", "INFEASIBLE")
+            root.last_duals = np.ceil(before[root.members]).astype(np.int64)
+            root.last_bound = bound
+            after = before + rng.normal(0.0, 200.0, inp.n)
+            exact, _, _ = pricer.price(after, 5.0)
+            assert root.shifted_bound(after) >= exact
+            # Duals that only fall leave the last bound standing.
+            assert root.shifted_bound(before - 1.0) == bound
+
+
+def test_worker_processes_price_as_this_process_does() -> None:
+    inp, config = _path_problem()
+    cand = candidates(inp, config)
+    prob = _Problem(inp, config, cand)
+    adj = _adjacency(inp)
+    rpos = {int(j): r for r, j in enumerate(cand.roots.tolist())}
+    pi = np.random.default_rng(3).normal(0.0, 800.0, inp.n)
+    here, there = _Pricing(prob, adj, rpos, 1), _Pricing(prob, adj, rpos, 2)
+    try:
+        assert there.pool is not None
+        (ub_here, sets_here), (ub_there, sets_there) = here.closures(pi), there.closures(pi)
+        assert ub_here.tolist() == ub_there.tolist()
+        assert [s.tolist() for s in sets_here] == [s.tolist() for s in sets_there]
+        ks = list(range(len(prob.roots)))
+        exact_here = [(k, b) for k, b, _ in here.price(ks, pi, 5.0)]
+        exact_there = [(k, b) for k, b, _ in there.price(ks, pi, 5.0)]
+        assert exact_here == exact_there
+    finally:
+        there.close()
+    sol = solve(inp, config)
+    plans = [(sol.labels, sol.roots)]
+    res = column_generation_bound(
+        inp, config, plans=plans, pricing="exact", tolerance=1e-6, workers=2
+    )
+    lp = _enumerated_lp(inp, config)
+    assert res.converged and lp is not None
+    assert abs(res.bound - lp) <= 0.01 * (inp.n + 1)
+
+
+def test_the_ip_over_the_columns_gives_a_plan_within_the_target_gap() -> None:
+    """Started from the worst contiguous plan, price and branch ends at the optimum."""
+    inp, config = _path_problem()
+    sol = solve(inp, config)
+    assert sol.status == "OPTIMAL" and sol.objective is not None
+    # A valid but poor start: every school but the last in one region.
+    labels = np.array([0, 0, 0, 0, 0, 1])
+    res = column_generation_bound(
+        inp,
+        config,
+        plans=[(labels, (0, 5))],
+        pricing="exact",
+        incumbent_every_s=0.0,
+        target_gap=1e-3,
+    )
+    assert res.incumbent is not None and res.incumbent_objective is not None
+    found, roots = res.incumbent
+    assert res.bound <= res.incumbent_objective + 1e-6
+    assert res.incumbent_objective <= sol.objective + 1e-6
+    assert abs(score_labels(inp, found, config.weights, roots=roots).total - sol.objective) < 0.01
+    with pytest.raises(ValueError, match="starts from a plan"):
+        column_generation_bound(inp, config)

@@ -129,3 +129,32 @@ def test_windows_never_worsen_never_break_never_beat_the_optimum(case: dict) -> 
         # CP-SAT's objective rounds each school's km term to 1/scale: allow that much.
         slack = 0.5 / config.objective_scale * inp.n
         assert res.objective >= sol.objective - slack - 1e-6
+
+
+def test_best_partition_never_merges_two_lock_labels() -> None:
+    inp, inst, graph = _line()
+    config = _config(2)
+    res = improve_by_windows(
+        inp, config, candidates(inp, config), np.array([0, 0, 1, 1, 1, 1]), [0, 5]
+    )
+    assert best_partition(inp, config, res.pool) is not None
+    # Locked apart, 01 and 02 can no longer share the optimum's region {00, 01, 02}.
+    locks = {inp.codes[1]: "A", inp.codes[2]: "B"}
+    locked = SolverInput.from_instance(inst, graph, LINE_RULES, locks=locks)
+    found = best_partition(locked, config, res.pool)
+    assert found is None or found[0][1] != found[0][2]
+    pool = [*res.pool, Column(0, (0, 1), 0), Column(2, (2, 3, 4, 5), 0)]
+    found = best_partition(locked, config, pool)
+    assert found is not None and found[0][1] != found[0][2]
+
+
+def test_windows_stop_once_the_plan_reaches_the_target() -> None:
+    inp, _, _ = _line()
+    config = _config(2)
+    labels = np.array([0, 0, 1, 1, 1, 1])
+    start = score_labels(inp, labels, config.weights, roots=[0, 5]).total
+    cand = candidates(inp, config)
+    res = improve_by_windows(inp, config, cand, labels, [0, 5], target_objective=start)
+    assert res.windows == 0 and res.objective == start
+    res = improve_by_windows(inp, config, cand, labels, [0, 5], target_objective=start - 1.0)
+    assert res.windows >= 1 and res.objective <= start - 1.0
