@@ -327,10 +327,11 @@ def main() -> None:
             f"{DEFAULT_BOUND_TIME_S:g} s + windows {DEFAULT_IMPROVE_TIME_S:g} s)",
             full.labels,
             full.wall_time_s,
-            f"first valid {full.time_to_first_valid_s:.1f} s; final objective at "
-            f"{t_final:.1f} s; CP-SAT plan {full.stats['cp_sat_objective']:,.0f}; "
+            f"status {full.status}; first valid {full.time_to_first_valid_s:.1f} s; final "
+            f"objective at {t_final:.1f} s; final gap {full.gap:.2%} proven at "
+            f"{full.wall_time_s:.1f} s; CP-SAT plan {full.stats['cp_sat_objective']:,.0f}; "
             f"{full.stats.get('windows', 0)} windows; bound {full.bound:,.0f} "
-            f"({done.bound_method}); gap {full.gap:.1%}",
+            f"({done.bound_method})",
         )
     )
     print(

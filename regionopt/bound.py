@@ -24,7 +24,11 @@ problem ``max_R pi(R) - c(R)`` per root, or an upper bound on it. Two such upper
   whose proven ``best_objective_bound`` stays valid when it stops on its time limit.
 
 The restricted master LP (HiGHS) gives the duals; Wentges smoothing towards the duals of the
-best bound so far stabilises them. The bound is for the model CP-SAT solves (the same
+best bound so far, inside a box around them, stabilises them. Every solution CP-SAT meets
+becomes a column, a root's last proven pricing bound shifted by its duals' rise often spares
+a call, and pricing runs in forked worker processes. Every few seconds the set-partitioning
+IP over the columns gives a plan (price and branch), so column generation can stop once a
+plan is proven within a target gap. The bound is for the model CP-SAT solves (the same
 candidate pairs and Hess contiguity).
 """
 

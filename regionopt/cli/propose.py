@@ -401,16 +401,18 @@ def propose_command(
         float,
         typer.Option(
             "--improve-time",
-            help="Seconds of improving the plan by re-solving windows of neighbouring "
-            "regions, after the bound (0: none; not used with --reference).",
+            help="At most this many seconds of improving the plan by re-solving windows of "
+            "neighbouring regions, after the bound and only while the gap is open (0: none; "
+            "not used with --reference).",
         ),
     ] = DEFAULT_IMPROVE_TIME_S,
     bound_time: Annotated[
         float,
         typer.Option(
             "--bound-time",
-            help="Seconds of column generation after CP-SAT to prove a lower bound and "
-            "improve the plan (0: only CP-SAT's own bound; not used with --reference).",
+            help="At most this many seconds of column generation after CP-SAT, to prove a "
+            "lower bound and improve the plan; it stops early once the plan is proven "
+            "optimal (gap 0.1%) (0: only CP-SAT's own bound; not used with --reference).",
         ),
     ] = DEFAULT_BOUND_TIME_S,
     radius: Annotated[
