@@ -91,8 +91,25 @@ def largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
     return floors
 
 
+class _InEuros:
+    """Euro views of the transition and structural amounts kept in cents."""
+
+    transition_cents: int
+    structural_cents: int
+
+    @property
+    def transition_eur(self) -> float:
+        """Transition amount in euros."""
+        return self.transition_cents / CENTS_PER_EUR
+
+    @property
+    def structural_eur(self) -> float:
+        """Structural amount in euros."""
+        return self.structural_cents / CENTS_PER_EUR
+
+
 @dataclass(frozen=True)
-class SchoolBudget:
+class SchoolBudget(_InEuros):
     """Money of one school in the plan, in cents (``*_eur`` properties give euros)."""
 
     code: str
@@ -107,19 +124,9 @@ class SchoolBudget:
     structural_share_cents: int
     """The school's part of its region's schools' share of the structural amount."""
 
-    @property
-    def transition_eur(self) -> float:
-        """Transition amount in euros."""
-        return self.transition_cents / CENTS_PER_EUR
-
-    @property
-    def structural_eur(self) -> float:
-        """Structural amount in euros."""
-        return self.structural_cents / CENTS_PER_EUR
-
 
 @dataclass(frozen=True)
-class RegionBudget:
+class RegionBudget(_InEuros):
     """Money of one region, in cents (``as_dict`` gives euros)."""
 
     region_id: str
@@ -137,16 +144,6 @@ class RegionBudget:
     cofunding_structural_cents: int
     cofunding_cents: int
     """Co-funding required on the amount ``BudgetConfig.cofunding_basis`` names."""
-
-    @property
-    def transition_eur(self) -> float:
-        """Transition amount in euros."""
-        return self.transition_cents / CENTS_PER_EUR
-
-    @property
-    def structural_eur(self) -> float:
-        """Structural amount in euros."""
-        return self.structural_cents / CENTS_PER_EUR
 
     @property
     def cofunding_eur(self) -> float:

@@ -35,9 +35,9 @@ from regionopt.solve import (
     Solution,
     SolverConfig,
     SolverInput,
-    _gap,
-    _region_ids,
     candidates,
+    proven_gap,
+    region_ids_for,
     score_labels,
     solve,
 )
@@ -66,11 +66,11 @@ def _with_plan(
         sol,
         labels=labels,
         roots=tuple(int(j) for j in roots),
-        region_ids=_region_ids(inp, labels, len(roots)),
+        region_ids=region_ids_for(inp, labels, len(roots)),
         status="FEASIBLE",
         objective=comps.total,
         components=comps,
-        gap=_gap(comps.total, bound),
+        gap=proven_gap(comps.total, bound),
     )
 
 
@@ -175,7 +175,7 @@ def optimise(
                     if progress is not None:
                         elapsed = time.perf_counter() - started
                         progress(Progress(elapsed, comps.total, None, None, 0))
-    proven_enough = _gap(sol.objective or 0.0, sol.bound or 0.0) <= config.relative_gap
+    proven_enough = proven_gap(sol.objective or 0.0, sol.bound or 0.0) <= config.relative_gap
     if improve_time_s > 0 and modelled and hess and not proven_enough:
         t0 = time.perf_counter()
 
@@ -204,7 +204,7 @@ def optimise(
             sol = _with_plan(inp, config, sol, better.labels, better.roots)
         better_cover(better.pool, "final_ip")
     assert sol.objective is not None
-    gap = _gap(sol.objective, sol.bound or 0.0)
+    gap = proven_gap(sol.objective, sol.bound or 0.0)
     status = "OPTIMAL" if gap <= config.relative_gap else sol.status
     sol = replace(sol, gap=gap, status=status)
     sol = replace(sol, wall_time_s=time.perf_counter() - started, stats=stats)

@@ -1293,11 +1293,12 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             return
         o = None if obj is None else obj / self.scale
         b = None if bound is None else max(bound / self.scale, 0.0)
-        gap = None if o is None or b is None else _gap(o, b)
+        gap = None if o is None or b is None else proven_gap(o, b)
         self.progress(Progress(now, o, b, gap, self.solutions))
 
 
-def _gap(obj: float, bound: float) -> float:
+def proven_gap(obj: float, bound: float) -> float:
+    """Relative gap ``(objective - bound) / |objective|`` (0 when the bound meets it)."""
     return max(obj - bound, 0.0) / max(abs(obj), 1e-9)
 
 
@@ -1396,11 +1397,11 @@ def solve(
         return Solution(
             labels=labels,
             roots=tuple(int(j) for j in roots),
-            region_ids=_region_ids(inp, labels, len(roots)),
+            region_ids=region_ids_for(inp, labels, len(roots)),
             status="HEURISTIC",
             objective=comps.total,
             bound=bound,
-            gap=_gap(comps.total, bound),
+            gap=proven_gap(comps.total, bound),
             wall_time_s=wall,
             time_to_first_valid_s=first_valid,
             components=comps,
@@ -1431,12 +1432,12 @@ def solve(
     roots = sorted(set(root_of.tolist()), key=lambda j: (-inp.xy[j, 1], inp.xy[j, 0]))
     pos = {j: r for r, j in enumerate(roots)}
     labels = np.array([pos[int(j)] for j in root_of], dtype=np.int64)
-    region_ids = _region_ids(inp, labels, len(roots))
+    region_ids = region_ids_for(inp, labels, len(roots))
     comps = score_labels(inp, labels, config.weights, roots=roots)
     obj = solver.objective_value / config.objective_scale
     # Every component is >= 0, so 0 is a valid bound when CP-SAT's is weaker.
     bound = max(solver.best_objective_bound / config.objective_scale, 0.0)
-    gap = _gap(obj, bound)
+    gap = proven_gap(obj, bound)
     # CP-SAT calls it FEASIBLE when it stops on the gap limit; the gap says which it is.
     shown = "OPTIMAL" if status == cp_model.OPTIMAL and gap <= 1e-9 else name
     if status == cp_model.OPTIMAL and gap > 1e-9:
@@ -1458,8 +1459,9 @@ def solve(
     )
 
 
-def _region_ids(inp: SolverInput, labels: np.ndarray, k: int) -> tuple[str, ...]:
-    """Region ids: the lock label or matched reference id when there is one, else R01..."""
+def region_ids_for(inp: SolverInput, labels: np.ndarray, k: int) -> tuple[str, ...]:
+    """Region ids of a plan: the lock label or matched reference id when there is one, else
+    R01, R02, ..."""
     ids: list[str | None] = [None] * k
     for label, members in inp.locks:
         ids[int(labels[members[0]])] = label
@@ -1520,6 +1522,8 @@ __all__ = [
     "candidates",
     "heuristic",
     "precheck",
+    "proven_gap",
+    "region_ids_for",
     "restrict",
     "score_labels",
     "solve",
