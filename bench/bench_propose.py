@@ -323,8 +323,8 @@ def main() -> None:
         _judge(
             ws,
             inp,
-            f"regionopt propose (CP-SAT {DEFAULT_TIME_LIMIT_S:g} s + bound "
-            f"{DEFAULT_BOUND_TIME_S:g} s + windows {DEFAULT_IMPROVE_TIME_S:g} s)",
+            f"regionopt propose (CP-SAT {DEFAULT_TIME_LIMIT_S:g} s, then bound and windows "
+            f"until the gap is {pipeline.relative_gap:.1%})",
             full.labels,
             full.wall_time_s,
             f"status {full.status}; first valid {full.time_to_first_valid_s:.1f} s; final "

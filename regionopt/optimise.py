@@ -12,9 +12,9 @@ Pure numeric core (never geopandas). Three phases, each with its own time budget
    region met so far (phase 2's included) recombines them; a last IP closes the phase. It
    runs only while the gap is open, and stops once the plan is within the gap.
 
-Measured on the national instance with the defaults of ``regionopt propose`` (20 s, 150 s,
-60 s): the bound's IP alone takes a 36,000 CP-SAT plan to the proven optimum (gap below
-0.1%) in most runs; when it does not, the windows close the gap.
+Measured on the national instance with the defaults of ``regionopt propose`` (5 s, 150 s,
+60 s): column generation and its IP take a CP-SAT plan of about 40,000 to the proven
+optimum (gap at most 0.1%); when the IP's plan stays just above, the windows close the gap.
 Phases 2 and 3 do not model reference moves, so with ``--reference`` both are skipped;
 with ``exact`` contiguity only the bound runs (its columns are checked for Hess contiguity
 only, so they are never used as regions).
