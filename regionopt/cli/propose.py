@@ -42,7 +42,7 @@ DEFAULT_TIME_LIMIT_S = 5.0
 """CP-SAT stops here unless the gap closes first. On the national instance CP-SAT finds a
 valid plan within a second and then improves it slowly; column generation does the rest from
 any seed. Measured with the defaults otherwise equal: 5 s of CP-SAT ended at the proven
-optimum after 57-119 s of solving (3 runs), 20 s after 87-128 s (5 runs)."""
+optimum after 57-107 s of solving (3 runs), 20 s after 96-128 s (3 runs)."""
 
 DEFAULT_BOUND_TIME_S = 150.0
 """At most this many seconds of column generation after CP-SAT (0 = CP-SAT's own bound, which
