@@ -446,6 +446,8 @@ class _ExactPricer:
         solver.parameters.use_sat_inprocessing = False
         solver.parameters.symmetry_level = 0
         solver.parameters.max_presolve_iterations = 1
+        # Thousands of calls: leave Ctrl-C to Python (CP-SAT's handler would outlive them).
+        solver.parameters.catch_sigint_signal = False
         found = _Solutions(self.x)
         status = solver.solve(m, found)
         if status == cp_model.INFEASIBLE:

@@ -242,6 +242,8 @@ class _ScopeModel:
             solver.parameters.max_time_in_seconds = left
             solver.parameters.num_workers = workers
             solver.parameters.random_seed = 0
+            # Leave Ctrl-C to Python (CP-SAT's handler would outlive the solve).
+            solver.parameters.catch_sigint_signal = False
             if last is not None:
                 self.model.ClearHints()
                 for (i, r), var in self.x.items():

@@ -22,6 +22,7 @@ spread-out seeds, then a repair) gives CP-SAT a complete warm start.
 from __future__ import annotations
 
 import itertools
+import signal
 import threading
 import time
 from collections import defaultdict
@@ -1297,6 +1298,14 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.progress(Progress(now, o, b, gap, self.solutions))
 
 
+def _give_ctrl_c_back_to_python() -> None:
+    """... but CP-SAT leaves the operating system's default behind (Ctrl-C then kills the
+    process without a word), so re-install Python's handler: a later Ctrl-C raises
+    KeyboardInterrupt again. Only the main thread may set signal handlers."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.getsignal(signal.SIGINT))
+
+
 def proven_gap(obj: float, bound: float) -> float:
     """Relative gap ``(objective - bound) / |objective|`` (0 when the bound meets it)."""
     return max(obj - bound, 0.0) / max(abs(obj), 1e-9)
@@ -1364,7 +1373,9 @@ def solve(
     p.cp_model_probing_level = config.probing_level
     watcher = _Watcher(start, config.objective_scale, progress)
     solver.best_bound_callback = watcher.on_bound
+    # Ctrl-C during the search ends it like the time limit (CP-SAT's own handler) ...
     status = solver.solve(built.model, watcher)
+    _give_ctrl_c_back_to_python()
     wall = time.perf_counter() - start
     name = solver.status_name(status)
     stats: dict[str, float | int | str] = {

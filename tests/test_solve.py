@@ -8,6 +8,7 @@ plan exists, brute force finds none either.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -317,3 +318,32 @@ def test_propose_rejects_bad_options_before_loading_or_writing(tmp_path: Path) -
     assert res.exit_code == 2
     assert "--improve-time" in res.output and "--bound-time" in res.output
     assert not out.exists()
+
+
+def test_ctrl_c_ends_with_a_message_and_exit_130(capsys: pytest.CaptureFixture[str]) -> None:
+    import typer
+
+    from regionopt.cli._app import friendly_errors
+
+    @friendly_errors
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(typer.Exit) as info:
+        interrupted()
+    assert info.value.exit_code == 130
+    assert "interrupted" in capsys.readouterr().err
+
+
+def test_ctrl_c_after_a_cp_sat_solve_still_reaches_python() -> None:
+    """CP-SAT's Ctrl-C handler must not leave the process to die silently on the next one."""
+    import os
+    import signal
+
+    inst, graph = _path()
+    rules = RulesConfig(min_technical_pupils=30, mbo_reach_km=100.0, together_km=0.0)
+    sol = solve(SolverInput.from_instance(inst, graph, rules), _config(2))
+    assert sol.found
+    with pytest.raises(KeyboardInterrupt):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1.0)  # the signal arrives between bytecodes

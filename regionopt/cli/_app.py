@@ -42,10 +42,15 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_BROKEN, EXIT_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, as shells report a Ctrl-C."""
 
 
 def friendly_errors(func: F) -> F:
-    """Turn regionopt's own errors into a message and exit code 2, with no traceback."""
+    """Turn regionopt's own errors into a message and exit code 2, with no traceback.
+
+    A Ctrl-C ends with a one-line message and exit code 130 instead of a traceback.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -57,6 +62,9 @@ def friendly_errors(func: F) -> F:
         except (InputError, RegionoptError) as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
             raise typer.Exit(EXIT_INPUT) from None
+        except KeyboardInterrupt:
+            err_console.print("[bold red]interrupted[/] (Ctrl-C)", highlight=False)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
 
