@@ -137,6 +137,10 @@ class _Root:
     net: _ClosureNet | None = None
     """The closure network, built on first use."""
 
+    def rounded_duals(self, pi: np.ndarray) -> np.ndarray:
+        """The members' duals rounded up to the model's integers (bounds stay upper bounds)."""
+        return np.ceil(pi[self.members]).astype(np.int64)
+
     def shifted_bound(self, pi: np.ndarray) -> float:
         """An upper bound on the pricing value at ``pi`` from the last proven one, without solving.
 
@@ -146,7 +150,7 @@ class _Root:
         """
         if self.last_duals is None:
             return math.inf
-        rise = np.ceil(pi[self.members]).astype(np.int64) - self.last_duals
+        rise = self.rounded_duals(pi) - self.last_duals
         return self.last_bound + float(np.clip(rise, 0, None).sum())
 
 
@@ -332,7 +336,7 @@ def _closure(root: _Root, pi: np.ndarray, c_split: int) -> tuple[float, np.ndarr
     c_e requiring both ends, gemeente items with profit -c_split required by their schools.
     Rounding the duals up keeps the value an upper bound.
     """
-    profit_nodes = np.ceil(pi[root.members]).astype(np.int64) - root.km
+    profit_nodes = root.rounded_duals(pi) - root.km
     positive = int(np.clip(profit_nodes, 0, None).sum() + root.edge_cost.sum())
     if positive + 1 >= _INT32_SAFE // 4:
         # Extreme duals: fall back on the trivially valid sum of positive profits.
@@ -421,7 +425,7 @@ class _ExactPricer:
         """
         root = self.root
         # Integer profits rounded up: the proven bound stays an upper bound for the real pi.
-        prof = np.ceil(pi[root.members]).astype(np.int64) - root.km
+        prof = root.rounded_duals(pi) - root.km
         m = self.model
         m.clear_hints()
         if self.hint is not None:
@@ -630,6 +634,7 @@ def _tighten(
     pi: np.ndarray,
     ub: np.ndarray,
     sets: list[np.ndarray],
+    feasible: np.ndarray,
     exact_time_s: float,
     budget_s: float,
     extra: list[tuple[int, np.ndarray]],
@@ -640,18 +645,13 @@ def _tighten(
     proven bound, shifted by how far its duals rose, can rule it out without a call.
     Stops when the roots with the ``hi`` largest bounds are settled (exact, or priced once
     with CP-SAT) or the budget is spent. Returns the tightened bounds (still valid) and how
-    many CP-SAT calls ran; the other solutions CP-SAT met go to ``extra`` as (root index,
-    member set).
+    many CP-SAT calls ran. A set CP-SAT found replaces the root's entry of ``sets`` (and
+    marks it in ``feasible``); the other solutions CP-SAT met go to ``extra`` as (root
+    index, member set).
     """
     started = time.perf_counter()
     ub = np.minimum(ub, [root.shifted_bound(pi) for root in prob.roots])
-    settled = np.array(
-        [
-            _feasible(prob, root, pricing.adj, pricing.rpos[root.root], sets[k])
-            for k, root in enumerate(prob.roots)
-        ],
-        dtype=bool,
-    )
+    settled = feasible.copy()
     calls = 0
     top = prob.hi
     while len(ub) and time.perf_counter() - started < budget_s:
@@ -662,12 +662,12 @@ def _tighten(
         for k, bound_k, found in pricing.price(open_[: pricing.batch], pi, exact_time_s):
             calls += 1
             root = prob.roots[k]
-            root.last_duals = np.ceil(pi[root.members]).astype(np.int64)
+            root.last_duals = root.rounded_duals(pi)
             root.last_bound = bound_k
             ub[k] = min(ub[k], bound_k)
             settled[k] = True
             if found:
-                sets[k] = found[-1]
+                sets[k], feasible[k] = found[-1], True
                 extra += [(k, chosen) for chosen in found[:-1]]
     return ub, calls
 
@@ -866,19 +866,28 @@ def column_generation_bound(
             alpha = smoothing if smooth and best > -math.inf else 0.0
             sep = alpha * best_pi + (1.0 - alpha) * pi
             ub, sets = pricer.closures(sep)
+            feasible = np.array(
+                [
+                    _feasible(prob, root, adj, rpos[root.root], sets[k])
+                    for k, root in enumerate(prob.roots)
+                ],
+                dtype=bool,
+            )
             n_exact = 0
             extra: list[tuple[int, np.ndarray]] = []
             if exact:
                 ub, n_exact = _tighten(
-                    prob, pricer, sep, ub, sets, exact_time_s, round_budget_s, extra
+                    prob, pricer, sep, ub, sets, feasible, exact_time_s, round_budget_s, extra
                 )
             lb = prob.lagrangian(sep, ub)
             if lb > best:
                 best, best_pi = lb, sep.copy()
             added = 0
-            for k, chosen in [*enumerate(sets), *extra]:
+            # CP-SAT's solutions are columns; closure sets may need repair.
+            found = [(k, c, bool(feasible[k])) for k, c in enumerate(sets)]
+            for k, chosen, ok in [*found, *((k, c, True) for k, c in extra)]:
                 root = prob.roots[k]
-                if not _feasible(prob, root, adj, rpos[root.root], chosen):
+                if not ok:
                     chosen = _hess_repair(prob, root, adj, rpos[root.root], chosen)
                     if chosen is None:
                         continue
