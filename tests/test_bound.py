@@ -4,6 +4,7 @@ and equal to the set-partitioning LP over every enumerated column when it conver
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 
 import numpy as np
 import pytest
@@ -153,7 +154,7 @@ def test_worker_processes_price_as_this_process_does() -> None:
     pi = np.random.default_rng(3).normal(0.0, 800.0, inp.n)
     here, there = _Pricing(prob, adj, rpos, 1), _Pricing(prob, adj, rpos, 2)
     try:
-        assert there.pool is not None
+        assert (here.workers, there.workers) == (0, 2)
         (ub_here, sets_here), (ub_there, sets_there) = here.closures(pi), there.closures(pi)
         assert ub_here.tolist() == ub_there.tolist()
         assert [s.tolist() for s in sets_here] == [s.tolist() for s in sets_there]
@@ -161,8 +162,14 @@ def test_worker_processes_price_as_this_process_does() -> None:
         exact_here = [(k, b) for k, b, _ in here.price(ks, pi, 5.0)]
         exact_there = [(k, b) for k, b, _ in there.price(ks, pi, 5.0)]
         assert exact_here == exact_there
+        # A worker's error reaches this process, and the worker goes on.
+        there.submit(len(prob.roots) + 5, pi, 1.0)
+        with pytest.raises(IndexError):
+            there.result()
+        assert [k for k, _, _ in there.price(ks[:2], pi, 5.0)] == ks[:2]
     finally:
         there.close()
+    assert there.workers == 0 and not multiprocessing.active_children()
     sol = solve(inp, config)
     plans = [(sol.labels, sol.roots)]
     res = column_generation_bound(
