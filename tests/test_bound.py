@@ -136,7 +136,7 @@ def test_a_shifted_bound_never_undercuts_the_exact_pricing_value() -> None:
             before = rng.normal(0.0, 500.0, inp.n)
             bound, _, status = pricer.price(before, 5.0)
             assert status in ("OPTIMAL", "INFEASIBLE")
-            root.last_duals = np.ceil(before[root.members]).astype(np.int64)
+            root.last_duals = root.rounded_duals(before)
             root.last_bound = bound
             after = before + rng.normal(0.0, 200.0, inp.n)
             exact, _, _ = pricer.price(after, 5.0)
