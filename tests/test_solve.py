@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from regionopt.check import check, is_valid
 from regionopt.cli import app
+from regionopt.cli.propose import cp_sat_time_limit
 from regionopt.config import RulesConfig, WeightsConfig
 from regionopt.errors import InfeasibleError
 from regionopt.graph import graph_from_edges
@@ -347,3 +348,11 @@ def test_ctrl_c_after_a_cp_sat_solve_still_reaches_python() -> None:
     with pytest.raises(KeyboardInterrupt):
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(1.0)  # the signal arrives between bytecodes
+
+
+def test_the_cp_sat_phase_is_longer_when_it_is_the_only_phase() -> None:
+    default = cp_sat_time_limit(None, with_reference=False)
+    # With a reference plan column generation and windows do not run: CP-SAT gets more time.
+    assert cp_sat_time_limit(None, with_reference=True) > default > 0
+    assert cp_sat_time_limit(7.5, with_reference=True) == 7.5
+    assert cp_sat_time_limit(7.5, with_reference=False) == 7.5

@@ -38,21 +38,34 @@ from regionopt.plan import Plan, read_plan, write_plan_rows
 from regionopt.solve import Progress, Solution, SolverConfig, SolverInput, restrict
 from regionopt.workspace import Workspace, open_workspace
 
-DEFAULT_TIME_LIMIT_S = 5.0
+DEFAULT_TIME_LIMIT_S = 2.0
 """CP-SAT stops here unless the gap closes first. On the national instance CP-SAT finds a
 valid plan within a second and then improves it slowly; column generation does the rest from
-any seed. Measured with the defaults otherwise equal: 5 s of CP-SAT ended at the proven
-optimum after 57-107 s of solving (3 runs), 20 s after 96-128 s (3 runs)."""
+any seed. Measured with the defaults otherwise equal (one run each): 1 s of CP-SAT ended at
+the proven optimum after 24.4 s of solving, 2 s after 21.4 s and 5 s after 26.0 s."""
+
+REFERENCE_TIME_LIMIT_S = 60.0
+"""The CP-SAT phase with ``--reference``: column generation and windows do not model
+reference moves, so CP-SAT is the only phase and gets longer."""
+
+
+def cp_sat_time_limit(time_limit_s: float | None, *, with_reference: bool) -> float:
+    """The CP-SAT phase's seconds: the user's, or the default for the kind of run."""
+    if time_limit_s is not None:
+        return time_limit_s
+    return REFERENCE_TIME_LIMIT_S if with_reference else DEFAULT_TIME_LIMIT_S
+
 
 DEFAULT_BOUND_TIME_S = 150.0
 """At most this many seconds of column generation after CP-SAT (0 = CP-SAT's own bound, which
-is 0 on this objective). Measured on the national instance (``bench/bench_bound.py``): the
-bound is within 0.1% of the master LP after about 60 s, and column generation stops as soon
-as the IP over its columns is proven within the gap (usually after 50-80 s)."""
+is 0 on this objective). Measured on the national instance (``bench/bench_bound.py``):
+column generation stops as soon as the IP over its columns is proven within the gap, after
+about 20 s (18-26 s)."""
 
 DEFAULT_IMPROVE_TIME_S = 60.0
 """At most this many seconds of window improvement after the bound (``regionopt.improve``),
-only while the gap is open. With the defaults a national run takes 1-2.5 minutes."""
+only while the gap is open (on the national instance the IP of column generation usually
+closes it, and no windows run). With the defaults a national run takes about 30 s."""
 
 
 @dataclass(frozen=True)
@@ -388,8 +401,14 @@ def propose_command(
         ),
     ] = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds for CP-SAT (the first phase).")
-    ] = DEFAULT_TIME_LIMIT_S,
+        float | None,
+        typer.Option(
+            "--time-limit",
+            help=f"Seconds for CP-SAT, the first phase (default {DEFAULT_TIME_LIMIT_S:g} s; "
+            f"{REFERENCE_TIME_LIMIT_S:g} s with --reference, where CP-SAT is the only phase).",
+            show_default=False,
+        ),
+    ] = None,
     seed: Annotated[
         int,
         typer.Option("--seed", help="Random seed (with several workers CP-SAT runs still vary)."),
@@ -445,6 +464,7 @@ def propose_command(
     locks = parse_locks(lock or [])
     if contiguity not in ("hess", "exact"):
         raise InputError([Problem("--contiguity", contiguity, "unknown mode", "hess or exact")])
+    time_limit = cp_sat_time_limit(time_limit, with_reference=reference is not None)
     if time_limit <= 0:
         raise InputError([Problem("--time-limit", str(time_limit), "must be > 0", "")])
     negative = [
