@@ -519,7 +519,13 @@ def _worker_loop(
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     pricers: dict[int, _ExactPricer] = {}
-    while (task := conn.recv()) is not None:
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:  # the main process has gone
+            return
+        if task is None:
+            return
         try:
             if task[0] == "price":
                 _, k, pi, time_limit_s = task
