@@ -38,11 +38,12 @@ from regionopt.plan import Plan, read_plan, write_plan_rows
 from regionopt.solve import Progress, Solution, SolverConfig, SolverInput, restrict
 from regionopt.workspace import Workspace, open_workspace
 
-DEFAULT_TIME_LIMIT_S = 2.0
+DEFAULT_TIME_LIMIT_S = 1.0
 """CP-SAT stops here unless the gap closes first. On the national instance CP-SAT finds a
-valid plan within a second and then improves it slowly; column generation does the rest from
-any seed. Measured with the defaults otherwise equal (one run each): 1 s of CP-SAT ended at
-the proven optimum after 24.4 s of solving, 2 s after 21.4 s and 5 s after 26.0 s."""
+valid plan within a second (the constructive warm start) and then improves it slowly; column
+generation does the rest from any seed. Measured with the defaults otherwise equal (three
+runs each): 1 s of CP-SAT ended at the proven optimum after 18.8-20.1 s of solving, 2 s after
+19.2-21.3 s; neither improved the warm start's plan."""
 
 REFERENCE_TIME_LIMIT_S = 60.0
 """The CP-SAT phase with ``--reference``: column generation and windows do not model
