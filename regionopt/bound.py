@@ -429,7 +429,6 @@ class _ExactPricer:
         for k, g in enumerate(root.gemeente.tolist()):
             if g >= 0:
                 m.add_implication(self.x[k], self.z[g])
-        self.c_split = prob.c_split
         self.objective_vars = [v.index for v in self.x] + [v.index for _, v in self.s]
         self.objective_vars += [v.index for v in self.z]
         self.fixed_profit = _FINE * np.array(
