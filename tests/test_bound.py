@@ -9,9 +9,12 @@ import multiprocessing
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from regionopt.bound import (
+    _FINE,
+    _closure,
     _ExactPricer,
     _feasible,
     _Pricing,
@@ -89,6 +92,70 @@ def test_bound_is_valid_and_matches_the_enumerated_lp(case: dict) -> None:
     assert res.bound <= lp + 1e-6
     if res.converged:
         assert res.bound >= lp - 0.01 * (inp.n + 1)
+
+
+def _relaxed_maximum(prob: _Problem, root, pi: np.ndarray) -> float:
+    """Brute force of the closure relaxation: every member set holding the root and whole
+    close-school groups, valued with the duals rounded up as the closure rounds them."""
+    profit = root.rounded_duals(pi) / _FINE - root.km
+    local_root = int(np.flatnonzero(root.members == root.root)[0])
+    others = [k for k in range(len(root.members)) if k != local_root]
+    best = -np.inf
+    for mask in itertools.product((False, True), repeat=len(others)):
+        inside = np.zeros(len(root.members), dtype=bool)
+        inside[local_root] = True
+        inside[[k for k, m in zip(others, mask, strict=True) if m]] = True
+        if any(inside[a] != inside[b] for a, b in root.tie):
+            continue
+        edges = root.edge_cost[inside[root.edges[:, 0]] & inside[root.edges[:, 1]]].sum()
+        split = len(set(root.gemeente[inside & (root.gemeente >= 0)].tolist()))
+        best = max(best, profit[inside].sum() + edges - prob.c_split * split)
+    return float(best)
+
+
+@settings(
+    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(small_instances(max_n=7), st.integers(0, 2**16))
+def test_the_closure_is_the_maximum_of_its_relaxation(case: dict, seed: int) -> None:
+    """One minimum cut finds the best member set once contiguity and the rules are dropped."""
+    inst, graph = _build(case)
+    inp = SolverInput.from_instance(inst, graph, case["rules"])
+    config = _config(case["k"], case["k_max"], contiguity="hess")
+    prob = _Problem(inp, config, candidates(inp, config))
+    pi = np.random.default_rng(seed).normal(0.0, 600.0, inp.n)
+    for root in prob.roots:
+        value, chosen = _closure(root, pi, prob.c_split)
+        assert value == pytest.approx(_relaxed_maximum(prob, root, pi), abs=1e-9)
+        assert root.root in chosen.tolist()
+        assert value == pytest.approx(
+            prob.value(chosen, root.root, np.ceil(pi * _FINE - 1e-6) / _FINE)
+        )
+
+
+def test_a_floor_spares_the_search_below_it_and_keeps_the_bound_valid() -> None:
+    """Priced with a floor, a root reports its exact value above the floor, else the floor."""
+    inp, config = _path_problem()
+    prob = _Problem(inp, config, candidates(inp, config))
+    adj = _adjacency(inp)
+    rng = np.random.default_rng(11)
+    for r, root in enumerate(prob.roots):
+        pricer = _ExactPricer(prob, root, adj, r)
+        for _ in range(5):
+            pi = rng.normal(0.0, 500.0, inp.n)
+            exact, _, status = pricer.price(pi, 5.0)
+            if status == "INFEASIBLE":
+                continue
+            for floor in (exact - 40.0, exact - 1e-3, exact, exact + 25.0):
+                bound, found, _ = pricer.price(pi, 5.0, floor)
+                assert bound >= exact - 1e-9
+                if exact > floor:
+                    assert bound == pytest.approx(exact)
+                    assert found and all(
+                        prob.value(s, root.root, pi) <= bound + 1e-6 for s in found
+                    )
+                else:
+                    assert bound <= floor and not found
 
 
 def test_exact_pricing_converges_on_a_path() -> None:
