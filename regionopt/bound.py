@@ -1162,11 +1162,16 @@ def best_partition(
     (``regionopt.improve``) combine across the whole country. Columns holding schools
     locked to two different labels are left out, so the plan keeps every lock.
 
+    With a reference plan in ``inp``, the IP also matches regions to reference regions
+    one-to-one, so moves are charged as the CP-SAT model charges them (and
+    ``config.max_moves`` caps them).
+
     Returns
     -------
     (labels, roots, cost) or None
-        ``labels[i]`` indexes ``roots``; ``cost`` is the sum of the chosen columns' costs.
-        None when the pool covers no plan in time.
+        ``labels[i]`` indexes ``roots``; ``cost`` is the sum of the chosen columns' costs
+        (less the moves they save, with a reference plan). None when the pool covers no plan
+        in time.
     """
     costs = _Costs(inp, config)
     # Recompute every cost here: a column from a window was costed in the window's terms.
@@ -1181,30 +1186,78 @@ def best_partition(
     cols = [c for c in cols if len(set(lock_of[list(c.members)].tolist()) - {-1}) <= 1]
     if not cols:
         return None
+    # Each choice is a column, matched to a reference region or to none (-1).
+    choices, cost = _reference_choices(inp, config, cols, lock_of)
     n = inp.n
-    rows = np.concatenate([np.asarray(c.members, dtype=np.int64) for c in cols])
-    idx = np.concatenate([np.full(len(c.members), k) for k, c in enumerate(cols)])
-    cover = csc_matrix((np.ones(len(rows)), (rows, idx)), shape=(n, len(cols)))
+    rows = np.concatenate([np.asarray(cols[c].members, dtype=np.int64) for c, _ in choices])
+    idx = np.concatenate([np.full(len(cols[c].members), k) for k, (c, _) in enumerate(choices)])
+    m = len(choices)
     lo, hi = config.region_range
+    constraints = [
+        LinearConstraint(csc_matrix((np.ones(len(rows)), (rows, idx)), shape=(n, m)), 1, 1),
+        LinearConstraint(np.ones((1, m)), lo, hi),
+    ]
+    matched = [(rr, k) for k, (_, rr) in enumerate(choices) if rr >= 0]
+    if matched:
+        n_ref = len(inp.reference_ids)
+        rr_of, ks = np.array(matched, dtype=np.int64).T
+        once = csc_matrix((np.ones(len(ks)), (rr_of, ks)), shape=(n_ref, m))
+        constraints.append(LinearConstraint(once, -np.inf, 1))
+        if config.max_moves is not None and inp.reference is not None:
+            in_ref = int((inp.reference >= 0).sum())
+            kept = np.array([_kept(inp, cols[c], rr) for c, rr in choices], dtype=float)
+            constraints.append(LinearConstraint(kept[None, :], in_ref - config.max_moves, np.inf))
     res = milp(
-        np.array([c.cost for c in cols], dtype=float),
-        constraints=[
-            LinearConstraint(cover, 1, 1),
-            LinearConstraint(np.ones((1, len(cols))), lo, hi),
-        ],
-        integrality=np.ones(len(cols)),
+        np.asarray(cost, dtype=float),
+        constraints=constraints,
+        integrality=np.ones(m),
         bounds=Bounds(0, 1),
         options={"time_limit": max(time_limit_s, 0.1), "disp": False},
     )
     if res.x is None:
         return None
-    chosen = [cols[k] for k in np.flatnonzero(res.x > 0.5)]
+    picked = np.flatnonzero(res.x > 0.5)
+    chosen = [cols[choices[k][0]] for k in picked]
     labels = np.full(n, -1, dtype=np.int64)
     for r, c in enumerate(chosen):
         labels[list(c.members)] = r
     if (labels < 0).any():
         return None
-    return labels, tuple(c.root for c in chosen), sum(c.cost for c in chosen)
+    return labels, tuple(c.root for c in chosen), int(sum(cost[k] for k in picked))
+
+
+def _kept(inp: SolverInput, col: Column, rr: int) -> int:
+    """Members of a column that stay in reference region ``rr`` when it is matched to it."""
+    if rr < 0 or inp.reference is None:
+        return 0
+    return int((inp.reference[list(col.members)] == rr).sum())
+
+
+def _reference_choices(
+    inp: SolverInput, config: SolverConfig, cols: list[Column], lock_of: np.ndarray
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """(column, reference region or -1) choices for ``best_partition`` and their costs.
+
+    Without a reference plan each column is one choice at its cost. With one, a column may
+    also be matched to any reference region it overlaps, each kept school earning back a
+    move, as in the CP-SAT model (costs without its constant of every reference school
+    moved). A lock whose label names a reference region matches its region to that one.
+    """
+    if inp.reference is None or not len(inp.reference_ids):
+        return [(c, -1) for c in range(len(cols))], [col.cost for col in cols]
+    c_move = round(config.objective_scale * config.weights.reference_move)
+    ref_pos = {rid: k for k, rid in enumerate(inp.reference_ids)}
+    lock_ref = [ref_pos.get(label, -1) for label, _ in inp.locks]
+    choices: list[tuple[int, int]] = []
+    cost: list[int] = []
+    for c, col in enumerate(cols):
+        locks = set(lock_of[list(col.members)].tolist()) - {-1}
+        forced = {lock_ref[k] for k in locks} - {-1}
+        options = forced or {-1} | {int(r) for r in inp.reference[list(col.members)] if r >= 0}
+        for rr in sorted(options):
+            choices.append((c, rr))
+            cost.append(col.cost - c_move * _kept(inp, col, rr))
+    return choices, cost
 
 
 __all__ = ["BoundResult", "BoundStep", "Column", "best_partition", "column_generation_bound"]

@@ -3,6 +3,8 @@ optimum of a path, and never beats a proven optimum (the scoring is the model's)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
@@ -158,3 +160,59 @@ def test_windows_stop_once_the_plan_reaches_the_target() -> None:
     assert res.windows == 0 and res.objective == start
     res = improve_by_windows(inp, config, cand, labels, [0, 5], target_objective=start - 1.0)
     assert res.windows >= 1 and res.objective <= start - 1.0
+
+
+def _line_with_reference(move_weight: float, max_moves: int | None = None):
+    """The line with its poor plan {00, 01} / {02 .. 05} as the reference plan."""
+    from regionopt.config import WeightsConfig
+
+    _, inst, graph = _line()
+    reference = Plan.from_mapping({f"{i:02d}AA00": ("X" if i < 2 else "Y") for i in range(6)})
+    inp = SolverInput.from_instance(inst, graph, LINE_RULES, reference=reference)
+    weights = WeightsConfig(
+        cut_pupils=1.0, compactness_km=0.05, gemeente_split=3.0, reference_move=move_weight
+    )
+    return inp, inst, graph, _config(2, weights=weights, max_moves=max_moves)
+
+
+def test_best_partition_charges_moves_as_the_model_does() -> None:
+    from regionopt.bound import _Costs
+
+    line, _, _ = _line()
+    pool = improve_by_windows(
+        line, _config(2), candidates(line, _config(2)), np.array([0, 0, 1, 1, 1, 1]), [0, 5]
+    ).pool
+    assert {(0, 1), (2, 3, 4, 5)} <= {c.members for c in pool}
+    for weight, max_moves, expected in [
+        (0.0, None, [(0, 1, 2), (3, 4, 5)]),  # moves are free: the optimum (cut 1)
+        (100.0, None, [(0, 1), (2, 3, 4, 5)]),  # a move costs more than 9 cut pupils
+        (0.0, 0, [(0, 1), (2, 3, 4, 5)]),  # no move allowed at all
+    ]:
+        inp, *_, config = _line_with_reference(weight, max_moves)
+        found = best_partition(inp, config, pool)
+        assert found is not None
+        labels, roots, cost = found
+        assert sorted(_regions(labels)) == expected
+        comps = score_labels(inp, labels, config.weights, roots=roots)
+        in_ref = int((inp.reference >= 0).sum())
+        c_move = round(config.objective_scale * weight)
+        total = (cost + _Costs(inp, config).constant + c_move * in_ref) / config.objective_scale
+        assert abs(total - comps.total) <= 0.5 / config.objective_scale * inp.n
+
+
+def test_optimise_with_a_reference_proves_a_bound_without_its_moves(monkeypatch) -> None:
+    """Moves only add to the objective: the bound of the model without them is a bound."""
+    import regionopt.optimise
+
+    inp, inst, graph, config = _line_with_reference(5.0)
+    exact = solve(inp, config)
+    assert exact.status == "OPTIMAL" and exact.objective is not None
+    # As on the national instance, CP-SAT's plan comes without a bound (here: it is dropped).
+    unproven = replace(exact, status="FEASIBLE", bound=0.0, gap=1.0)
+    monkeypatch.setattr(regionopt.optimise, "solve", lambda *args: unproven)
+    done = optimise(inp, config, improve_time_s=5.0, bound_time_s=5.0)
+    sol = done.solution
+    assert done.bound_method.startswith("column generation")
+    assert sol.bound is not None and sol.objective is not None
+    assert 0.0 < sol.bound <= exact.objective + 1e-6 <= sol.objective + 1e-6
+    assert is_valid(check(inst, graph, sol.plan(inp.codes), LINE_RULES))

@@ -351,8 +351,8 @@ def test_ctrl_c_after_a_cp_sat_solve_still_reaches_python() -> None:
 
 
 def test_the_cp_sat_phase_is_longer_when_it_is_the_only_phase() -> None:
-    default = cp_sat_time_limit(None, with_reference=False)
-    # With a reference plan column generation and windows do not run: CP-SAT gets more time.
-    assert cp_sat_time_limit(None, with_reference=True) > default > 0
-    assert cp_sat_time_limit(7.5, with_reference=True) == 7.5
-    assert cp_sat_time_limit(7.5, with_reference=False) == 7.5
+    default = cp_sat_time_limit(None, only_phase=False)
+    # With exact contiguity column generation gives the bound but no plan: CP-SAT gets more.
+    assert cp_sat_time_limit(None, only_phase=True) > default > 0
+    assert cp_sat_time_limit(7.5, only_phase=True) == 7.5
+    assert cp_sat_time_limit(7.5, only_phase=False) == 7.5
