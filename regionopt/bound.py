@@ -54,6 +54,7 @@ from ortools.sat.python import cp_model
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csc_matrix
 
+from regionopt.plan import match_labels
 from regionopt.solve import (
     Candidates,
     SolverConfig,
@@ -143,6 +144,13 @@ class _Root:
     n_gemeente: int
     tie: list[tuple[int, int]]
     """Local pairs that must be in together (close schools, locks)."""
+    refs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Reference regions a region of this root may be matched to (those of its members)."""
+    ref_local: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per member, its reference region as an index into ``refs`` (-1: none or no reference)."""
+    dual_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Where the duals this root's pricing reads sit in the dual vector: the members' cover
+    duals, then the ``refs``' match duals (at ``n + reference region``)."""
     last_duals: np.ndarray | None = None
     """The rounded-up member duals of the last exact pricing, and its proven bound."""
     last_bound: float = math.inf
@@ -150,18 +158,19 @@ class _Root:
     """The closure network, built on first use."""
 
     def rounded_duals(self, pi: np.ndarray) -> np.ndarray:
-        """The members' duals in pricing units (``_FINE``), rounded up: bounds stay bounds.
+        """The duals this root reads (``dual_index``) in pricing units (``_FINE``), rounded
+        up: bounds stay bounds.
 
         LP duals carry float noise (around 1e-9), so a dual a hair above a whole number of
         units counts as that number rather than one more.
         """
-        return np.ceil(pi[self.members] * _FINE - 1e-6).astype(np.int64)
+        return np.ceil(pi[self.dual_index] * _FINE - 1e-6).astype(np.int64)
 
     def shifted_bound(self, pi: np.ndarray) -> float:
         """An upper bound on the pricing value at ``pi`` from the last proven one, without solving.
 
-        The pricing value is a maximum over member sets of functions that grow by at most
-        the rise of each member's dual, so the last proven bound plus every member's rise
+        The pricing value is a maximum over member sets (and matches) of functions that grow
+        by at most the rise of each dual they read, so the last proven bound plus every rise
         bounds it (``inf`` before the first exact pricing).
         """
         if self.last_duals is None:
@@ -186,6 +195,12 @@ class _Costs:
         counts = np.bincount(inp.gemeente, minlength=int(inp.gemeente.max(initial=-1)) + 1)
         self.multi = counts >= 2 if self.c_split > 0 else np.zeros_like(counts, dtype=bool)
         self.constant = int(self.edge_cost.sum()) - self.c_split * int(self.multi.sum())
+        # Reference moves: every reference school moved, less c_move per school kept in the
+        # reference region its region is matched to (as in the CP-SAT model).
+        self.reference = inp.reference if len(inp.reference_ids) else None
+        self.c_move = round(scale * w.reference_move) if self.reference is not None else 0
+        if self.reference is not None:
+            self.constant += self.c_move * int((self.reference >= 0).sum())
         self._km: dict[int, np.ndarray] = {}
 
     def km(self, root: int) -> np.ndarray:
@@ -198,29 +213,56 @@ class _Costs:
             )
         return self._km[root]
 
-    def cost(self, members: Sequence[int], root: int) -> int:
-        """Scaled cost c(R) of the region ``members`` rooted at ``root``."""
+    def cost(self, members: Sequence[int], root: int, ref: int = -1) -> int:
+        """Scaled cost c(R) of the region ``members`` rooted at ``root`` (and matched to
+        reference region ``ref``, -1 for none)."""
         ids = np.fromiter(members, dtype=np.int64)
         inside = np.zeros(self.inp.n, dtype=bool)
         inside[ids] = True
         internal = int(self.edge_cost[inside[self.edges[:, 0]] & inside[self.edges[:, 1]]].sum())
         gms = np.unique(self.inp.gemeente[ids])
         km = int(self.km(root)[ids].sum())
-        return -internal + km + self.c_split * int(self.multi[gms].sum())
+        return -internal + km + self.c_split * int(self.multi[gms].sum()) - self.saved(ids, ref)
+
+    def saved(self, members: np.ndarray, ref: int) -> int:
+        """What matching ``members`` to reference region ``ref`` saves: c_move per kept school."""
+        if ref < 0 or self.reference is None:
+            return 0
+        return self.c_move * int((self.reference[members] == ref).sum())
+
+    def best_match(self, members: np.ndarray, pi: np.ndarray) -> int:
+        """The reference region (or -1) that ``members`` gain most from being matched to at
+        duals ``pi`` (match duals at ``n + reference region``): savings plus its dual."""
+        if self.reference is None:
+            return -1
+        n = self.inp.n
+        refs = np.unique(self.reference[members])
+        best, gain = -1, 0.0
+        for ref in refs[refs >= 0].tolist():
+            value = self.saved(members, ref) + float(pi[n + ref])
+            if value > gain + 1e-9:
+                best, gain = ref, value
+        return best
 
 
 class _Problem:
     """Scaled cost data of the set-partitioning view of the model."""
 
     def __init__(self, inp: SolverInput, config: SolverConfig, cand: Candidates) -> None:
-        if inp.reference is not None and len(inp.reference_ids):
-            raise ValueError("the column-generation bound does not model reference moves")
+        ref_ids = set(inp.reference_ids)
+        if any(label in ref_ids for label, _ in inp.locks):
+            raise ValueError(
+                "column generation does not model locks that name a reference region"
+            )
         self.inp, self.config, self.cand = inp, config, cand
         costs = _Costs(inp, config)
         self.costs = costs
         self.scale = costs.scale
         self.edges, self.edge_cost = costs.edges, costs.edge_cost
         self.c_split, self.multi, self.constant = costs.c_split, costs.multi, costs.constant
+        self.c_move = costs.c_move
+        self.n_ref = len(inp.reference_ids) if costs.reference is not None else 0
+        """Match rows of the master: each reference region matched to at most one region."""
         self.km = {int(j): costs.km(int(j)) for j in cand.roots.tolist()}
         groups = [g for g in _together_groups(inp) if len(g) > 1]
         self.group_of = np.full(inp.n, -1, dtype=np.int64)
@@ -257,6 +299,16 @@ class _Problem:
             for g in {int(self.group_of[i]) for i in members.tolist() if self.group_of[i] >= 0}:
                 ids = [local[i] for i in groups[g]]
                 tie += list(itertools.pairwise(ids))
+            if self.n_ref:
+                ref_of = np.asarray(inp.reference)[members]
+                refs = np.unique(ref_of[ref_of >= 0])
+                ref_local = np.array(
+                    [int(np.searchsorted(refs, r)) if r >= 0 else -1 for r in ref_of.tolist()],
+                    dtype=np.int64,
+                )
+            else:
+                refs = np.zeros(0, dtype=np.int64)
+                ref_local = np.full(len(members), -1, dtype=np.int64)
             self.roots.append(
                 _Root(
                     root=j,
@@ -267,16 +319,25 @@ class _Problem:
                     gemeente=gem,
                     n_gemeente=len(items),
                     tie=tie,
+                    refs=refs,
+                    ref_local=ref_local,
+                    dual_index=np.r_[members, inp.n + refs].astype(np.int64),
                 )
             )
 
-    def cost(self, members: Sequence[int], root: int) -> int:
-        """Scaled cost c(R) of a column."""
-        return self.costs.cost(members, root)
+    def cost(self, members: Sequence[int], root: int, ref: int = -1) -> int:
+        """Scaled cost c(R) of a column (matched to reference region ``ref``, -1 for none)."""
+        return self.costs.cost(members, root, ref)
 
     def value(self, members: Sequence[int], root: int, pi: np.ndarray) -> float:
-        """pi(R) - c(R): minus the reduced cost without the count dual."""
-        return float(pi[list(members)].sum()) - self.cost(members, root)
+        """pi(R) - c(R) with the best match: minus the reduced cost without the count dual.
+
+        ``pi`` holds the cover duals, then (with a reference plan) the match duals.
+        """
+        ids = np.fromiter(members, dtype=np.int64)
+        ref = self.costs.best_match(ids, pi)
+        match = float(pi[self.inp.n + ref]) if ref >= 0 else 0.0
+        return float(pi[ids].sum()) - self.cost(ids, root, ref) + match
 
     def lagrangian(self, pi: np.ndarray, values: np.ndarray) -> float:
         """LB(pi) (scaled) given per-root upper bounds on max_R pi(R) - c(R).
@@ -349,14 +410,35 @@ class _ClosureNet:
         return int(self.flow.optimal_flow()), side
 
 
-def _closure(root: _Root, pi: np.ndarray, c_split: int) -> tuple[float, np.ndarray]:
+def _closure(
+    root: _Root, pi: np.ndarray, c_split: int, c_move: int = 0
+) -> tuple[float, np.ndarray]:
     """Upper bound on root's pricing value and the maximising member set (global ids).
 
     Maximum-weight closure: nodes with profit ceil(pi_i) - km_i, edge items with profit
     c_e requiring both ends, gemeente items with profit -c_split required by their schools.
-    Rounding the duals up keeps the value an upper bound.
+    Rounding the duals up keeps the value an upper bound. With a reference plan, one
+    closure per match (none, or each reference region among the members, whose schools then
+    earn ``c_move`` each and whose match dual is added): the best of them.
     """
-    profit_nodes = root.rounded_duals(pi) - _FINE * root.km
+    duals = root.rounded_duals(pi)
+    nm = len(root.members)
+    base = duals[:nm] - _FINE * root.km
+    best = (-math.inf, root.members[:0])
+    for option in range(-1, len(root.refs)):
+        profit = base.copy()
+        if option >= 0:
+            profit[root.ref_local == option] += _FINE * c_move
+        value, chosen = _closure_of(root, profit, c_split)
+        value += (duals[nm + option] / _FINE) if option >= 0 else 0.0
+        if value > best[0]:
+            best = (value, chosen)
+    return best
+
+
+def _closure_of(root: _Root, profit_nodes: np.ndarray, c_split: int) -> tuple[float, np.ndarray]:
+    """The maximum-weight closure with these member profits (pricing units), the root forced
+    in: (value in the model's units, member set)."""
     edge_cost = _FINE * root.edge_cost
     positive = int(np.clip(profit_nodes, 0, None).sum() + edge_cost.sum())
     if root.net is None:
@@ -428,10 +510,24 @@ class _ExactPricer:
         for k, g in enumerate(root.gemeente.tolist()):
             if g >= 0:
                 m.add_implication(self.x[k], self.z[g])
+        # With a reference plan: match the region to at most one reference region; a member
+        # of that region is kept (earns back its move) only if it is in.
+        match = [m.new_bool_var("") for _ in root.refs.tolist()]
+        if match:
+            m.add_at_most_one(match)
+        kept = []
+        for k, option in enumerate(root.ref_local.tolist()):
+            if option >= 0:
+                keep = m.new_bool_var("")
+                m.add_implication(keep, self.x[k])
+                m.add_implication(keep, match[option])
+                kept.append(keep)
         self.objective_vars = [v.index for v in self.x] + [v.index for _, v in self.s]
-        self.objective_vars += [v.index for v in self.z]
+        self.objective_vars += [v.index for v in self.z] + [v.index for v in kept]
+        self.objective_vars += [v.index for v in match]
         self.fixed_profit = _FINE * np.array(
-            [c for c, _ in self.s] + [-prob.c_split] * len(self.z), dtype=np.int64
+            [c for c, _ in self.s] + [-prob.c_split] * len(self.z) + [prob.c_move] * len(kept),
+            dtype=np.int64,
         )
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
@@ -464,7 +560,9 @@ class _ExactPricer:
         """
         root = self.root
         # Integer profits rounded up: the proven bound stays an upper bound for the real pi.
-        prof = root.rounded_duals(pi) - _FINE * root.km
+        duals = root.rounded_duals(pi)
+        nm = len(root.members)
+        prof = duals[:nm] - _FINE * root.km
         # Only the objective's coefficients change between calls: write them straight into
         # the model (CP-SAT minimises, so a maximisation is stored negated, scaling -1).
         # Rebuilding the expression took 15% of a call. No hint from the last solution: on
@@ -472,7 +570,7 @@ class _ExactPricer:
         self.model.clear_objective()
         objective = self.model.model_proto.objective
         objective.vars.extend(self.objective_vars)
-        objective.coeffs.extend((-np.r_[prof, self.fixed_profit]).tolist())
+        objective.coeffs.extend((-np.r_[prof, self.fixed_profit, duals[nm:]]).tolist())
         objective.scaling_factor = -1.0
         # In pricing units: values at most ``cut`` are not searched for (-value <= -cut - 1).
         cut = math.floor(floor * _FINE) if floor > -math.inf else None
@@ -548,7 +646,7 @@ def _worker_loop(
                 conn.send(_price_root(pricers, prob, adj, rpos, k, pi, time_limit_s, floor))
             else:
                 _, ks, pi = task
-                conn.send([_closure(prob.roots[k], pi, prob.c_split) for k in ks])
+                conn.send([_closure(prob.roots[k], pi, prob.c_split, prob.c_move) for k in ks])
         except Exception as exc:  # handed to the main process, which raises it
             conn.send(exc)
 
@@ -651,7 +749,7 @@ class _Pricing:
         """The closure bound and member set of every root (``_closure``), split over workers."""
         roots = self.prob.roots
         if not self._conns or self.in_flight:
-            found = [_closure(root, pi, self.prob.c_split) for root in roots]
+            found = [_closure(root, pi, self.prob.c_split, self.prob.c_move) for root in roots]
         else:
             n = len(self._conns)
             for w, conn in enumerate(self._conns):
@@ -812,7 +910,8 @@ def _tighten(
 
 
 class _Master:
-    """Restricted master LP: cover every school once with lo..hi columns.
+    """Restricted master LP: cover every school once with lo..hi columns (and, with a
+    reference plan, match each reference region to at most one column).
 
     Kept in one GLOP model that grows by the new columns each round, so every solve starts
     from the last basis: on the national instance 0.5 s for 48 solves, against 2.4 s when
@@ -822,7 +921,9 @@ class _Master:
     def __init__(self, prob: _Problem) -> None:
         self.prob = prob
         self.cols: list[tuple[np.ndarray, int, int]] = []
-        self.seen: set[tuple[int, frozenset[int]]] = set()
+        self.refs: list[int] = []
+        """Per column, the reference region it is matched to (-1: none)."""
+        self.seen: set[tuple[int, frozenset[int], int]] = set()
         self.support = np.zeros(0, dtype=np.int64)
         """Columns with a positive value in the last LP solution."""
         lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -831,6 +932,7 @@ class _Master:
         self.lp = lp
         self.cover = [lp.RowConstraint(1.0, 1.0, "") for _ in range(prob.inp.n)]
         self.count = lp.RowConstraint(float(prob.lo), float(prob.hi), "")
+        self.once = [lp.RowConstraint(-lp.infinity(), 1.0, "") for _ in range(prob.n_ref)]
         # Box-step stabilisation (see ``solve``): an under-cover slack and an over-cover
         # surplus per school.
         self.under = [lp.NumVar(0.0, lp.infinity(), "") for _ in self.cover]
@@ -847,18 +949,22 @@ class _Master:
         self._column = np.zeros(0, dtype=np.int64)
         self._root = np.zeros(0, dtype=np.int64)
         self._cost = np.zeros(0, dtype=float)
+        self._ref = np.zeros(0, dtype=np.int64)
 
-    def add(self, members: np.ndarray, root: int) -> bool:
-        key = (int(root), frozenset(int(i) for i in members))
+    def add(self, members: np.ndarray, root: int, ref: int = -1) -> bool:
+        """Add a column (matched to reference region ``ref``); False when already there."""
+        key = (int(root), frozenset(int(i) for i in members), int(ref))
         if key in self.seen:
             return False
         self.seen.add(key)
         ids = np.array(sorted(key[1]), dtype=np.int64)
-        self.cols.append((ids, int(root), self.prob.cost(ids, root)))
+        self.cols.append((ids, int(root), self.prob.cost(ids, root, ref)))
+        self.refs.append(int(ref))
         return True
 
     def best_values(self, pi: np.ndarray) -> np.ndarray:
-        """max pi(R) - c(R) over the master's columns of each root (-inf for none).
+        """max pi(R) - c(R) (plus the match dual) over the master's columns of each root
+        (-inf for none).
 
         Every column is a region of its root, so these are lower bounds on the pricing values.
         """
@@ -872,26 +978,36 @@ class _Master:
             ].astype(np.int64)
             self._root = np.r_[self._root, [index.get(j, -1) for _, j, _ in new]].astype(np.int64)
             self._cost = np.r_[self._cost, [cost for _, _, cost in new]].astype(float)
+            self._ref = np.r_[self._ref, self.refs[self._indexed :]].astype(np.int64)
             self._indexed = len(self.cols)
         value = np.bincount(self._column, pi[self._members], minlength=self._indexed) - self._cost
+        if self.prob.n_ref:
+            matched = self._ref >= 0
+            value[matched] += pi[self.prob.inp.n + self._ref[matched]]
         best = np.full(len(self.prob.roots), -math.inf)
         known = self._root >= 0
         np.maximum.at(best, self._root[known], value[known])
         return best
 
     def solve(self, center: np.ndarray, delta: float) -> tuple[float, np.ndarray, float, bool]:
-        """(LP value scaled, cover duals pi, count dual mu, box binding).
+        """(LP value scaled, duals pi, count dual mu, box binding).
+
+        ``pi`` holds the cover duals, then (with a reference plan) the match duals, at most 0.
 
         Box-step stabilisation: an under-cover slack of cost center + delta and an over-cover
         surplus of cost delta - center per school keep every dual within delta of the
         center (and the LP always feasible). The bound stays valid for any duals.
         """
         lp = self.lp
-        for ids, _, cost in self.cols[len(self.x) :]:
+        for (ids, _, cost), ref in zip(
+            self.cols[len(self.x) :], self.refs[len(self.x) :], strict=True
+        ):
             var = lp.NumVar(0.0, lp.infinity(), "")
             for i in ids.tolist():
                 self.cover[i].SetCoefficient(var, 1.0)
             self.count.SetCoefficient(var, 1.0)
+            if ref >= 0:
+                self.once[ref].SetCoefficient(var, 1.0)
             self.objective.SetCoefficient(var, float(cost))
             self.x.append(var)
         for under, over, c in zip(self.under, self.over, center.tolist(), strict=True):
@@ -901,10 +1017,36 @@ class _Master:
         if status != pywraplp.Solver.OPTIMAL:
             raise RuntimeError(f"master LP failed (GLOP status {status})")
         pi = np.array([row.dual_value() for row in self.cover], dtype=float)
+        # A "<= 1" row of a minimisation has a dual <= 0 (clipped: float noise).
+        match = np.array([min(row.dual_value(), 0.0) for row in self.once], dtype=float)
+        pi = np.r_[pi, match]
         slack = sum(var.solution_value() for var in [*self.under, *self.over])
         values = np.array([var.solution_value() for var in self.x], dtype=float)
         self.support = np.flatnonzero(values > 1e-6)
         return float(self.objective.Value()), pi, float(self.count.dual_value()), slack > 1e-7
+
+
+def _matched_refs(prob: _Problem, labels: np.ndarray, k: int) -> list[int]:
+    """Per region of a plan, the reference region it is matched to (-1: none), matching one
+    to one so as to keep the most schools in place (as ``score_labels`` does)."""
+    matched = [-1] * k
+    ref = prob.costs.reference
+    if ref is None:
+        return matched
+    in_ref = ref >= 0
+    rows, cols, overlap = match_labels(labels[in_ref], ref[in_ref], k, prob.n_ref)
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        if overlap[r, c] > 0:
+            matched[r] = c
+    return matched
+
+
+def _match_options(prob: _Problem, members: np.ndarray) -> list[int]:
+    """The matches a region may have: none, or a reference region of one of its members."""
+    ref = prob.costs.reference
+    if ref is None:
+        return [-1]
+    return [-1, *sorted({int(r) for r in ref[members].tolist() if r >= 0})]
 
 
 def column_generation_bound(
@@ -977,14 +1119,18 @@ def column_generation_bound(
         raise ValueError("column generation starts from a plan or columns; none given")
     upper, incumbent = math.inf, None
     for labels, roots in plans:
+        matched = _matched_refs(prob, np.asarray(labels), len(roots))
         cost = 0
         for lab, j in enumerate(roots):
             members = np.flatnonzero(np.asarray(labels) == lab)
-            master.add(members, int(j))
-            cost += prob.cost(members, int(j))
+            for ref in _match_options(prob, members):
+                master.add(members, int(j), ref)
+            cost += prob.cost(members, int(j), matched[lab])
         upper = min(upper, float(cost))
     for col in columns:
-        master.add(np.asarray(col.members, dtype=np.int64), col.root)
+        members = np.asarray(col.members, dtype=np.int64)
+        for ref in _match_options(prob, members):
+            master.add(members, col.root, ref)
     rpos = {int(j): r for r, j in enumerate(cand.roots.tolist())}
     history: list[BoundStep] = []
     # Box centre: minus half the weight of each school's edges. Then pi(R) - c(R) is minus
@@ -994,7 +1140,7 @@ def column_generation_bound(
     np.add.at(box, prob.edges[:, 0], -0.5 * prob.edge_cost)
     np.add.at(box, prob.edges[:, 1], -0.5 * prob.edge_cost)
     delta = box_width * scale
-    best, best_pi = -math.inf, box.copy()
+    best, best_pi = -math.inf, np.r_[box, np.zeros(prob.n_ref)]
     lp = math.inf
     rounds = 0
     converged = False
@@ -1015,7 +1161,7 @@ def column_generation_bound(
             root = root_of.get(j)
             if root is not None:
                 for near in _neighbour_columns(prob, root, adj, rpos[j], ids):
-                    master.add(near, j)
+                    master.add(near, j, master.refs[c])
         ip_columns = len(master.cols)
         pool = [Column(root, tuple(ids.tolist()), cost) for ids, root, cost in master.cols]
         found = best_partition(inp, config, pool, time_limit_s=10.0)
@@ -1074,8 +1220,10 @@ def column_generation_bound(
                     chosen = _hess_repair(prob, root, adj, rpos[root.root], chosen)
                     if chosen is None:
                         continue
-                rc = prob.cost(chosen, root.root) - float(pi[chosen].sum()) - mu
-                if rc < -1e-6 and master.add(chosen, root.root):
+                ref = prob.costs.best_match(chosen, pi)
+                rc = prob.cost(chosen, root.root, ref) - float(pi[chosen].sum()) - mu
+                rc -= float(pi[inp.n + ref]) if ref >= 0 else 0.0
+                if rc < -1e-6 and master.add(chosen, root.root, ref):
                     added += 1
             elapsed = time.perf_counter() - start
             step = BoundStep(
@@ -1122,11 +1270,11 @@ def column_generation_bound(
                 # Converged inside the box: recentre on the best duals and widen the box.
                 # (Widening any earlier, e.g. within 10x the tolerance, threw the duals off
                 # for 15 s of a 45 s run.)
-                box = best_pi.copy()
+                box = best_pi[: inp.n].copy()
                 delta *= 2.0
             elif added and lb >= best:
                 # Follow the best duals every round (every 5th round: 68 s against 56 s).
-                box = best_pi.copy()
+                box = best_pi[: inp.n].copy()
     finally:
         pricer.close()
     if incumbent_every_s is not None:

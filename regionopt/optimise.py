@@ -130,9 +130,12 @@ def optimise(
     stats["cp_sat_wall_s"] = round(sol.wall_time_s, 3)
     cand = candidates(inp, config).with_plan(sol.labels, sol.roots)
     modelled = inp.reference is None or not len(inp.reference_ids)
-    # Reference moves only add to the objective, so a bound on the model without them is a
-    # bound on the model with them: column generation runs on that model.
-    unmoved = inp if modelled else replace(inp, reference=None, reference_ids=())
+    # Column generation models reference moves, but not locks that name a reference region.
+    # Then it runs on the model without moves: they only add to the objective, so its bound
+    # still holds.
+    ref_ids = set(inp.reference_ids)
+    ref_locks = not modelled and any(label in ref_ids for label, _ in inp.locks)
+    bounded = replace(inp, reference=None, reference_ids=()) if ref_locks else inp
     # Columns are checked for Hess contiguity only: with "exact" contiguity they serve the
     # bound (a relaxation) but never as regions of a plan.
     hess = config.contiguity == "hess" or not inp.rules.contiguous
@@ -156,7 +159,7 @@ def optimise(
     if bound_time_s > 0 and (sol.gap or 0) > config.relative_gap:
         t0 = time.perf_counter()
         proven = column_generation_bound(
-            unmoved,
+            bounded,
             config,
             cand,
             plans=[(sol.labels, sol.roots)],
@@ -190,7 +193,7 @@ def optimise(
                     if progress is not None:
                         elapsed = time.perf_counter() - started
                         progress(Progress(elapsed, comps.total, None, None, 0))
-            if not modelled:
+            if ref_locks:
                 # The regions met, recombined with moves charged: the IP matches them to
                 # reference regions as the CP-SAT model does.
                 better_cover([*pool, *_plan_columns(sol)], "reference_ip")

@@ -34,27 +34,32 @@ def _enumerated_lp(inp: SolverInput, config) -> float | None:
     adj = _adjacency(inp)
     rpos = {int(j): r for r, j in enumerate(cand.roots.tolist())}
     cols = []
+    ref = inp.reference if prob.n_ref else None
     for root in prob.roots:
         others = [i for i in root.members.tolist() if i != root.root]
         for k in range(len(others) + 1):
             for extra in itertools.combinations(others, k):
                 ids = np.array(sorted((root.root, *extra)), dtype=np.int64)
                 if _feasible(prob, root, adj, rpos[root.root], ids):
-                    cols.append((ids, prob.cost(ids, root.root)))
+                    # Matched to no reference region, or to one of its members'.
+                    refs = {-1} if ref is None else {-1, *(int(r) for r in ref[ids] if r >= 0)}
+                    cols += [(ids, r, prob.cost(ids, root.root, r)) for r in sorted(refs)]
     if not cols:
         return None
     n = inp.n
-    a = np.zeros((n + 1, len(cols)))
-    for c, (ids, _) in enumerate(cols):
+    a = np.zeros((n + 1 + prob.n_ref, len(cols)))
+    for c, (ids, r, _) in enumerate(cols):
         a[ids, c] = 1.0
+        if r >= 0:
+            a[n + 1 + r, c] = 1.0
     a[n] = 1.0
     lo, hi = prob.lo, prob.hi
     res = linprog(
-        [c for _, c in cols],
+        [c for *_, c in cols],
         A_eq=a[:n],
         b_eq=np.ones(n),
-        A_ub=np.vstack([a[n], -a[n]]),
-        b_ub=[hi, -lo],
+        A_ub=np.vstack([a[n], -a[n], a[n + 1 :]]),
+        b_ub=[hi, -lo, *([1.0] * prob.n_ref)],
         bounds=(0, None),
         method="highs",
     )
@@ -156,6 +161,52 @@ def test_a_floor_spares_the_search_below_it_and_keeps_the_bound_valid() -> None:
                     )
                 else:
                     assert bound <= floor and not found
+
+
+@settings(
+    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(small_instances(max_n=6), st.integers(0, 2**16))
+def test_with_a_reference_the_bound_is_valid_and_matches_the_enumerated_lp(
+    case: dict, seed: int
+) -> None:
+    """Reference moves in the master: columns matched to at most one reference region each."""
+    from regionopt.config import WeightsConfig
+    from regionopt.plan import Plan
+
+    inst, graph = _build(case)
+    rng = np.random.default_rng(seed)
+    # A reference plan over some of the schools, in up to three regions.
+    mapping = {s.code: f"R{rng.integers(3)}" for s in inst.schools if rng.random() < 0.8}
+    if not mapping:
+        return
+    inp = SolverInput.from_instance(
+        inst, graph, case["rules"], reference=Plan.from_mapping(mapping)
+    )
+    weights = WeightsConfig(
+        cut_pupils=1.0, compactness_km=0.05, gemeente_split=3.0, reference_move=4.0
+    )
+    config = _config(case["k"], case["k_max"], contiguity="hess", weights=weights)
+    try:
+        sol = solve(inp, config)
+    except InfeasibleError:
+        return
+    if not sol.found or sol.status != "OPTIMAL":
+        return
+    lp = _enumerated_lp(inp, config)
+    assert lp is not None and lp <= sol.objective + 1e-6
+    for pricing in ("closure", "exact"):
+        res = column_generation_bound(
+            inp,
+            config,
+            plans=[(sol.labels, sol.roots)],
+            pricing=pricing,
+            time_limit_s=5.0,
+            tolerance=1e-6,
+        )
+        assert 0.0 <= res.bound <= lp + 1e-6
+    if res.converged:
+        assert res.bound >= lp - 0.01 * (inp.n + 1)
 
 
 def test_exact_pricing_converges_on_a_path() -> None:
