@@ -224,25 +224,15 @@ class _Costs:
         km = int(self.km(root)[ids].sum())
         return -internal + km + self.c_split * int(self.multi[gms].sum()) - self.saved(ids, ref)
 
-    def saved(self, members: np.ndarray, ref: int) -> int:
-        """What matching ``members`` to reference region ``ref`` saves: c_move per kept school."""
+    def kept(self, members: np.ndarray, ref: int) -> int:
+        """Members that stay in reference region ``ref`` when their region is matched to it."""
         if ref < 0 or self.reference is None:
             return 0
-        return self.c_move * int((self.reference[members] == ref).sum())
+        return int((self.reference[members] == ref).sum())
 
-    def best_match(self, members: np.ndarray, pi: np.ndarray) -> int:
-        """The reference region (or -1) that ``members`` gain most from being matched to at
-        duals ``pi`` (match duals at ``n + reference region``): savings plus its dual."""
-        if self.reference is None:
-            return -1
-        n = self.inp.n
-        refs = np.unique(self.reference[members])
-        best, gain = -1, 0.0
-        for ref in refs[refs >= 0].tolist():
-            value = self.saved(members, ref) + float(pi[n + ref])
-            if value > gain + 1e-9:
-                best, gain = ref, value
-        return best
+    def saved(self, members: np.ndarray, ref: int) -> int:
+        """What matching ``members`` to reference region ``ref`` saves: c_move per kept school."""
+        return self.c_move * self.kept(members, ref)
 
 
 class _Problem:
@@ -251,9 +241,7 @@ class _Problem:
     def __init__(self, inp: SolverInput, config: SolverConfig, cand: Candidates) -> None:
         ref_ids = set(inp.reference_ids)
         if any(label in ref_ids for label, _ in inp.locks):
-            raise ValueError(
-                "column generation does not model locks that name a reference region"
-            )
+            raise ValueError("column generation does not model locks that name a reference region")
         self.inp, self.config, self.cand = inp, config, cand
         costs = _Costs(inp, config)
         self.costs = costs
@@ -263,6 +251,18 @@ class _Problem:
         self.c_move = costs.c_move
         self.n_ref = len(inp.reference_ids) if costs.reference is not None else 0
         """Match rows of the master: each reference region matched to at most one region."""
+        in_ref = int((costs.reference >= 0).sum()) if costs.reference is not None else 0
+        capped = self.n_ref and config.max_moves is not None
+        self.min_kept = in_ref - config.max_moves if capped else None
+        """With ``max_moves``: the master's row "at least this many schools kept"."""
+        if self.min_kept is not None and self.min_kept <= 0:
+            self.min_kept = None
+        n_dual = inp.n + self.n_ref + (self.min_kept is not None)
+        self.tau = n_dual - 1 if self.min_kept is not None else None
+        """Where the kept row's dual sits in the dual vector (after cover and match duals)."""
+        self.rhs = np.ones(n_dual)
+        if self.tau is not None:
+            self.rhs[self.tau] = self.min_kept
         self.km = {int(j): costs.km(int(j)) for j in cand.roots.tolist()}
         groups = [g for g in _together_groups(inp) if len(g) > 1]
         self.group_of = np.full(inp.n, -1, dtype=np.int64)
@@ -299,6 +299,7 @@ class _Problem:
             for g in {int(self.group_of[i]) for i in members.tolist() if self.group_of[i] >= 0}:
                 ids = [local[i] for i in groups[g]]
                 tie += list(itertools.pairwise(ids))
+            cap_dual = np.zeros(0, dtype=np.int64)
             if self.n_ref:
                 ref_of = np.asarray(inp.reference)[members]
                 refs = np.unique(ref_of[ref_of >= 0])
@@ -306,6 +307,9 @@ class _Problem:
                     [int(np.searchsorted(refs, r)) if r >= 0 else -1 for r in ref_of.tolist()],
                     dtype=np.int64,
                 )
+                if self.tau is not None:
+                    # The kept row's dual, once per member that could be kept.
+                    cap_dual = np.full(int((ref_local >= 0).sum()), self.tau, dtype=np.int64)
             else:
                 refs = np.zeros(0, dtype=np.int64)
                 ref_local = np.full(len(members), -1, dtype=np.int64)
@@ -321,7 +325,7 @@ class _Problem:
                     tie=tie,
                     refs=refs,
                     ref_local=ref_local,
-                    dual_index=np.r_[members, inp.n + refs].astype(np.int64),
+                    dual_index=np.r_[members, inp.n + refs, cap_dual].astype(np.int64),
                 )
             )
 
@@ -329,15 +333,36 @@ class _Problem:
         """Scaled cost c(R) of a column (matched to reference region ``ref``, -1 for none)."""
         return self.costs.cost(members, root, ref)
 
+    def gain(self, members: np.ndarray, ref: int, pi: np.ndarray) -> float:
+        """What matching ``members`` to reference region ``ref`` adds to pi(R) - c(R): the
+        moves saved, the match dual and the kept row's dual per kept school."""
+        if ref < 0:
+            return 0.0
+        kept = self.costs.kept(members, ref)
+        tau = float(pi[self.tau]) if self.tau is not None else 0.0
+        return self.c_move * kept + float(pi[self.inp.n + ref]) + tau * kept
+
+    def best_match(self, members: np.ndarray, pi: np.ndarray) -> int:
+        """The reference region (or -1) that ``members`` gain most from at duals ``pi``."""
+        if not self.n_ref:
+            return -1
+        refs = np.unique(np.asarray(self.inp.reference)[members])
+        best, most = -1, 0.0
+        for ref in refs[refs >= 0].tolist():
+            gain = self.gain(members, ref, pi)
+            if gain > most + 1e-9:
+                best, most = ref, gain
+        return best
+
     def value(self, members: Sequence[int], root: int, pi: np.ndarray) -> float:
         """pi(R) - c(R) with the best match: minus the reduced cost without the count dual.
 
-        ``pi`` holds the cover duals, then (with a reference plan) the match duals.
+        ``pi`` holds the cover duals, then (with a reference plan) the match duals and (with
+        ``max_moves``) the kept row's dual.
         """
         ids = np.fromiter(members, dtype=np.int64)
-        ref = self.costs.best_match(ids, pi)
-        match = float(pi[self.inp.n + ref]) if ref >= 0 else 0.0
-        return float(pi[ids].sum()) - self.cost(ids, root, ref) + match
+        ref = self.best_match(ids, pi)
+        return float(pi[ids].sum()) - self.cost(ids, root) + self.gain(ids, ref, pi)
 
     def lagrangian(self, pi: np.ndarray, values: np.ndarray) -> float:
         """LB(pi) (scaled) given per-root upper bounds on max_R pi(R) - c(R).
@@ -351,7 +376,7 @@ class _Problem:
         best = math.inf
         for k in range(self.lo, min(self.hi, len(order)) + 1):
             best = min(best, float(order[:k].sum()))
-        return float(pi.sum()) + best
+        return float(pi @ self.rhs) + best
 
 
 # --------------------------------------------------------------------------------------------
@@ -422,13 +447,18 @@ def _closure(
     earn ``c_move`` each and whose match dual is added): the best of them.
     """
     duals = root.rounded_duals(pi)
-    nm = len(root.members)
+    nm, nr = len(root.members), len(root.refs)
     base = duals[:nm] - _FINE * root.km
+    # A kept member earns back its move, plus the kept row's dual (when there is one).
+    bonus = np.full(nm, _FINE * c_move, dtype=np.int64)
+    if len(duals) > nm + nr:
+        bonus[root.ref_local >= 0] += duals[nm + nr :]
     best = (-math.inf, root.members[:0])
-    for option in range(-1, len(root.refs)):
+    for option in range(-1, nr):
         profit = base.copy()
         if option >= 0:
-            profit[root.ref_local == option] += _FINE * c_move
+            keep = root.ref_local == option
+            profit[keep] += bonus[keep]
         value, chosen = _closure_of(root, profit, c_split)
         value += (duals[nm + option] / _FINE) if option >= 0 else 0.0
         if value > best[0]:
@@ -523,12 +553,12 @@ class _ExactPricer:
                 m.add_implication(keep, match[option])
                 kept.append(keep)
         self.objective_vars = [v.index for v in self.x] + [v.index for _, v in self.s]
-        self.objective_vars += [v.index for v in self.z] + [v.index for v in kept]
-        self.objective_vars += [v.index for v in match]
+        self.objective_vars += [v.index for v in self.z] + [v.index for v in match]
+        self.objective_vars += [v.index for v in kept]
         self.fixed_profit = _FINE * np.array(
-            [c for c, _ in self.s] + [-prob.c_split] * len(self.z) + [prob.c_move] * len(kept),
-            dtype=np.int64,
+            [c for c, _ in self.s] + [-prob.c_split] * len(self.z), dtype=np.int64
         )
+        self.kept_profit = np.full(len(kept), _FINE * prob.c_move, dtype=np.int64)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         # The full LP relaxation: measured on Zuid-Holland it raises the bound after 60 s of
@@ -561,8 +591,10 @@ class _ExactPricer:
         root = self.root
         # Integer profits rounded up: the proven bound stays an upper bound for the real pi.
         duals = root.rounded_duals(pi)
-        nm = len(root.members)
+        nm, nr = len(root.members), len(root.refs)
         prof = duals[:nm] - _FINE * root.km
+        # Kept members earn back their move, plus the kept row's dual (when there is one).
+        kept = self.kept_profit + duals[nm + nr :] if len(duals) > nm + nr else self.kept_profit
         # Only the objective's coefficients change between calls: write them straight into
         # the model (CP-SAT minimises, so a maximisation is stored negated, scaling -1).
         # Rebuilding the expression took 15% of a call. No hint from the last solution: on
@@ -570,7 +602,9 @@ class _ExactPricer:
         self.model.clear_objective()
         objective = self.model.model_proto.objective
         objective.vars.extend(self.objective_vars)
-        objective.coeffs.extend((-np.r_[prof, self.fixed_profit, duals[nm:]]).tolist())
+        objective.coeffs.extend(
+            (-np.r_[prof, self.fixed_profit, duals[nm : nm + nr], kept]).tolist()
+        )
         objective.scaling_factor = -1.0
         # In pricing units: values at most ``cut`` are not searched for (-value <= -cut - 1).
         cut = math.floor(floor * _FINE) if floor > -math.inf else None
@@ -923,6 +957,8 @@ class _Master:
         self.cols: list[tuple[np.ndarray, int, int]] = []
         self.refs: list[int] = []
         """Per column, the reference region it is matched to (-1: none)."""
+        self.kept: list[int] = []
+        """Per column, its schools kept in that reference region."""
         self.seen: set[tuple[int, frozenset[int], int]] = set()
         self.support = np.zeros(0, dtype=np.int64)
         """Columns with a positive value in the last LP solution."""
@@ -933,6 +969,15 @@ class _Master:
         self.cover = [lp.RowConstraint(1.0, 1.0, "") for _ in range(prob.inp.n)]
         self.count = lp.RowConstraint(float(prob.lo), float(prob.hi), "")
         self.once = [lp.RowConstraint(-lp.infinity(), 1.0, "") for _ in range(prob.n_ref)]
+        self.keep = None
+        if prob.min_kept is not None:
+            self.keep = lp.RowConstraint(float(prob.min_kept), lp.infinity(), "")
+            # A seed plan may move too many schools (a warm start ignores the cap): a costly
+            # shortfall keeps the LP feasible until columns that keep enough come in. Its
+            # cost caps the row's dual; any dual >= 0 gives a valid bound.
+            short = lp.NumVar(0.0, lp.infinity(), "")
+            self.keep.SetCoefficient(short, 1.0)
+            lp.Objective().SetCoefficient(short, 10.0 * max(prob.c_move, prob.scale))
         # Box-step stabilisation (see ``solve``): an under-cover slack and an over-cover
         # surplus per school.
         self.under = [lp.NumVar(0.0, lp.infinity(), "") for _ in self.cover]
@@ -960,6 +1005,7 @@ class _Master:
         ids = np.array(sorted(key[1]), dtype=np.int64)
         self.cols.append((ids, int(root), self.prob.cost(ids, root, ref)))
         self.refs.append(int(ref))
+        self.kept.append(self.prob.costs.kept(ids, ref))
         return True
 
     def best_values(self, pi: np.ndarray) -> np.ndarray:
@@ -984,6 +1030,8 @@ class _Master:
         if self.prob.n_ref:
             matched = self._ref >= 0
             value[matched] += pi[self.prob.inp.n + self._ref[matched]]
+        if self.prob.tau is not None:
+            value += pi[self.prob.tau] * np.asarray(self.kept, dtype=float)
         best = np.full(len(self.prob.roots), -math.inf)
         known = self._root >= 0
         np.maximum.at(best, self._root[known], value[known])
@@ -992,7 +1040,8 @@ class _Master:
     def solve(self, center: np.ndarray, delta: float) -> tuple[float, np.ndarray, float, bool]:
         """(LP value scaled, duals pi, count dual mu, box binding).
 
-        ``pi`` holds the cover duals, then (with a reference plan) the match duals, at most 0.
+        ``pi`` holds the cover duals, then (with a reference plan) the match duals, at most 0,
+        then (with ``max_moves``) the kept row's dual, at least 0.
 
         Box-step stabilisation: an under-cover slack of cost center + delta and an over-cover
         surplus of cost delta - center per school keep every dual within delta of the
@@ -1008,6 +1057,8 @@ class _Master:
             self.count.SetCoefficient(var, 1.0)
             if ref >= 0:
                 self.once[ref].SetCoefficient(var, 1.0)
+            if self.keep is not None and self.kept[len(self.x)]:
+                self.keep.SetCoefficient(var, float(self.kept[len(self.x)]))
             self.objective.SetCoefficient(var, float(cost))
             self.x.append(var)
         for under, over, c in zip(self.under, self.over, center.tolist(), strict=True):
@@ -1019,7 +1070,9 @@ class _Master:
         pi = np.array([row.dual_value() for row in self.cover], dtype=float)
         # A "<= 1" row of a minimisation has a dual <= 0 (clipped: float noise).
         match = np.array([min(row.dual_value(), 0.0) for row in self.once], dtype=float)
-        pi = np.r_[pi, match]
+        # A ">=" row of a minimisation has a dual >= 0.
+        kept = [max(self.keep.dual_value(), 0.0)] if self.keep is not None else []
+        pi = np.r_[pi, match, kept]
         slack = sum(var.solution_value() for var in [*self.under, *self.over])
         values = np.array([var.solution_value() for var in self.x], dtype=float)
         self.support = np.flatnonzero(values > 1e-6)
@@ -1140,7 +1193,7 @@ def column_generation_bound(
     np.add.at(box, prob.edges[:, 0], -0.5 * prob.edge_cost)
     np.add.at(box, prob.edges[:, 1], -0.5 * prob.edge_cost)
     delta = box_width * scale
-    best, best_pi = -math.inf, np.r_[box, np.zeros(prob.n_ref)]
+    best, best_pi = -math.inf, np.r_[box, np.zeros(len(prob.rhs) - inp.n)]
     lp = math.inf
     rounds = 0
     converged = False
@@ -1220,9 +1273,8 @@ def column_generation_bound(
                     chosen = _hess_repair(prob, root, adj, rpos[root.root], chosen)
                     if chosen is None:
                         continue
-                ref = prob.costs.best_match(chosen, pi)
-                rc = prob.cost(chosen, root.root, ref) - float(pi[chosen].sum()) - mu
-                rc -= float(pi[inp.n + ref]) if ref >= 0 else 0.0
+                ref = prob.best_match(chosen, pi)
+                rc = -prob.value(chosen, root.root, pi) - mu
                 if rc < -1e-6 and master.add(chosen, root.root, ref):
                     added += 1
             elapsed = time.perf_counter() - start

@@ -15,12 +15,12 @@ Pure numeric core (never geopandas). Three phases, each with its own time budget
 Measured on the national instance with the defaults of ``regionopt propose`` (1 s, 150 s,
 60 s): column generation and its IP take the warm start's plan of 47,831 to the proven
 optimum of 26,529 (gap at most 0.1%) in 12-15 s; when the IP's plan stays just above, the
-windows close the gap. Reference moves only add to the objective, so with ``--reference``
-column generation runs on the model without them: its bound holds, and a last IP over its
-regions charges the moves (matching regions to reference regions, as the CP-SAT model does).
-Windows do not model moves, so they are skipped then. With ``exact`` contiguity only the
-bound runs (its columns are checked for Hess contiguity only, so they are never used as
-regions).
+windows close the gap. Column generation models ``--reference`` moves (each region matched
+to at most one reference region) and ``max_moves``; when CP-SAT finds nothing in time and
+the warm start moves too many schools, its IP gives the first plan within the cap (else
+there is no plan). Windows do not model moves, so they are skipped then. With ``exact``
+contiguity only the bound runs (its columns are checked for Hess contiguity only, so they
+are never used as regions).
 """
 
 from __future__ import annotations
@@ -125,6 +125,12 @@ def optimise(
     sol = solve(inp, config, progress)
     if not sol.found:
         return Optimised(sol, "cp-sat")
+
+    def over_cap(s: Solution) -> bool:
+        """True when a plan moves more schools than ``max_moves`` (only a warm start can)."""
+        moves = s.components.reference_moves if s.components is not None else 0
+        return config.max_moves is not None and moves > config.max_moves
+
     stats = dict(sol.stats)
     stats["cp_sat_objective"] = round(float(sol.objective or 0.0), 3)
     stats["cp_sat_wall_s"] = round(sol.wall_time_s, 3)
@@ -142,21 +148,30 @@ def optimise(
     method = "cp-sat"
     pool: tuple[Column, ...] = ()
 
-    def better_cover(columns: Sequence[Column], key: str) -> None:
+    def take(labels: np.ndarray, roots: Sequence[int], key: str) -> None:
+        """Keep a plan when it beats the current one (any plan within the cap beats one over)."""
         nonlocal sol
+        comps = score_labels(inp, labels, config.weights, roots=roots)
+        stats[f"{key}_objective"] = round(comps.total, 3)
+        if config.max_moves is not None and comps.reference_moves > config.max_moves:
+            return
+        if over_cap(sol) or comps.total < (sol.objective or 0.0) - 1e-6:
+            first = over_cap(sol)
+            sol = _with_plan(inp, config, sol, labels, roots)
+            elapsed = time.perf_counter() - started
+            if first:  # the first plan within max_moves
+                sol = replace(sol, time_to_first_valid_s=elapsed)
+            if progress is not None:
+                progress(Progress(elapsed, comps.total, None, None, 0))
+
+    def better_cover(columns: Sequence[Column], key: str) -> None:
         t0 = time.perf_counter()
         found = best_partition(inp, config, columns, time_limit_s=10.0)
         stats[f"{key}_s"] = round(time.perf_counter() - t0, 3)
-        if found is None:
-            return
-        comps = score_labels(inp, found[0], config.weights, roots=found[1])
-        stats[f"{key}_objective"] = round(comps.total, 3)
-        if comps.total < (sol.objective or 0.0) - 1e-6:
-            sol = _with_plan(inp, config, sol, found[0], found[1])
-            if progress is not None:
-                progress(Progress(time.perf_counter() - started, comps.total, None, None, 0))
+        if found is not None:
+            take(found[0], found[1], key)
 
-    if bound_time_s > 0 and (sol.gap or 0) > config.relative_gap:
+    if bound_time_s > 0 and ((sol.gap or 0) > config.relative_gap or over_cap(sol)):
         t0 = time.perf_counter()
         proven = column_generation_bound(
             bounded,
@@ -184,18 +199,10 @@ def optimise(
         if hess:
             pool = proven.pool
             if proven.incumbent is not None:
-                labels, roots = proven.incumbent
-                comps = score_labels(inp, labels, config.weights, roots=roots)
-                stats["bound_ip_objective"] = round(comps.total, 3)
-                within_cap = config.max_moves is None or comps.reference_moves <= config.max_moves
-                if within_cap and comps.total < (sol.objective or 0.0) - 1e-6:
-                    sol = _with_plan(inp, config, sol, labels, roots)
-                    if progress is not None:
-                        elapsed = time.perf_counter() - started
-                        progress(Progress(elapsed, comps.total, None, None, 0))
-            if ref_locks:
+                take(*proven.incumbent, "bound_ip")
+            if ref_locks or over_cap(sol):
                 # The regions met, recombined with moves charged: the IP matches them to
-                # reference regions as the CP-SAT model does.
+                # reference regions as the CP-SAT model does (and keeps max_moves).
                 better_cover([*pool, *_plan_columns(sol)], "reference_ip")
     proven_enough = proven_gap(sol.objective or 0.0, sol.bound or 0.0) <= config.relative_gap
     if improve_time_s > 0 and modelled and hess and not proven_enough:
@@ -225,6 +232,24 @@ def optimise(
         if better.objective < (sol.objective or 0.0) - 1e-6:
             sol = _with_plan(inp, config, sol, better.labels, better.roots)
         better_cover(better.pool, "final_ip")
+    if over_cap(sol):
+        # Only the warm start was found, and it moves too many schools: no plan.
+        stats["warm_start_moves"] = sol.components.reference_moves if sol.components else 0
+        none = np.full(inp.n, -1, dtype=np.int64)
+        sol = replace(
+            sol,
+            labels=none,
+            roots=(),
+            region_ids=(),
+            status="UNKNOWN",
+            objective=None,
+            components=None,
+            gap=None,
+            time_to_first_valid_s=None,
+            wall_time_s=time.perf_counter() - started,
+            stats=stats,
+        )
+        return Optimised(sol, method)
     assert sol.objective is not None
     gap = proven_gap(sol.objective, sol.bound or 0.0)
     status = "OPTIMAL" if gap <= config.relative_gap else sol.status

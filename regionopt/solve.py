@@ -1331,7 +1331,9 @@ def solve(
     -------
     Solution
         ``status`` is ``OPTIMAL`` (gap within ``relative_gap``), ``FEASIBLE`` (time limit hit
-        with a plan) or ``UNKNOWN`` (no plan in time).
+        with a plan), ``HEURISTIC`` (CP-SAT found nothing in time: the warm start's plan,
+        which meets every rule but may move more schools than ``max_moves``; ``optimise``
+        then looks for one within the cap) or ``UNKNOWN`` (no plan in time).
 
     Raises
     ------

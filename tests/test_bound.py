@@ -54,12 +54,15 @@ def _enumerated_lp(inp: SolverInput, config) -> float | None:
             a[n + 1 + r, c] = 1.0
     a[n] = 1.0
     lo, hi = prob.lo, prob.hi
+    # With max_moves: at least min_kept schools kept (as -kept <= -min_kept).
+    kept = [-prob.costs.kept(ids, r) for ids, r, _ in cols]
+    min_kept = [] if prob.min_kept is None else [-prob.min_kept]
     res = linprog(
         [c for *_, c in cols],
         A_eq=a[:n],
         b_eq=np.ones(n),
-        A_ub=np.vstack([a[n], -a[n], a[n + 1 :]]),
-        b_ub=[hi, -lo, *([1.0] * prob.n_ref)],
+        A_ub=np.vstack([a[n], -a[n], a[n + 1 :], *([kept] if min_kept else [])]),
+        b_ub=[hi, -lo, *([1.0] * prob.n_ref), *min_kept],
         bounds=(0, None),
         method="highs",
     )
@@ -186,7 +189,11 @@ def test_with_a_reference_the_bound_is_valid_and_matches_the_enumerated_lp(
     weights = WeightsConfig(
         cut_pupils=1.0, compactness_km=0.05, gemeente_split=3.0, reference_move=4.0
     )
-    config = _config(case["k"], case["k_max"], contiguity="hess", weights=weights)
+    # Sometimes a cap on moves (a row of the master).
+    max_moves = [None, None, 0, 1, 2][int(rng.integers(5))]
+    config = _config(
+        case["k"], case["k_max"], contiguity="hess", weights=weights, max_moves=max_moves
+    )
     try:
         sol = solve(inp, config)
     except InfeasibleError:

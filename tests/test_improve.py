@@ -215,3 +215,28 @@ def test_optimise_with_a_reference_proves_a_bound_without_its_moves(monkeypatch)
     assert sol.bound is not None and sol.objective is not None
     assert 0.0 < sol.bound <= exact.objective + 1e-6 <= sol.objective + 1e-6
     assert is_valid(check(inst, graph, sol.plan(inp.codes), LINE_RULES))
+
+
+def test_a_warm_start_over_max_moves_is_replaced_or_no_plan_is_given(monkeypatch) -> None:
+    """CP-SAT found nothing and the warm start moves a school although none may move."""
+    import regionopt.optimise
+
+    inp, inst, graph, config = _line_with_reference(1.0, max_moves=0)
+    optimum = np.array([0, 0, 0, 1, 1, 1])  # moves school 02 out of reference region Y
+    comps = score_labels(inp, optimum, config.weights, roots=(1, 4))
+    assert comps.reference_moves == 1
+    warm = solve(inp, replace(config, max_moves=None))
+    assert warm.status == "OPTIMAL" and warm.components is not None
+    assert warm.components.reference_moves == 1
+    over = replace(warm, status="HEURISTIC", bound=0.0, gap=1.0)
+    monkeypatch.setattr(regionopt.optimise, "solve", lambda *args: over)
+    done = optimise(inp, config, improve_time_s=5.0, bound_time_s=5.0)
+    sol = done.solution
+    assert sol.found and sol.components is not None
+    assert sol.components.reference_moves == 0
+    assert sorted(_regions(sol.labels)) == [(0, 1), (2, 3, 4, 5)]
+    assert sol.time_to_first_valid_s is not None and sol.time_to_first_valid_s > 0.0
+    assert is_valid(check(inst, graph, sol.plan(inp.codes), LINE_RULES))
+    # Without column generation nothing can replace it: no plan rather than one over the cap.
+    none = optimise(inp, config, improve_time_s=0.0, bound_time_s=0.0).solution
+    assert not none.found and none.status == "UNKNOWN"
