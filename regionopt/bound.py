@@ -1,37 +1,43 @@
 """A lower bound on the optimizer's objective by column generation (set partitioning).
 
 Pure numeric (numpy, scipy, ortools; never geopandas). The CP-SAT objective of
-``regionopt.solve.build_model`` (without a reference plan) is additive per region: with the
-model's integer-scaled coefficients,
+``regionopt.solve.build_model`` is additive per region: with the model's integer-scaled
+coefficients,
 
-    objective * scale = W - c_split * G + sum over regions R of c(R),
-    c(R) = - internal(R) + sum_{i in R} km(i, root_R) + c_split * |multi-school gemeenten in R|,
+    objective * scale = W - c_split * G + c_move * K + sum over regions R of c(R),
+    c(R) = - internal(R) + sum_{i in R} km(i, root_R) + c_split * |multi-school gemeenten in R|
+           - c_move * |members of R in the reference region R is matched to|,
 
-where ``W`` is the weight of every edge and ``G`` the number of gemeenten with at least two
-schools. A plan is a choice of ``p`` columns (root, members) covering every school once. For any
-duals ``pi`` on the cover rows, Lagrangian duality gives the valid bound
+where ``W`` is the weight of every edge, ``G`` the number of gemeenten with at least two
+schools and ``K`` the number of schools in the reference plan (if any; each reference region
+is matched to at most one region). A plan is a choice of ``p`` columns (root, members,
+match) covering every school once. For any duals ``pi`` on the cover rows (and ``sigma <= 0``
+on the "matched at most once" rows, ``tau >= 0`` on the kept row of ``max_moves``),
+Lagrangian duality gives the valid bound
 
-    LB(pi) = sum(pi) + p * min over columns R of (c(R) - pi(R)),
+    LB = sum(pi) + sum(sigma) + tau * min_kept + p * min over columns R of reduced cost,
 
 and the minimum is taken over *every* feasible column, which needs the maximum of the pricing
-problem ``max_R pi(R) - c(R)`` per root, or an upper bound on it. Two such upper bounds:
+problem ``max_R pi(R) + sigma(R) + tau * kept(R) - c(R)`` per root, or an upper bound on it.
+Two such upper bounds:
 
 * ``closure``: drop contiguity, the vmbo, size and mbo rules (keep the root, the candidate
   members, close-school groups and gemeente charges). What is left maximises a supermodular
   function (non-negative edge rewards), a maximum-weight closure problem solved exactly by one
-  minimum cut;
+  minimum cut (OR-Tools max flow) per possible match;
 * ``cpsat``: the exact pricing problem (all the model's rules, Hess contiguity) with CP-SAT,
-  whose proven ``best_objective_bound`` stays valid when it stops on its time limit.
+  whose proven ``best_objective_bound`` stays valid when it stops on its time limit. It only
+  searches above a floor that cannot change the bound (the ``hi``-th best value among the
+  master's columns).
 
 The restricted master LP (GLOP, warm-started from its last basis) gives the duals; Wentges
 smoothing towards the duals of the best bound so far, inside a box around them, stabilises
 them. Every solution CP-SAT meets becomes a column, a root's last proven pricing bound
-shifted by its duals' rise often spares a call, and pricing is streamed to forked worker
-processes. Before each IP, the columns one school away from the LP's support join the
-master. Every few seconds the set-partitioning
-IP over the columns gives a plan (price and branch), so column generation can stop once a
-plan is proven within a target gap. The bound is for the model CP-SAT solves (the same
-candidate pairs and Hess contiguity).
+shifted by its duals' rise sometimes spares a call, and pricing is streamed to forked
+worker processes. Before each IP, the columns one school away from the LP's support join the
+master. Every few seconds the set-partitioning IP over the columns gives a plan (price and
+branch), so column generation can stop once a plan is proven within a target gap. The bound
+is for the model CP-SAT solves (the same candidate pairs and Hess contiguity).
 """
 
 from __future__ import annotations

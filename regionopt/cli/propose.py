@@ -64,12 +64,12 @@ DEFAULT_BOUND_TIME_S = 150.0
 """At most this many seconds of column generation after CP-SAT (0 = CP-SAT's own bound, which
 is 0 on this objective). Measured on the national instance (``bench/bench_bound.py``):
 column generation stops as soon as the IP over its columns is proven within the gap, after
-17-19 s in three default runs."""
+12.5-14.6 s in five default runs."""
 
 DEFAULT_IMPROVE_TIME_S = 60.0
 """At most this many seconds of window improvement after the bound (``regionopt.improve``),
 only while the gap is open (on the national instance the IP of column generation usually
-closes it, and no windows run). With the defaults a national run takes about 25 s."""
+closes it, and no windows run). With the defaults a national run takes about 22 s."""
 
 
 @dataclass(frozen=True)
