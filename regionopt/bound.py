@@ -156,9 +156,10 @@ class _Root:
     """Per member, its reference region as an index into ``refs`` (-1: none or no reference)."""
     dual_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Where the duals this root's pricing reads sit in the dual vector: the members' cover
-    duals, then the ``refs``' match duals (at ``n + reference region``)."""
+    duals, then the ``refs``' match duals (at ``n + reference region``), then (with
+    ``max_moves``) the kept row's dual once per member that could be kept."""
     last_duals: np.ndarray | None = None
-    """The rounded-up member duals of the last exact pricing, and its proven bound."""
+    """The rounded-up duals (``dual_index``) of the last exact pricing, and its proven bound."""
     last_bound: float = math.inf
     net: _ClosureNet | None = None
     """The closure network, built on first use."""

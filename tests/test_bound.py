@@ -143,12 +143,9 @@ def test_the_closure_is_the_maximum_of_its_relaxation(case: dict, seed: int) -> 
 
 def test_a_floor_spares_the_search_below_it_and_keeps_the_bound_valid() -> None:
     """Priced with a floor, a root reports its exact value above the floor, else the floor."""
-    inp, config = _path_problem()
-    prob = _Problem(inp, config, candidates(inp, config))
-    adj = _adjacency(inp)
+    inp, prob, pricers = _path_pricers()
     rng = np.random.default_rng(11)
-    for r, root in enumerate(prob.roots):
-        pricer = _ExactPricer(prob, root, adj, r)
+    for root, pricer in pricers:
         for _ in range(5):
             pi = rng.normal(0.0, 500.0, inp.n)
             exact, _, status = pricer.price(pi, 5.0)
@@ -248,15 +245,23 @@ def _path_problem():
     return inp, _config(2, contiguity="hess")
 
 
+def _path_pricers() -> tuple[SolverInput, _Problem, list[tuple[object, _ExactPricer]]]:
+    """The six-school path's pricing problem and one exact pricer per root."""
+    inp, config = _path_problem()
+    prob = _Problem(inp, config, candidates(inp, config))
+    adj = _adjacency(inp)
+    return (
+        inp,
+        prob,
+        [(root, _ExactPricer(prob, root, adj, r)) for r, root in enumerate(prob.roots)],
+    )
+
+
 def test_a_shifted_bound_never_undercuts_the_exact_pricing_value() -> None:
     """The last proven bound plus each member's dual rise bounds the pricing at new duals."""
-    inp, config = _path_problem()
-    cand = candidates(inp, config)
-    prob = _Problem(inp, config, cand)
-    adj = _adjacency(inp)
+    inp, _, pricers = _path_pricers()
     rng = np.random.default_rng(7)
-    for r, root in enumerate(prob.roots):
-        pricer = _ExactPricer(prob, root, adj, r)
+    for root, pricer in pricers:
         for _ in range(5):
             before = rng.normal(0.0, 500.0, inp.n)
             bound, _, status = pricer.price(before, 5.0)
