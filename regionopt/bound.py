@@ -1016,7 +1016,7 @@ class _Master:
         return True
 
     def best_values(self, pi: np.ndarray) -> np.ndarray:
-        """max pi(R) - c(R) (plus the match dual) over the master's columns of each root
+        """max pi(R) - c(R) (plus its match terms) over the master's columns of each root
         (-inf for none).
 
         Every column is a region of its root, so these are lower bounds on the pricing values.
