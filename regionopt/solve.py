@@ -33,6 +33,7 @@ from typing import Literal
 import networkx as nx
 import numpy as np
 from ortools.sat.python import cp_model
+from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
@@ -427,7 +428,15 @@ def score_labels(
         splits += max(len(regions) - 1, 0)
     moves = 0
     if inp.reference is not None:
-        moves = _reference_moves(inp.reference, labels, len(inp.reference_ids))
+        # As in the model, a lock whose label names a reference region matches its region
+        # to that one.
+        ref_pos = {rid: k for k, rid in enumerate(inp.reference_ids)}
+        forced = {
+            int(labels[ids[0]]): ref_pos[label]
+            for label, ids in inp.locks
+            if label in ref_pos and labels[ids[0]] >= 0
+        }
+        moves = _reference_moves(inp.reference, labels, len(inp.reference_ids), forced)
     total = (
         weights.cut_pupils * cut
         + weights.compactness_km * compact
@@ -437,14 +446,29 @@ def score_labels(
     return ObjectiveComponents(cut, compact, splits, moves, total)
 
 
-def _reference_moves(reference: np.ndarray, labels: np.ndarray, n_ref: int) -> int:
-    """Schools in the reference that are not in their matched reference region."""
+def _reference_moves(
+    reference: np.ndarray, labels: np.ndarray, n_ref: int, forced: dict[int, int] | None = None
+) -> int:
+    """Schools in the reference that are not in their matched reference region.
+
+    Regions are matched one to one so as to keep the most schools in place, except the
+    ``forced`` pairs (region label -> reference region), which are matched as given.
+    """
     in_ref = reference >= 0
     if not in_ref.any() or n_ref == 0:
         return 0
     k = int(labels.max()) + 1
-    rows, cols, overlap = match_labels(labels[in_ref], reference[in_ref], k, n_ref)
-    return int(in_ref.sum() - overlap[rows, cols].sum())
+    forced = forced or {}
+    overlap = np.zeros((k, n_ref), dtype=np.int64)
+    np.add.at(overlap, (labels[in_ref], reference[in_ref]), 1)
+    kept = sum(int(overlap[r, c]) for r, c in forced.items())
+    rows = np.array([r for r in range(k) if r not in forced], dtype=np.int64)
+    cols = np.array([c for c in range(n_ref) if c not in set(forced.values())], dtype=np.int64)
+    if len(rows) and len(cols):
+        free = overlap[np.ix_(rows, cols)]
+        r, c = linear_sum_assignment(free, maximize=True)
+        kept += int(free[r, c].sum())
+    return int(in_ref.sum()) - kept
 
 
 # --------------------------------------------------------------------------------------------

@@ -240,3 +240,37 @@ def test_a_warm_start_over_max_moves_is_replaced_or_no_plan_is_given(monkeypatch
     # Without column generation nothing can replace it: no plan rather than one over the cap.
     none = optimise(inp, config, improve_time_s=0.0, bound_time_s=0.0).solution
     assert not none.found and none.status == "UNKNOWN"
+
+
+def test_a_lock_naming_a_reference_region_keeps_a_valid_bound(monkeypatch) -> None:
+    """Column generation does not model such locks: it bounds the model without moves."""
+    import regionopt.optimise
+    from regionopt.config import WeightsConfig
+
+    _, inst, graph = _line()
+    reference = Plan.from_mapping({f"{i:02d}AA00": ("X" if i < 2 else "Y") for i in range(6)})
+    # School 02 is locked to reference region Y's region: the optimum {00, 01, 02} / {03,
+    # 04, 05} then keeps 02 but moves 03 .. 05 (matched to Y, the region of 02).
+    inp = SolverInput.from_instance(
+        inst, graph, LINE_RULES, reference=reference, locks={"02AA00": "Y"}
+    )
+    weights = WeightsConfig(
+        cut_pupils=1.0, compactness_km=0.05, gemeente_split=3.0, reference_move=2.0
+    )
+    config = _config(2, weights=weights)
+    # Scored as the model charges it: 02's region matches Y, so only 02 stays (5 moves,
+    # where matching freely would keep 00, 01 in X and 03 .. 05 in Y: 1 move).
+    tied = score_labels(inp, np.array([0, 0, 0, 1, 1, 1]), weights, roots=(1, 4))
+    assert tied.reference_moves == 5
+    exact = solve(inp, config)
+    assert exact.status == "OPTIMAL" and exact.objective is not None
+    unproven = replace(exact, status="FEASIBLE", bound=0.0, gap=1.0)
+    monkeypatch.setattr(regionopt.optimise, "solve", lambda *args: unproven)
+    done = optimise(inp, config, improve_time_s=5.0, bound_time_s=5.0)
+    sol = done.solution
+    assert done.bound_method.startswith("column generation")
+    assert sol.bound is not None and sol.objective is not None
+    assert 0.0 < sol.bound <= exact.objective + 1e-6
+    assert abs(sol.objective - exact.objective) <= 1e-6
+    assert "reference_ip_objective" in sol.stats
+    assert is_valid(check(inst, graph, sol.plan(inp.codes), LINE_RULES))
