@@ -199,17 +199,22 @@ def test_best_partition_charges_moves_as_the_model_does() -> None:
         assert abs(total - comps.total) <= 0.5 / config.objective_scale * inp.n
 
 
-def test_optimise_with_a_reference_proves_a_bound_without_its_moves(monkeypatch) -> None:
-    """Moves only add to the objective: the bound of the model without them is a bound."""
+def _optimise_from_an_unproven_optimum(monkeypatch, inp: SolverInput, config):
+    """CP-SAT's optimum, then ``optimise`` started from it as if CP-SAT had not proven it
+    (as on the national instance, where CP-SAT's bound stays 0)."""
     import regionopt.optimise
 
-    inp, inst, graph, config = _line_with_reference(5.0)
     exact = solve(inp, config)
     assert exact.status == "OPTIMAL" and exact.objective is not None
-    # As on the national instance, CP-SAT's plan comes without a bound (here: it is dropped).
     unproven = replace(exact, status="FEASIBLE", bound=0.0, gap=1.0)
     monkeypatch.setattr(regionopt.optimise, "solve", lambda *args: unproven)
-    done = optimise(inp, config, improve_time_s=5.0, bound_time_s=5.0)
+    return exact, optimise(inp, config, improve_time_s=5.0, bound_time_s=5.0)
+
+
+def test_optimise_with_a_reference_proves_a_bound_without_its_moves(monkeypatch) -> None:
+    """Moves only add to the objective: the bound of the model without them is a bound."""
+    inp, inst, graph, config = _line_with_reference(5.0)
+    exact, done = _optimise_from_an_unproven_optimum(monkeypatch, inp, config)
     sol = done.solution
     assert done.bound_method.startswith("column generation")
     assert sol.bound is not None and sol.objective is not None
@@ -244,7 +249,6 @@ def test_a_warm_start_over_max_moves_is_replaced_or_no_plan_is_given(monkeypatch
 
 def test_a_lock_naming_a_reference_region_keeps_a_valid_bound(monkeypatch) -> None:
     """Column generation does not model such locks: it bounds the model without moves."""
-    import regionopt.optimise
     from regionopt.config import WeightsConfig
 
     _, inst, graph = _line()
@@ -262,11 +266,7 @@ def test_a_lock_naming_a_reference_region_keeps_a_valid_bound(monkeypatch) -> No
     # where matching freely would keep 00, 01 in X and 03 .. 05 in Y: 1 move).
     tied = score_labels(inp, np.array([0, 0, 0, 1, 1, 1]), weights, roots=(1, 4))
     assert tied.reference_moves == 5
-    exact = solve(inp, config)
-    assert exact.status == "OPTIMAL" and exact.objective is not None
-    unproven = replace(exact, status="FEASIBLE", bound=0.0, gap=1.0)
-    monkeypatch.setattr(regionopt.optimise, "solve", lambda *args: unproven)
-    done = optimise(inp, config, improve_time_s=5.0, bound_time_s=5.0)
+    exact, done = _optimise_from_an_unproven_optimum(monkeypatch, inp, config)
     sol = done.solution
     assert done.bound_method.startswith("column generation")
     assert sol.bound is not None and sol.objective is not None
