@@ -211,8 +211,8 @@ def _optimise_from_an_unproven_optimum(monkeypatch, inp: SolverInput, config):
     return exact, optimise(inp, config, improve_time_s=5.0, bound_time_s=5.0)
 
 
-def test_optimise_with_a_reference_proves_a_bound_without_its_moves(monkeypatch) -> None:
-    """Moves only add to the objective: the bound of the model without them is a bound."""
+def test_optimise_with_a_reference_proves_its_bound_by_column_generation(monkeypatch) -> None:
+    """Column generation models the moves: a valid bound where CP-SAT's was dropped."""
     inp, inst, graph, config = _line_with_reference(5.0)
     exact, done = _optimise_from_an_unproven_optimum(monkeypatch, inp, config)
     sol = done.solution
