@@ -241,6 +241,12 @@ class _Costs:
         """What matching ``members`` to reference region ``ref`` saves: c_move per kept school."""
         return self.c_move * self.kept(members, ref)
 
+    def match_options(self, members: np.ndarray) -> list[int]:
+        """The matches a region may have: none (-1), or a reference region of a member."""
+        if self.reference is None:
+            return [-1]
+        return [-1, *sorted({int(r) for r in self.reference[members].tolist() if r >= 0})]
+
 
 class _Problem:
     """Scaled cost data of the set-partitioning view of the model."""
@@ -1101,14 +1107,6 @@ def _matched_refs(prob: _Problem, labels: np.ndarray, k: int) -> list[int]:
     return matched
 
 
-def _match_options(prob: _Problem, members: np.ndarray) -> list[int]:
-    """The matches a region may have: none, or a reference region of one of its members."""
-    ref = prob.costs.reference
-    if ref is None:
-        return [-1]
-    return [-1, *sorted({int(r) for r in ref[members].tolist() if r >= 0})]
-
-
 def column_generation_bound(
     inp: SolverInput,
     config: SolverConfig,
@@ -1183,13 +1181,13 @@ def column_generation_bound(
         cost = 0
         for lab, j in enumerate(roots):
             members = np.flatnonzero(np.asarray(labels) == lab)
-            for ref in _match_options(prob, members):
+            for ref in prob.costs.match_options(members):
                 master.add(members, int(j), ref)
             cost += prob.cost(members, int(j), matched[lab])
         upper = min(upper, float(cost))
     for col in columns:
         members = np.asarray(col.members, dtype=np.int64)
-        for ref in _match_options(prob, members):
+        for ref in prob.costs.match_options(members):
             master.add(members, col.root, ref)
     rpos = {int(j): r for r, j in enumerate(cand.roots.tolist())}
     history: list[BoundStep] = []
@@ -1394,7 +1392,7 @@ def best_partition(
     if not cols:
         return None
     # Each choice is a column, matched to a reference region or to none (-1).
-    choices, cost = _reference_choices(inp, config, cols, lock_of)
+    choices, cost = _reference_choices(inp, costs, cols, lock_of)
     n = inp.n
     rows = np.concatenate([np.asarray(cols[c].members, dtype=np.int64) for c, _ in choices])
     idx = np.concatenate([np.full(len(cols[c].members), k) for k, (c, _) in enumerate(choices)])
@@ -1412,7 +1410,9 @@ def best_partition(
         constraints.append(LinearConstraint(once, -np.inf, 1))
         if config.max_moves is not None and inp.reference is not None:
             in_ref = int((inp.reference >= 0).sum())
-            kept = np.array([_kept(inp, cols[c], rr) for c, rr in choices], dtype=float)
+            kept = np.array(
+                [costs.kept(np.asarray(cols[c].members), rr) for c, rr in choices], dtype=float
+            )
             constraints.append(LinearConstraint(kept[None, :], in_ref - config.max_moves, np.inf))
     res = milp(
         np.asarray(cost, dtype=float),
@@ -1433,15 +1433,8 @@ def best_partition(
     return labels, tuple(c.root for c in chosen), int(sum(cost[k] for k in picked))
 
 
-def _kept(inp: SolverInput, col: Column, rr: int) -> int:
-    """Members of a column that stay in reference region ``rr`` when it is matched to it."""
-    if rr < 0 or inp.reference is None:
-        return 0
-    return int((inp.reference[list(col.members)] == rr).sum())
-
-
 def _reference_choices(
-    inp: SolverInput, config: SolverConfig, cols: list[Column], lock_of: np.ndarray
+    inp: SolverInput, costs: _Costs, cols: list[Column], lock_of: np.ndarray
 ) -> tuple[list[tuple[int, int]], list[int]]:
     """(column, reference region or -1) choices for ``best_partition`` and their costs.
 
@@ -1450,20 +1443,19 @@ def _reference_choices(
     move, as in the CP-SAT model (costs without its constant of every reference school
     moved). A lock whose label names a reference region matches its region to that one.
     """
-    if inp.reference is None or not len(inp.reference_ids):
+    if costs.reference is None:
         return [(c, -1) for c in range(len(cols))], [col.cost for col in cols]
-    c_move = round(config.objective_scale * config.weights.reference_move)
     ref_pos = {rid: k for k, rid in enumerate(inp.reference_ids)}
     lock_ref = [ref_pos.get(label, -1) for label, _ in inp.locks]
     choices: list[tuple[int, int]] = []
     cost: list[int] = []
     for c, col in enumerate(cols):
-        locks = set(lock_of[list(col.members)].tolist()) - {-1}
-        forced = {lock_ref[k] for k in locks} - {-1}
-        options = forced or {-1} | {int(r) for r in inp.reference[list(col.members)] if r >= 0}
-        for rr in sorted(options):
+        members = np.asarray(col.members, dtype=np.int64)
+        locks = set(lock_of[members].tolist()) - {-1}
+        forced = sorted({lock_ref[k] for k in locks} - {-1})
+        for rr in forced or costs.match_options(members):
             choices.append((c, rr))
-            cost.append(col.cost - c_move * _kept(inp, col, rr))
+            cost.append(col.cost - costs.saved(members, rr))
     return choices, cost
 
 
