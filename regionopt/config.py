@@ -162,6 +162,95 @@ class BudgetConfig(_Frozen):
     )
 
 
+class SearchConfig(_Frozen):
+    """How the optimizer searches (not what it optimises); every phase's budget and knob."""
+
+    cp_sat_s: float = Field(
+        1.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Seconds of the CP-SAT phase. Column generation does the rest from any "
+        "start; with the defaults CP-SAT only hands on the constructive warm start.",
+    )
+    cp_sat_only_s: float = Field(
+        60.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Seconds of the CP-SAT phase when it is the only phase that improves the "
+        "plan (contiguity 'exact': column generation then gives the bound only).",
+    )
+    bound_s: float = Field(
+        150.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="At most this many seconds of column generation (0: CP-SAT's own bound). "
+        "It stops as soon as its plan is proven within relative_gap.",
+    )
+    improve_s: float = Field(
+        60.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="At most this many seconds of re-solving windows of neighbouring regions, "
+        "only while the gap is open.",
+    )
+    relative_gap: float = Field(
+        0.001, ge=0, le=1, allow_inf_nan=False, description="Stop once proven within this gap."
+    )
+    workers: int = Field(2, ge=1, le=64, description="CP-SAT threads and pricing processes.")
+    seed: int = Field(0, ge=0, description="Random seed of the warm start and CP-SAT.")
+    radius_km: float = Field(
+        25.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Restriction: a school joins a penvoerder at most this far along the graph.",
+    )
+    min_roots: int = Field(
+        3, ge=1, description="Restriction: each school may always join its nearest roots."
+    )
+    contiguity: Literal["hess", "exact"] = Field(
+        "hess",
+        description="'hess': through schools closer to the penvoerder; 'exact': any connected "
+        "region (CP-SAT only, for small instances).",
+    )
+    objective_scale: int = Field(
+        100, ge=1, le=10_000, description="Objective units are scaled by this for integers."
+    )
+    exact_pricing_s: float = Field(
+        1.0, gt=0, allow_inf_nan=False, description="CP-SAT seconds per exact pricing call."
+    )
+    round_budget_s: float = Field(
+        10.0, gt=0, allow_inf_nan=False, description="Seconds of exact pricing per round at most."
+    )
+    smoothing: float = Field(
+        0.5,
+        ge=0,
+        lt=1,
+        allow_inf_nan=False,
+        description="Wentges smoothing of the duals towards the best ones (0: none).",
+    )
+    box_width: float = Field(
+        20.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Box-step stabilisation: duals stay this many objective units from the centre.",
+    )
+    ip_every_s: float = Field(
+        10.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="The set-partitioning IP over the columns this often (sooner near the end).",
+    )
+    ip_time_s: float = Field(10.0, gt=0, allow_inf_nan=False, description="Seconds per such IP.")
+    window_regions: int = Field(6, ge=2, description="A window holds at most this many regions.")
+    window_schools: int = Field(60, ge=2, description="... and at most this many schools.")
+    window_s: float = Field(
+        4.0, gt=0, allow_inf_nan=False, description="Column generation seconds per window."
+    )
+    national_every: int = Field(
+        5, ge=1, description="After this many windows, the national IP over every region met."
+    )
+
+
 class Config(_Frozen):
     """All parameters. ``Config()`` gives the documented defaults."""
 
@@ -170,6 +259,7 @@ class Config(_Frozen):
     rules: RulesConfig = RulesConfig()
     weights: WeightsConfig = WeightsConfig()
     budget: BudgetConfig = BudgetConfig()
+    search: SearchConfig = SearchConfig()
 
 
 def load_config(path: Path | None) -> Config:

@@ -13,6 +13,7 @@ import numpy as np
 
 from regionopt.config import RulesConfig
 from regionopt.instance import PROFILES, Instance
+from regionopt.model.rules import RegionRules
 from regionopt.plan import Plan
 
 TECHNIEKARM_SHARE = 0.10
@@ -107,7 +108,7 @@ def region_table(
     list of RegionStats
     """
     rules = rules or RulesConfig()
-    reach = instance.mbo_within(rules.mbo_reach_km)
+    reach = RegionRules.from_config(rules).mbo_reach(instance)
     out: list[RegionStats] = []
     for region, codes in plan.regions.items():
         ids = [instance.index[c] for c in codes if c in instance.index]
