@@ -103,6 +103,22 @@ class WeightsConfig(_Frozen):
     reference_move: float = Field(
         50.0, ge=0, description="Per school moved away from the reference plan (if given)."
     )
+    labour_market_split: float = Field(
+        0.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="Per extra region a labour-market region (RPA-gebied, the DUO location "
+        "file) is split over; regions then keep within labour-market regions, where the "
+        "companies they work with are [001, 003].",
+    )
+    size_balance: float = Field(
+        0.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="Per region, times the squared relative deviation of its technical pupils "
+        "from the national mean per region: a region far bigger than the rest cannot work "
+        "together, one far smaller is rarely big enough to make good choices [001].",
+    )
 
 
 class BudgetConfig(_Frozen):

@@ -8,6 +8,7 @@ column generation prices with ``region_cost``, and ``score`` judges any plan. Wi
 
     region_cost(R) = - internal(R) + sum_{i in R} km(i, root_R)
                      + sum_f item_cost_f * |items of family f among R's members|
+                     + size_cost[technical pupils of R]
                      - move_cost * |members of R kept in the reference region R is matched to|
 
 where ``internal(R)`` is the scaled weight of the edges inside R. The constant holds every
@@ -50,6 +51,8 @@ class ObjectiveComponents:
     """The objective (the scaled integer total divided by the scale)."""
     splits: Mapping[str, int] = field(default_factory=dict)
     """Splits per item family (the gemeente included)."""
+    size_balance: float = 0.0
+    """Sum over regions of the squared relative deviation from the mean size."""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -59,6 +62,7 @@ class ObjectiveComponents:
             "gemeente_splits": self.gemeente_splits,
             "splits": dict(self.splits),
             "reference_moves": self.reference_moves,
+            "size_balance": round(self.size_balance, 4),
             "total": round(self.total, 3),
         }
 
@@ -80,6 +84,8 @@ class Objective:
     """Per item family, per item: True when it is charged (at least two schools, cost > 0)."""
     move_cost: int
     constant: int
+    size_cost: np.ndarray
+    """Scaled size cost of a region with T technical pupils, for T = 0 .. all of them."""
 
     @classmethod
     def build(
@@ -95,7 +101,11 @@ class Objective:
         ``item_weights`` gives the weight of each item family by name; the gemeente's is
         ``weights.gemeente_split`` unless given there.
         """
-        per_item = {"gemeente": weights.gemeente_split, **(item_weights or {})}
+        per_item = {
+            "gemeente": weights.gemeente_split,
+            "rpa": weights.labour_market_split,
+            **(item_weights or {}),
+        }
         edge_cost = np.array(
             [round(scale * weights.cut_pupils * w) for w in problem.edge_weight.tolist()],
             dtype=np.int64,
@@ -122,6 +132,7 @@ class Objective:
             counted=tuple(counted),
             move_cost=move_cost,
             constant=constant,
+            size_cost=size_costs(problem, scale * weights.size_balance),
         )
 
     @cached_property
@@ -159,7 +170,8 @@ class Objective:
         inside = np.zeros(self.problem.n, dtype=bool)
         inside[ids] = True
         km = int(self.km_costs[root][ids].sum())
-        return -self.internal(inside) + km + self.item_charge(ids) - self.saved(ids, ref)
+        size = int(self.size_cost[int(self.problem.technical[ids].sum())])
+        return -self.internal(inside) + km + self.item_charge(ids) + size - self.saved(ids, ref)
 
     def kept(self, members: np.ndarray, ref: int) -> int:
         """Members that stay in reference region ``ref`` when their region is matched to it."""
@@ -242,6 +254,9 @@ class Objective:
         if prob.reference is not None and prob.has_reference:
             kept = sum(self.kept(np.flatnonzero(labels == r), refs[r]) for r in range(len(roots)))
             moves = int((prob.reference >= 0).sum()) - kept
+        tech = np.bincount(labels[labels >= 0], weights=prob.technical[labels >= 0].astype(float))
+        mean = prob.size_mean
+        balance = float((((tech - mean) / mean) ** 2).sum())
         return ObjectiveComponents(
             cut_pupils=cut,
             compactness_km=compact,
@@ -249,6 +264,7 @@ class Objective:
             reference_moves=moves,
             total=self.to_units(self.scaled_total(labels, roots)),
             splits=splits,
+            size_balance=balance,
         )
 
     def best_roots(self, labels: np.ndarray) -> list[int]:
@@ -264,6 +280,17 @@ class Objective:
         return out
 
 
+def size_costs(problem: Problem, weight: float) -> np.ndarray:
+    """Scaled size cost ``weight * ((T - mean) / mean) ** 2`` for T = 0 .. all technical
+    pupils (zeros when the weight is 0)."""
+    total = int(problem.technical.sum())
+    if weight <= 0:
+        return np.zeros(total + 1, dtype=np.int64)
+    mean = problem.size_mean
+    t = np.arange(total + 1, dtype=float)
+    return np.rint(weight * ((t - mean) / mean) ** 2).astype(np.int64)
+
+
 def item_splits(index: np.ndarray, labels: np.ndarray) -> int:
     """Sum over items of (regions it is split over - 1)."""
     keep = (index >= 0) & (labels >= 0)
@@ -271,4 +298,4 @@ def item_splits(index: np.ndarray, labels: np.ndarray) -> int:
     return len(pairs) - len({g for g, _ in pairs})
 
 
-__all__ = ["DEFAULT_SCALE", "Objective", "ObjectiveComponents", "item_splits"]
+__all__ = ["DEFAULT_SCALE", "Objective", "ObjectiveComponents", "item_splits", "size_costs"]

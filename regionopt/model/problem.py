@@ -75,6 +75,9 @@ class Problem:
     reference_ids: tuple[str, ...] = ()
     max_moves: int | None = None
     """Hard cap on schools moved away from the reference plan."""
+    mean_technical: float = 0.0
+    """Technical pupils per region on average in the whole problem (kept by ``restrict``, so a
+    window's regions are judged against the national mean); 0: from this problem."""
 
     @property
     def n(self) -> int:
@@ -90,6 +93,14 @@ class Problem:
     def can_lead(self) -> np.ndarray:
         """Schools with technical pupils: possible penvoerders and region roots."""
         return self.facts.can_lead
+
+    @property
+    def size_mean(self) -> float:
+        """The mean technical pupils per region that the size balance measures against."""
+        if self.mean_technical > 0:
+            return self.mean_technical
+        lo, hi = self.regions
+        return max(float(self.technical.sum()) / ((lo + hi) / 2), 1.0)
 
     @property
     def has_reference(self) -> bool:
@@ -245,6 +256,7 @@ class Problem:
             reference=None,
             reference_ids=(),
             max_moves=None,
+            mean_technical=self.size_mean,
         )
 
     def with_regions(self, lo: int, hi: int | None = None) -> Problem:

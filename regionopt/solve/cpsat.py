@@ -10,6 +10,7 @@ come from ``Objective``, so CP-SAT's objective is the objective of ``Objective.s
 from __future__ import annotations
 
 import itertools
+import math
 import signal
 import threading
 import time
@@ -110,6 +111,7 @@ def _region_constraints(
         members = cand.members[r].tolist()
         xs = [x[i, j] for i in members]
         add_region_rules(m, problem.rules, problem.facts, members, xs, y[j])
+        _size_term(m, objective, members, xs, terms)
         km = objective.km_costs[j]
         for i, v in zip(members, xs, strict=True):
             # A member needs its root open (implied by contiguity, but tightens the LP).
@@ -131,6 +133,26 @@ def _region_constraints(
                 m.add(x[i, j] == 0)
             n_hess += 1
     return n_hess
+
+
+def _size_term(
+    m: cp_model.CpModel,
+    objective: Objective,
+    members: list[int],
+    xs: list[cp_model.IntVar],
+    terms: list[Term],
+) -> None:
+    """The region's size cost from the objective's table; a closed root (size 0) pays none."""
+    if not objective.size_cost.any():
+        return
+    tech = objective.problem.technical[members]
+    table = objective.size_cost[: int(tech.sum()) + 1].copy()
+    table[0] = 0  # only a closed root has no technical pupils: its root has some
+    size = m.new_int_var(0, len(table) - 1, "")
+    m.add(size == sum(int(t) * v for t, v in zip(tech.tolist(), xs, strict=True) if t))
+    cost = m.new_int_var(int(table.min()), int(table.max()), "")
+    m.add_element(size, table.tolist(), cost)
+    terms.append((1, cost))
 
 
 def _exact_contiguity(
@@ -361,12 +383,13 @@ def solve_model(
     solver.best_bound_callback = watcher.on_bound
     status = solver.solve(built.model, watcher)
     _give_ctrl_c_back_to_python()
-    bound = max(objective.to_units(solver.best_objective_bound), 0.0)
+    # The objective is integer: any plan's value is at least the bound rounded up.
+    bound = max(objective.to_units(math.ceil(solver.best_objective_bound - 1e-6)), 0.0)
     plan = None
     value = None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         plan = _read_plan(built, solver, objective.problem)
-        value = objective.to_units(solver.objective_value)
+        value = objective.to_units(round(solver.objective_value))
     return CpSatRun(
         status=solver.status_name(status),
         plan=plan,

@@ -403,7 +403,7 @@ class _Pipeline:
         else:
             best = canonical_order(best, self.problem.codes)
             gap = proven_gap(best.objective, self.bound_value)
-            status = "OPTIMAL" if gap <= self.search.relative_gap else "FEASIBLE"
+            status = "OPTIMAL" if gap <= self.search.relative_gap + 1e-12 else "FEASIBLE"
             if self.interrupted and status != "OPTIMAL":
                 status = "INTERRUPTED"
         cp_sat = self.reports.get("cp_sat")

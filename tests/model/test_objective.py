@@ -49,6 +49,7 @@ def test_model_column_costs_and_score_agree_on_random_plans(
         compactness_km=data.draw(st.sampled_from([0.0, 0.05, 0.3])),
         gemeente_split=data.draw(st.sampled_from([0.0, 3.0])),
         reference_move=data.draw(st.sampled_from([0.0, 4.0])),
+        size_balance=data.draw(st.sampled_from([0.0, 40.0])),
     )
     problem, inst, _ = problem_of(case)
     mapping = {s.code: f"X{s.id % 2}" for s in inst.schools if s.id % 3}

@@ -10,6 +10,7 @@ import time
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from regionopt.check import check, is_valid
 from regionopt.config import RulesConfig
@@ -50,13 +51,14 @@ def test_every_returned_plan_passes_the_checker(case: dict) -> None:
 @settings(
     max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
-@given(small_instances(max_n=7))
-def test_tiny_optimum_equals_brute_force(case: dict) -> None:
+@given(small_instances(max_n=7), st.sampled_from([0.0, 40.0]))
+def test_tiny_optimum_equals_brute_force(case: dict, size_balance: float) -> None:
     problem, inst, graph = problem_of(case)
-    objective = Objective.build(problem, WEIGHTS)
+    weights = WEIGHTS.model_copy(update={"size_balance": size_balance})
+    objective = Objective.build(problem, weights)
     expected = brute_force(objective, inst, graph, case["rules"])
     try:
-        done = optimise(problem, WEIGHTS, exact_search(contiguity="exact"))
+        done = optimise(problem, weights, exact_search(contiguity="exact"))
     except InfeasibleError:
         assert expected is None, "the solver gave up although a valid plan exists"
         return
@@ -65,7 +67,7 @@ def test_tiny_optimum_equals_brute_force(case: dict) -> None:
     assert done.partition.objective == expected / objective.scale
     # The faster ordering-based contiguity is a restriction: never better than the optimum.
     try:
-        hess = optimise(problem, WEIGHTS, exact_search(contiguity="hess"))
+        hess = optimise(problem, weights, exact_search(contiguity="hess"))
     except InfeasibleError:
         return
     assert hess.partition is not None and hess.partition.objective >= expected / objective.scale

@@ -9,6 +9,7 @@ close-school groups and item charges): what is left maximises a supermodular fun
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from ortools.graph.python import max_flow
@@ -77,18 +78,30 @@ class ClosureNet:
         return int(self.flow.optimal_flow()), side
 
 
-def closure(root: RootData, pi: np.ndarray, move_cost: int = 0) -> tuple[float, np.ndarray]:
+def closure(
+    root: RootData,
+    pi: np.ndarray,
+    move_cost: int = 0,
+    size_line: tuple[float, float] | None = None,
+) -> tuple[float, np.ndarray]:
     """Upper bound on a root's pricing value and the maximising member set (global ids).
 
     Members earn their dual (rounded up, so the value stays an upper bound) less their km;
     edge items earn their weight when both ends are in; charged items cost their price when a
     member touches them. With a reference plan, one closure per match (none, or each reference
     region among the members, whose schools then earn back their move and the kept row's
-    dual, and whose match dual is added): the best of them.
+    dual, and whose match dual is added): the best of them. With a size cost, ``size_line``
+    (slope, intercept) is a line below it: each member then pays ``slope`` per technical pupil
+    (rounded in its favour) and the value the intercept.
     """
     duals = root.rounded_duals(pi)
     nm, nr = len(root.members), len(root.refs)
     base = duals[:nm] - FINE * root.km
+    offset = 0.0
+    if size_line is not None:
+        slope, intercept = size_line
+        base = base - np.floor(FINE * slope * root.size).astype(np.int64)
+        offset = intercept
     # A kept member earns back its move, plus the kept row's dual (when there is one).
     bonus = np.full(nm, FINE * move_cost, dtype=np.int64)
     if len(duals) > nm + nr:
@@ -101,6 +114,7 @@ def closure(root: RootData, pi: np.ndarray, move_cost: int = 0) -> tuple[float, 
             profit[keep] += bonus[keep]
         value, chosen = closure_of(root, profit)
         value += (duals[nm + option] / FINE) if option >= 0 else 0.0
+        value -= offset
         if value > best[0]:
             best = (value, chosen)
     return best
@@ -141,4 +155,20 @@ def closure_of(root: RootData, profit_nodes: np.ndarray) -> tuple[float, np.ndar
     return (total_positive - flow_value - big) / FINE, chosen
 
 
-__all__ = ["ClosureNet", "closure", "closure_of"]
+def size_closure(
+    root: RootData, pi: np.ndarray, move_cost: int, tangent: Callable[[float], tuple[float, float]]
+) -> tuple[float, np.ndarray]:
+    """The closure bound with the size cost linearised twice: at the root's last anchor and at
+    the size of that optimum; the lower of the two (both are valid bounds)."""
+    value, chosen = closure(root, pi, move_cost, tangent(root.size_anchor))
+    local = np.searchsorted(root.members, chosen)
+    anchor = float(root.size[local].sum())
+    if abs(anchor - root.size_anchor) > 0.5:
+        again, found = closure(root, pi, move_cost, tangent(anchor))
+        root.size_anchor = anchor
+        if again < value:
+            return again, found
+    return value, chosen
+
+
+__all__ = ["ClosureNet", "closure", "closure_of", "size_closure"]

@@ -44,9 +44,13 @@ class ExactPricer:
         items = [m.new_bool_var("") for _ in root.item_cost.tolist()]
         for k, g in root.memberships.tolist():
             m.add_implication(self.x[k], items[g])
+        sized = self._size_cost(prob, root)
         match, kept = self._reference(root)
-        self.objective_vars = [v.index for v in (*self.x, *edge_vars, *items, *match, *kept)]
-        self.fixed_profit = FINE * np.r_[root.edge_cost, -root.item_cost].astype(np.int64)
+        fixed = (*edge_vars, *items, *sized)
+        self.objective_vars = [v.index for v in (*self.x, *fixed, *match, *kept)]
+        self.fixed_profit = FINE * np.r_[
+            root.edge_cost, -root.item_cost, -np.ones(len(sized))
+        ].astype(np.int64)
         self.kept_profit = np.full(len(kept), FINE * prob.move_cost, dtype=np.int64)
         self.solver = _pricing_solver()
 
@@ -63,6 +67,19 @@ class ExactPricer:
                 self.model.add_bool_or(closer).only_enforce_if(self.x[k])
             else:
                 self.model.add(self.x[k] == 0)
+
+    def _size_cost(self, prob: PricingProblem, root: RootData) -> list[cp_model.IntVar]:
+        """The region's size cost, read from the objective's table (none without one)."""
+        if prob.size_weight <= 0:
+            return []
+        table = prob.objective.size_cost[: int(root.size.sum()) + 1]
+        size = self.model.new_int_var(0, len(table) - 1, "size")
+        self.model.add(
+            size == sum(int(t) * v for t, v in zip(root.size.tolist(), self.x, strict=True))
+        )
+        cost = self.model.new_int_var(int(table.min()), int(table.max()), "size_cost")
+        self.model.add_element(size, table.tolist(), cost)
+        return [cost]
 
     def _reference(self, root: RootData) -> tuple[list[cp_model.IntVar], list[cp_model.IntVar]]:
         """Match the region to at most one reference region; a member of that region is kept

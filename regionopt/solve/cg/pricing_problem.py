@@ -61,6 +61,10 @@ class RootData:
     """(local member, local item) pairs: the member touches the item, shape (p, 2)."""
     tie: list[tuple[int, int]]
     """Local pairs that must be in together (close schools, locks)."""
+    size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Technical pupils of each member (the size balance reads their sum)."""
+    size_anchor: float = 0.0
+    """Where the closure last linearised the size cost (the size of its last optimum)."""
     refs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Reference regions a region of this root may be matched to (those of its members)."""
     ref_local: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -128,6 +132,9 @@ class PricingProblem:
         for k, g in enumerate(self.groups):
             self.group_of[g] = k
         self.lo, self.hi = problem.regions
+        self.size_weight = float(objective.scale * objective.weights.size_balance)
+        """The size cost's weight in the model's units (0: no size balance)."""
+        self.size_mean = problem.size_mean
         self.rpos = {int(j): r for r, j in enumerate(cand.roots.tolist())}
         self.roots: list[RootData] = []
         for r, j in enumerate(cand.roots.tolist()):
@@ -178,6 +185,8 @@ class PricingProblem:
             item_cost=item_cost,
             memberships=memberships,
             tie=tie,
+            size=problem.technical[members].astype(np.int64),
+            size_anchor=self.size_mean,
             refs=refs,
             ref_local=ref_local,
             dual_index=np.r_[members, problem.n + refs, cap_dual].astype(np.int64),
@@ -265,6 +274,26 @@ class PricingProblem:
         for k in range(self.lo, min(self.hi, len(order)) + 1):
             best = min(best, float(order[:k].sum()))
         return float(pi @ self.rhs) + best
+
+    def size_tangent(self, anchor: float) -> tuple[float, float]:
+        """(slope, intercept) of a line below every integer size cost, touching the size
+        balance near ``anchor``: cost(T) >= intercept + slope * T for every T.
+
+        The table rounds ``w * ((T - mean) / mean) ** 2`` to integers, at most 0.5 off the
+        real parabola, whose tangent at ``anchor`` lies below it.
+        """
+        w, m = self.size_weight, self.size_mean
+        slope = 2.0 * w * (anchor - m) / m**2
+        at_anchor = w * ((anchor - m) / m) ** 2
+        return slope, at_anchor - slope * anchor - 0.5
+
+    def closure(self, root: RootData, pi: np.ndarray) -> tuple[float, np.ndarray]:
+        """The closure bound of a root's pricing value and its member set (see ``closure``)."""
+        from regionopt.solve.cg.closure import closure, size_closure
+
+        if self.size_weight > 0:
+            return size_closure(root, pi, self.move_cost, self.size_tangent)
+        return closure(root, pi, self.move_cost)
 
     def to_units(self, scaled: float) -> float:
         """A scaled value without the constant, in objective units with it."""

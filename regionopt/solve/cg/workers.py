@@ -20,7 +20,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from regionopt.solve.cg.closure import closure
 from regionopt.solve.cg.exact import ExactPricer
 from regionopt.solve.cg.pricing_problem import PricingProblem
 
@@ -64,7 +63,7 @@ def _worker_loop(conn: multiprocessing.connection.Connection, prob: PricingProbl
                 conn.send(_price_root(pricers, prob, k, pi, time_limit_s, floor))
             else:
                 _, ks, pi = task
-                conn.send([closure(prob.roots[k], pi, prob.move_cost) for k in ks])
+                conn.send([prob.closure(prob.roots[k], pi) for k in ks])
         except Exception as exc:  # handed to the main process, which raises it
             conn.send(exc)
 
@@ -146,7 +145,7 @@ class PricingPool:
         """The closure bound and member set of every root, split over the workers."""
         roots = self.prob.roots
         if not self._conns or self.in_flight:
-            found = [closure(root, pi, self.prob.move_cost) for root in roots]
+            found = [self.prob.closure(root, pi) for root in roots]
         else:
             n = len(self._conns)
             for w, conn in enumerate(self._conns):

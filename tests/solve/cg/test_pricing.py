@@ -23,7 +23,7 @@ from .test_loop import path_problem
 HESS = exact_search(contiguity="hess")
 
 
-def _relaxed_maximum(root: RootData, pi: np.ndarray) -> float:
+def _relaxed_maximum(root: RootData, pi: np.ndarray, size_cost: np.ndarray | None = None) -> float:
     """Brute force of the closure relaxation: every member set holding the root and whole
     close-school groups, valued with the duals rounded up as the closure rounds them."""
     profit = root.rounded_duals(pi) / FINE - root.km
@@ -38,7 +38,8 @@ def _relaxed_maximum(root: RootData, pi: np.ndarray) -> float:
         edges = root.edge_cost[inside[root.edges[:, 0]] & inside[root.edges[:, 1]]].sum()
         touched = {g for k, g in root.memberships.tolist() if inside[k]}
         items = sum(int(root.item_cost[g]) for g in touched)
-        best = max(best, profit[inside].sum() + edges - items)
+        size = 0 if size_cost is None else int(size_cost[int(root.size[inside].sum())])
+        best = max(best, profit[inside].sum() + edges - items - size)
     return float(best)
 
 
@@ -57,6 +58,23 @@ def test_the_closure_is_the_maximum_of_its_relaxation(case: dict, seed: int) -> 
         assert value == pytest.approx(_relaxed_maximum(root, pi), abs=1e-9)
         assert root.root in chosen.tolist()
         assert value == pytest.approx(prob.value(chosen, root.root, rounded))
+
+
+@settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(small_instances(max_n=7), st.integers(0, 2**16))
+def test_with_a_size_balance_the_closure_still_bounds_its_relaxation(case: dict, seed: int) -> None:
+    """The size cost is linearised below itself, so the closure stays an upper bound."""
+    problem, _, _ = problem_of(case)
+    weights = WEIGHTS.model_copy(update={"size_balance": 40.0})
+    prob = pricing_problem(problem, weights, HESS)
+    pi = np.random.default_rng(seed).normal(0.0, 600.0, problem.n)
+    for root in prob.roots:
+        for _ in range(2):  # the second call starts from the anchor the first one moved
+            value, chosen = prob.closure(root, pi)
+            assert value >= _relaxed_maximum(root, pi, prob.objective.size_cost) - 1e-9
+            assert root.root in chosen.tolist()
 
 
 def _path_pricers() -> tuple[PricingProblem, list[tuple[RootData, ExactPricer]]]:
