@@ -55,11 +55,17 @@ def place_name(school: School, gemeente_names: Mapping[str, str]) -> str:
     ``COMMON_NAMES``: "Den Haag"); other places lose the province and get lower-case joining
     words. Without a place, the gemeente's name.
     """
+    return _place_name(school, gemeente_names, {_key(n): n for n in gemeente_names.values()})
+
+
+def _place_name(
+    school: School, gemeente_names: Mapping[str, str], by_key: Mapping[str, str]
+) -> str:
+    """``place_name`` with the gemeente names already keyed by ``_key``."""
     raw = _PROVINCE_SUFFIX.sub("", school.place.strip())
     if not raw:
         official = gemeente_names.get(school.gemeente, school.gemeente)
         return COMMON_NAMES.get(official, official)
-    by_key = {_key(n): n for n in gemeente_names.values()}
     if _key(raw) in by_key:
         official = by_key[_key(raw)]
         return COMMON_NAMES.get(official, official)
@@ -74,13 +80,16 @@ def _key(text: str) -> str:
 
 
 def _places(
-    instance: Instance, codes: Sequence[str], gemeente_names: Mapping[str, str]
+    instance: Instance,
+    codes: Sequence[str],
+    gemeente_names: Mapping[str, str],
+    by_key: Mapping[str, str],
 ) -> list[_Place]:
     """The region's places, best first (technical pupils, then beroepsgericht, schools, name)."""
     schools = [instance.school(c) for c in codes if c in instance.index]
     by_place: dict[str, list[School]] = defaultdict(list)
     for s in schools:
-        by_place[place_name(s, gemeente_names)].append(s)
+        by_place[_place_name(s, gemeente_names, by_key)].append(s)
     places = []
     for name, members in by_place.items():
         weight: Counter[str] = Counter()
@@ -126,6 +135,7 @@ def region_names(instance: Instance, plan: Plan) -> dict[str, str]:
         Region id -> name, for every region in ``plan.regions``.
     """
     gemeente_names = {m.code: m.name for m in instance.municipalities}
+    by_key = {_key(n): n for n in gemeente_names.values()}
     names: dict[str, str] = {}
     used: dict[str, list[str]] = {}
     ranked: dict[str, list[_Place]] = {}
@@ -134,7 +144,7 @@ def region_names(instance: Instance, plan: Plan) -> dict[str, str]:
         if region in documented:
             names[region] = plan.region_names[region]
             continue
-        ranked[region] = _places(instance, codes, gemeente_names)
+        ranked[region] = _places(instance, codes, gemeente_names, by_key)
         names[region], used[region] = _base_name(ranked[region], region)
     steps: tuple[Callable[[list[str]], None], ...] = (
         lambda group: _add_next_place(group, names, used, ranked),

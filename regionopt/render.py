@@ -31,7 +31,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element
+from branca.element import Element, Figure
 from folium.utilities import JsCode
 
 from regionopt.crs import RD_NEW, WGS84
@@ -184,17 +184,23 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _number(value: object) -> float | None:
+    """A figure as a float; ``None`` for a missing value, NaN or anything not a number."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return None
+    number = float(value)
+    return None if np.isnan(number) else number
+
+
 def _int(value: object) -> str:
     """A whole number in Dutch notation (``12.345``), or ``onbekend``."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "onbekend"
-    return f"{int(value):,}".replace(",", ".")
+    number = _number(value)
+    return "onbekend" if number is None else f"{int(number):,}".replace(",", ".")
 
 
 def _euro(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "onbekend"
-    return "€ " + f"{round(float(value)):,}".replace(",", ".")
+    number = _number(value)
+    return "onbekend" if number is None else "€ " + f"{round(number):,}".replace(",", ".")
 
 
 def _yes_no(value: object) -> str:
@@ -369,6 +375,13 @@ def leaflet_assets() -> tuple[str, str]:
     return js, css
 
 
+def _figure(fmap: folium.Map) -> Figure:
+    """The page (branca ``Figure``) a map is drawn in."""
+    root = fmap.get_root()
+    assert isinstance(root, Figure)
+    return root
+
+
 def _self_contained_map(**kwargs: Any) -> folium.Map:
     """A folium Map that links no CDN: only the inlined Leaflet, no jQuery/Bootstrap/icons."""
     fmap = folium.Map(tiles=None, **kwargs)
@@ -376,7 +389,7 @@ def _self_contained_map(**kwargs: Any) -> folium.Map:
     fmap.default_js = []
     fmap.default_css = []
     js, css = leaflet_assets()
-    header = fmap.get_root().header
+    header = _figure(fmap).header
     header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline")
     header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline")
     header.add_child(Element(f"<style>{_CSS}</style>"), name="regionopt_css")
@@ -493,7 +506,7 @@ def reference_tooltip(row: Mapping[str, Any]) -> str:
 
 def _radius(technical: object) -> float:
     """Marker radius in pixels: area grows with the technical pupils."""
-    n = float(technical) if technical is not None and not pd.isna(technical) else 0.0
+    n = _number(technical) or 0.0
     return round(3.0 + np.sqrt(max(n, 0.0)) / 2.2, 1)
 
 
@@ -560,7 +573,7 @@ def _base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
     )
     for pane, z in ((PANE_REGIONS, 410), (PANE_ACTUAL, 420), (PANE_POINTS, 450)):
         folium.map.CustomPane(pane, z_index=z).add_to(fmap)
-    fmap.get_root().html.add_child(Element(_HATCH_SVG), name="regionopt_hatch")
+    _figure(fmap).html.add_child(Element(_HATCH_SVG), name="regionopt_hatch")
     folium.TileLayer(
         OSM_TILES, attr=OSM_ATTRIBUTION, name=LAYER_TILES, overlay=True, show=False, max_zoom=19
     ).add_to(fmap)
@@ -748,7 +761,7 @@ def _add_mbo(fmap: folium.Map, mbo: pd.DataFrame) -> None:
 
 
 def _add_title(fmap: folium.Map, title: str, subtitle: str) -> None:
-    root = fmap.get_root()
+    root = _figure(fmap)
     sub = f"<p>{_e(subtitle)}</p>" if subtitle else ""
     root.html.add_child(
         Element(f'<div class="regionopt-title"><h1>{_e(title)}</h1>{sub}</div>'),
@@ -874,7 +887,8 @@ def render_map(
     if regions_4326 is not None:
         _add_regions(fmap, regions_4326, colours)
     if actual_4326 is not None:
-        group = folium.FeatureGroup(name=reference_label, show=True).add_to(fmap)
+        group = folium.FeatureGroup(name=reference_label, show=True)
+        group.add_to(fmap)
         _add_reference(group, actual_4326, colours, standalone=regions is None)
         _add_hatch(group, actual_4326)
         if ambiguous is not None and len(ambiguous):
@@ -902,7 +916,7 @@ def render_map(
         changes=_change_kinds(schools) if has_differences else [],
         ambiguous=ambiguous is not None and len(ambiguous) > 0,
     )
-    fmap.get_root().html.add_child(Element(legend), name="regionopt_legend")
+    _figure(fmap).html.add_child(Element(legend), name="regionopt_legend")
     return fmap
 
 
@@ -914,7 +928,7 @@ def map_page(fmap: folium.Map) -> str:
     RuntimeError
         If the page would load any external script or stylesheet (a folium default crept in).
     """
-    page = fmap.get_root().render()
+    page = _figure(fmap).render()
     found = external_resources(page)
     if found:
         raise RuntimeError(f"map would load external resources: {found[:3]}")

@@ -2,8 +2,11 @@
 
 ``apply_changes`` validates and applies the requested changes (every problem reported at once);
 ``whatif`` runs the checker on every affected region before and after, compares technical pupils,
-techniekarm and budget, and with ``repair=True`` asks ``regionopt.repair`` for the fewest further
-moves that make the plan valid again. ``write_outputs`` writes the result files.
+techniekarm, penvoerder and budget, and with ``do_repair`` asks ``regionopt.repair`` for the
+fewest further moves that make the plan valid again. A repair never dissolves a region (and so
+never changes the number of regions) unless ``allow_dissolve``; a region left without schools
+is reported as dissolved, never as keeping its rules. ``find_schools`` looks a school up by
+name, code, place or gemeente. ``write_outputs`` writes the result files.
 
 A school that *leaves* opts out (rule 6: participation is voluntary): it is in no region
 afterwards, and the checker's "in no region" finding for it is not counted as a broken rule.
@@ -71,7 +74,8 @@ def parse_changes(
     """
     problems: list[Problem] = []
     changes: list[Change] = []
-    for kind, values in (("join", join), ("move", move)):
+    with_region: tuple[tuple[ChangeKind, Sequence[str]], ...] = (("join", join), ("move", move))
+    for kind, values in with_region:
         for value in values:
             code, sep, region = value.partition("=")
             if not sep or not code.strip() or not region.strip():
@@ -84,7 +88,7 @@ def parse_changes(
                     )
                 )
                 continue
-            changes.append(Change(kind, code.strip().upper(), region.strip()))  # type: ignore[arg-type]
+            changes.append(Change(kind, code.strip().upper(), region.strip()))
     for value in leave:
         code = value.strip().upper()
         if not code or "=" in code:
