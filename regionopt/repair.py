@@ -10,12 +10,15 @@ adjacency graph (two regions are adjacent when an edge of the school graph joins
 regions of schools that must stay ``together`` with a school in scope. Schools of those regions
 are free, schools elsewhere stay where they are, and schools the user changed are fixed.
 
-Variables ``x[i, r]``: school ``i`` ends in scope region ``r``. Every school in exactly one
-region; a region may end empty (dissolved) unless ``allow_dissolve`` is false. Each non-empty
-region must meet the rules the checker judges: at least ``min_vmbo`` vmbo vestigingen, a member
-with technical pupils (penvoerder), an mbo within reach, technical pupils within [min, max],
-close schools together, and contiguity. Contiguity is added lazily (cut generation): solve,
-find a region whose members fall apart in the school graph, add the vertex-separator cut
+Variables ``x[i, r]``: school ``i`` ends in scope region ``r``, for the regions that have a
+school within ``MOVE_REACH_STEPS`` links of ``i`` in the school graph (a school moves next door,
+or follows a neighbour that moves; the minimum is over such moves). Every school in exactly one
+region; no region may end empty unless ``allow_dissolve`` (then it is dissolved and reported).
+Each non-empty region must meet the rules the checker judges: at least ``min_vmbo`` vmbo
+vestigingen, a member with technical pupils (penvoerder), an mbo within reach, technical pupils
+within [min, max], close schools together, and contiguity. Contiguity is added lazily (cut
+generation): solve, find a region whose members fall apart in the school graph, add the
+vertex-separator cut
 ``x[a, r] + x[b, r] - 1 <= sum(x[k, r] for k on the boundary of a's part)`` and solve again.
 Each cut only removes disconnected plans, so the final optimum is the true optimum of the scope.
 
