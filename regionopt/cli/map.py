@@ -11,8 +11,8 @@ from regionopt.cli._app import ConfigOption, DataOption, app, console, friendly_
 from regionopt.config import load_config
 from regionopt.errors import InputError, Problem
 from regionopt.load import load_all, read_actual_regions
+from regionopt.mapdata import write_plan_map
 from regionopt.plan import read_plan
-from regionopt.render import write_plan_map
 
 MAPS_DIR = Path("maps")
 
