@@ -144,13 +144,14 @@ def region_table(
 def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[object]]]:
     """Header and rows of ``regions.csv``: one row per school in the plan.
 
-    Columns: ``vestiging_code, region_id, name, place, gemeente, technical_pupils,
-    penvoerder`` (1 for the region's penvoerder candidate).
+    Columns: ``vestiging_code, region_id, region_name, name, place, gemeente,
+    technical_pupils, penvoerder`` (1 for the region's penvoerder candidate).
     """
     penvoerders = {s.penvoerder for s in region_table(instance, plan) if s.penvoerder}
     header = [
         "vestiging_code",
         "region_id",
+        "region_name",
         "name",
         "place",
         "gemeente",
@@ -164,6 +165,7 @@ def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[obje
             [
                 code,
                 region,
+                plan.region_name(region),
                 s.name if s else "",
                 s.place if s else "",
                 s.gemeente if s else "",

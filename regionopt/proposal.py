@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from regionopt.check import Violation, check, is_valid
 from regionopt.config import SearchConfig
 from regionopt.evaluate import RegionStats, plan_rows, region_table
 from regionopt.model.problem import Problem, exclude_schools
+from regionopt.names import region_names
 from regionopt.plan import Plan, write_plan_rows
 from regionopt.solve.pipeline import Optimised, Progress, optimise
 from regionopt.workspace import Workspace
@@ -85,6 +86,7 @@ def run_propose(
     if done.partition is not None:
         ids = _region_ids_for(problem, done, reference)
         plan = done.partition.plan(problem.codes, ids)
+        plan = replace(plan, region_names=region_names(ws.instance, plan))
     violations = check(ws.instance, ws.graph, plan, cfg.rules, opted_out=exclude)
     parameters: dict[str, Any] = {
         "regions": list(regions),
@@ -177,7 +179,8 @@ def table_rows(ws: Workspace, plan: Plan) -> list[RegionStats]:
 
 
 def write_outputs(ws: Workspace, result: ProposeResult, out: Path) -> list[Path]:
-    """Write regions.csv, regions_table.csv, regions.gpkg, map.html and summary.json."""
+    """Write regions.csv, regions_table.csv, regions.gpkg, map.html, report.html and
+    summary.json."""
     written = []
     header, rows = plan_rows(ws.instance, result.plan)
     write_plan_rows(out / "regions.csv", header, rows)
@@ -186,9 +189,12 @@ def write_outputs(ws: Workspace, result: ProposeResult, out: Path) -> list[Path]
     if table:
         write_table(out / "regions_table.csv", [s.to_row() for s in table])
         written.append(out / "regions_table.csv")
-    if result.plan.rows:
-        written += _write_geography(ws, result, out, table)
     summary = summary_dict(result)
+    if result.plan.rows:
+        validation = validate_plan(ws, result.plan)
+        summary["validation"] = validation
+        written += _write_geography(ws, result, out, table)
+        written.append(_write_report(ws, result, out, table, validation))
     (out / "summary.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False, default=_json_default), encoding="utf-8"
     )
@@ -208,7 +214,7 @@ def _write_geography(
     ws: Workspace, result: ProposeResult, out: Path, table: list[RegionStats]
 ) -> list[Path]:
     """regions.gpkg (territories and schools) and map.html."""
-    from regionopt.render import write_plan_map
+    from regionopt.mapdata import write_plan_map
 
     terr = write_geopackage(ws, result.plan, out / "regions.gpkg")
     done = result.optimised
@@ -224,10 +230,64 @@ def _write_geography(
         title="Proposed regions",
         params=params,
         config=ws.config,
-        region_table=table,  # type: ignore[arg-type]
+        region_table=table,
         territories=terr,
+        model=ws.model,
     )
     return [out / "regions.gpkg", out / "map.html"]
+
+
+def validate_plan(ws: Workspace, plan: Plan) -> dict[str, Any]:
+    """How a plan agrees with the documented regions, beside the official partitions."""
+    from regionopt.load import FILES, find_data_dir
+    from regionopt.official import read_official_partitions
+    from regionopt.validate import validate
+
+    baselines = read_official_partitions(
+        find_data_dir(ws.loaded.report.data_dir) / FILES["locations"]
+    )
+    found = validate(ws.instance, ws.loaded.actual, plan, baselines)
+    return {
+        "plan": found.plan.as_dict(regions=False),
+        "baselines": [b.as_dict(regions=False) for b in found.baselines],
+        "sizes": {
+            "plan": found.plan_sizes.as_dict(),
+            "documented_complete": found.documented_sizes.as_dict(),
+        },
+    }
+
+
+def _write_report(
+    ws: Workspace,
+    result: ProposeResult,
+    out: Path,
+    table: list[RegionStats],
+    validation: dict[str, Any],
+) -> Path:
+    """report.html: the map, the regions, the objective and its proof, the comparison."""
+    from regionopt.report import write_proposal_report
+
+    done = result.optimised
+    assert done.partition is not None
+    objective: dict[str, object] = {
+        "status": done.status,
+        "objective": done.partition.objective,
+        "bound": done.bound,
+        "gap": done.gap,
+        "bewezen over": done.scope_nl,
+        "components": done.partition.components.to_dict(),
+    }
+    return write_proposal_report(
+        out / "report.html",
+        instance=ws.instance,
+        plan=result.plan,
+        config=ws.config,
+        map_html=(out / "map.html").read_text(encoding="utf-8"),
+        objective=objective,
+        comparison=validation,
+        parameters=result.parameters,
+        region_stats=table,
+    )
 
 
 def write_geopackage(ws: Workspace, plan: Plan, path: Path) -> Any:

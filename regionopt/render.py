@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -36,13 +36,6 @@ from folium.utilities import JsCode
 
 from regionopt.crs import RD_NEW, WGS84
 from regionopt.instance import PROFILES
-
-if TYPE_CHECKING:
-    from regionopt.config import Config
-    from regionopt.evaluate import RegionStats
-    from regionopt.load import LoadedData
-    from regionopt.mapdata import MapResult
-    from regionopt.plan import Plan
 
 DEFAULT_TOLERANCE_M = 150.0
 """Simplification tolerance in RD New metres: invisible at national zoom, keeps maps < 5 MB."""
@@ -942,34 +935,3 @@ def write_map(fmap: folium.Map, path: Path | str) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return len(data)
-
-
-def write_plan_map(
-    loaded: LoadedData,
-    plan: Plan | None,
-    path: Path | str,
-    *,
-    title: str | None = None,
-    params: Mapping[str, object] | None = None,
-    config: Config | None = None,
-    actual: Plan | None = None,
-    region_table: Sequence[RegionStats] | None = None,
-    territories: gpd.GeoDataFrame | None = None,
-) -> MapResult:
-    """Moved to ``regionopt.mapdata.write_plan_map`` (the renderer gathers nothing).
-
-    Kept only until ``cli/propose`` imports it from ``regionopt.mapdata``; remove it then.
-    """
-    from regionopt.mapdata import write_plan_map as gather_and_write
-
-    return gather_and_write(
-        loaded,
-        plan,
-        path,
-        title=title,
-        params=params,
-        config=config,
-        actual=actual,
-        region_table=region_table,
-        territories=territories,
-    )

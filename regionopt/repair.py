@@ -43,8 +43,8 @@ from ortools.sat.python import cp_model
 
 from regionopt.check import Violation, check, is_valid
 from regionopt.config import RulesConfig
-from regionopt.graph import close_pairs
 from regionopt.instance import Instance
+from regionopt.model.rules import RegionRules, SchoolFacts, add_region_rules
 from regionopt.plan import Plan
 
 RepairStatus = Literal["not_needed", "repaired", "none_found"]
@@ -153,13 +153,14 @@ class _ScopeModel:
         allow_dissolve: bool,
         drop_rule: str | None = None,
     ) -> None:
-        self.instance, self.graph, self.rules = instance, graph, rules
+        self.instance, self.graph = instance, graph
+        self.rules = RegionRules.from_config(rules)
         self.members = members
         self.regions = sorted(members)
         self.schools = sorted(i for ids in members.values() for i in ids)
         self.current = {i: r for r, ids in members.items() for i in ids}
         self.drop_rule = drop_rule
-        self.contiguous = rules.contiguous and drop_rule != "contiguity"
+        self.connected = self.rules.connected and drop_rule != "contiguity"
         self.model = cp_model.CpModel()
         self.x: dict[tuple[int, str], cp_model.IntVar] = {}
         for i in self.schools:
@@ -184,42 +185,32 @@ class _ScopeModel:
 
     def _add_region_rules(self, allow_dissolve: bool) -> None:
         """Per region: non-empty unless dissolving is allowed, and the rules of a region."""
-        m, rules, drop, instance = self.model, self.rules, self.drop_rule, self.instance
-        tech = instance.technical_pupils
-        reach = instance.mbo_within(rules.mbo_reach_km)
+        m = self.model
+        facts = SchoolFacts.of(self.instance, self.rules)
+        skip = [self.drop_rule] if self.drop_rule else []
         for r in self.regions:
-            col = self._col(r, self.schools)
-            if not col:
+            members = [i for i in self.schools if (i, r) in self.x]
+            if not members:
                 continue
+            col = [self.x[i, r] for i in members]
             used = m.NewBoolVar(f"used_{r}")
             m.AddMaxEquality(used, col)
             if not allow_dissolve and self.members[r]:
                 m.Add(used == 1)
-            if drop != "min_vmbo":
-                vmbo = self._col(r, (i for i in self.schools if instance.schools[i].is_vmbo))
-                m.Add(sum(vmbo) >= rules.min_vmbo * used)
-            if drop != "penvoerder":
-                m.Add(sum(self._col(r, (i for i in self.schools if tech[i] > 0))) >= used)
-            if drop != "mbo":
-                m.Add(sum(self._col(r, (i for i in self.schools if reach[i]))) >= used)
-            if drop != "size":
-                size = sum(int(tech[i]) * self.x[i, r] for i in self.schools if (i, r) in self.x)
-                m.Add(size >= rules.min_technical_pupils * used)
-                if rules.max_technical_pupils is not None:
-                    m.Add(size <= rules.max_technical_pupils)
+            add_region_rules(m, self.rules, facts, members, col, used, skip=skip)
 
     def _add_links(self) -> None:
         """Close schools stay together; a member has a graph neighbour in its region."""
         m, rules, in_scope = self.model, self.rules, set(self.schools)
-        if rules.together_hard and self.drop_rule != "together":
-            for a, b in close_pairs(self.instance, rules.together_km):
+        if rules.together_strict and self.drop_rule != "together":
+            for a, b in rules.close_pairs(self.instance.xy).tolist():
                 if a in in_scope and b in in_scope:
                     for r in self.regions:
                         xa, xb = self.x.get((a, r)), self.x.get((b, r))
                         m.Add((xa if xa is not None else 0) == (xb if xb is not None else 0))
         # Necessary for contiguity when every non-empty region has 2+ members: a member has a
         # graph neighbour in its own region. Prunes scattered plans before any cut is needed.
-        if self.contiguous and rules.min_vmbo >= 2 and self.drop_rule != "min_vmbo":
+        if self.connected and rules.two_or_more_members and self.drop_rule != "min_vmbo":
             for (i, r), var in self.x.items():
                 m.Add(var <= sum(self._col(r, self.graph.neighbors(i))))
 
@@ -274,7 +265,7 @@ class _ScopeModel:
                 return "unknown", None, False, solves
             sol = {i: r for (i, r), var in self.x.items() if solver.Value(var)}
             last = sol
-            if not self.contiguous or not self._add_cuts(sol):
+            if not self.connected or not self._add_cuts(sol):
                 return (
                     "optimal" if status == cp_model.OPTIMAL else "feasible",
                     sol,
@@ -450,9 +441,10 @@ def _together_partner_regions(
 ) -> dict[str, set[str]]:
     """Region -> other regions holding a school that must stay with one of its schools."""
     out: dict[str, set[str]] = {}
-    if not rules.together_hard:
+    region_rules = RegionRules.from_config(rules)
+    if not region_rules.together_strict:
         return out
-    for a, b in close_pairs(instance, rules.together_km):
+    for a, b in region_rules.close_pairs(instance.xy).tolist():
         ra, rb = assign_ids.get(a), assign_ids.get(b)
         if ra is not None and rb is not None and ra != rb:
             out.setdefault(ra, set()).add(rb)

@@ -224,12 +224,14 @@ def objective_section(objective: Mapping[str, object] | None) -> str:
     if not objective:
         return ""
     value, bound = _number(objective.get("objective")), _number(objective.get("bound"))
+    scope = objective.get("bewezen over")
+    among = f"onder {esc(scope)}" if scope else "onder dezelfde regels"
     proof = ""
     if value is not None and bound is not None and value > 0:
         gap = max(0.0, (value - bound) / value)
         proof = (
             f'<p class="note">De ondergrens {esc(f"{bound:,.1f}")} bewijst dat geen indeling '
-            "onder dezelfde regels een lagere doelwaarde haalt; deze indeling "
+            f"{among} een lagere doelwaarde haalt; deze indeling "
             f"({esc(f'{value:,.1f}')}) ligt hooguit {gap:.2%} boven het best mogelijke.</p>"
         )
     return f"<h2>Doelfunctie en ondergrens</h2>{proof}{value_html(dict(objective))}"

@@ -156,6 +156,7 @@ def test_write_outputs(tmp_path: Path) -> None:
     assert list(rows[0]) == [
         "vestiging_code",
         "region_id",
+        "region_name",
         "name",
         "place",
         "gemeente",

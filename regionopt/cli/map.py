@@ -12,6 +12,7 @@ from regionopt.config import load_config
 from regionopt.errors import InputError, Problem
 from regionopt.load import load_all, read_actual_regions
 from regionopt.mapdata import write_plan_map
+from regionopt.model.rules import RegionRules
 from regionopt.plan import read_plan
 
 MAPS_DIR = Path("maps")
@@ -76,7 +77,7 @@ def map_command(
     # The parameters that shape what the map shows: territories, mbo partners, money.
     params: dict[str, object] = {
         "decay_km": cfg.commute.decay_km,
-        "mbo_reach_km": cfg.rules.mbo_reach_km,
+        "mbo_reach_km": RegionRules.from_config(cfg.rules).mbo_within_km,
         "eur_per_pupil": cfg.budget.transition_eur_per_pupil,
     }
     if config is not None:

@@ -330,9 +330,7 @@ def _write_whatif(ws: Workspace, result: WhatIfResult, out: Path, *, plan_arg: s
         "plan": plan_arg,
         "repair": result.repair is not None,
         "allow_dissolve": result.allow_dissolve,
-        "min_technical_pupils": ws.config.rules.min_technical_pupils,
-        "min_vmbo": ws.config.rules.min_vmbo,
-        "mbo_reach_km": ws.config.rules.mbo_reach_km,
+        "rules": ws.config.rules.model_dump(),
     }
     write_whatif_report(
         out / "report.html", result, ws.instance, map_html=page, parameters=parameters

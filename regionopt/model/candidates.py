@@ -43,6 +43,19 @@ class Restriction:
             f"the school graph, {shape}"
         )
 
+    @property
+    def scope_nl(self) -> str:
+        """``scope`` in Dutch, for reports."""
+        shape = (
+            "via scholen die dichter bij de penvoerder liggen (Hess-volgorde)"
+            if self.contiguity == "hess"
+            else "samenhangend in het scholennetwerk"
+        )
+        return (
+            f"regio's waarvan elke school binnen {self.radius_km:g} km (over het scholennetwerk) "
+            f"van de penvoerder ligt, {shape}"
+        )
+
 
 @dataclass(frozen=True)
 class Candidates:

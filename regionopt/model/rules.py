@@ -108,6 +108,12 @@ class RegionRules:
             ok &= totals.technical <= self.max_technical
         return np.asarray(ok, dtype=bool)
 
+    @property
+    def two_or_more_members(self) -> bool:
+        """True when every region has at least two members (so each member has a neighbour
+        in its own region, in a connected region)."""
+        return self.min_vmbo_schools >= 2
+
     def too_big(self, technical: int) -> bool:
         """True when ``technical`` pupils exceed the maximum size (never, without one)."""
         return self.max_technical is not None and technical > self.max_technical

@@ -96,6 +96,8 @@ class Optimised:
     bound_method: str
     scope: str
     """What the bound (and so ``OPTIMAL``) covers, in words."""
+    scope_nl: str
+    """The same in Dutch, for reports."""
     wall_time_s: float
     time_to_first_valid_s: float | None
     warm_start_objective: float | None
@@ -416,6 +418,7 @@ class _Pipeline:
             gap=gap,
             bound_method=self.bound_method,
             scope=self.restriction.scope,
+            scope_nl=self.restriction.scope_nl,
             wall_time_s=self.elapsed(),
             time_to_first_valid_s=self.first_valid if best is not None else None,
             warm_start_objective=self.warm_objective,

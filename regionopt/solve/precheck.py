@@ -104,20 +104,19 @@ def _size_and_locks(problem: Problem) -> list[str]:
     rules = problem.rules
     hi = problem.regions[1]
     reasons: list[str] = []
-    if rules.max_technical is not None:
-        total = int(problem.technical.sum())
-        if rules.too_big(-(-total // hi)):
+    total = int(problem.technical.sum())
+    if rules.too_big(-(-total // hi)):
+        reasons.append(
+            f"{total} technical pupils do not fit in {hi} regions of at most "
+            f"rules.max_technical_pupils = {rules.max_technical} (raise it or --regions)"
+        )
+    for group in problem.together_groups:
+        size = int(problem.technical[group].sum())
+        if len(group) > 1 and rules.too_big(size):
             reasons.append(
-                f"{total} technical pupils do not fit in {hi} regions of at most "
-                f"rules.max_technical_pupils = {rules.max_technical} (raise it or --regions)"
+                f"{problem.where(group)} must stay together (together_km / locks) "
+                f"but has {size} technical pupils > rules.max_technical_pupils"
             )
-        for group in problem.together_groups:
-            size = int(problem.technical[group].sum())
-            if len(group) > 1 and rules.too_big(size):
-                reasons.append(
-                    f"{problem.where(group)} must stay together (together_km / locks) "
-                    f"but has {size} technical pupils > rules.max_technical_pupils"
-                )
     if len(problem.locks) > hi:
         reasons.append(f"{len(problem.locks)} distinct lock labels but at most {hi} regions")
     _, comp = _parts(problem)
