@@ -21,7 +21,8 @@ from regionopt.budget import budget
 from regionopt.check import Violation, check, is_valid
 from regionopt.config import SearchConfig
 from regionopt.evaluate import RegionStats, plan_rows, region_table
-from regionopt.model.problem import Problem, exclude_schools
+from regionopt.instance import Instance
+from regionopt.model.problem import ItemFamily, Problem, exclude_schools
 from regionopt.names import region_names
 from regionopt.plan import Plan, write_plan_rows
 from regionopt.solve.pipeline import Optimised, Progress, optimise
@@ -80,6 +81,7 @@ def run_propose(
         locks=locks,
         reference=reference,
         max_moves=max_moves,
+        families=[labour_markets_of(ws, instance)],
     )
     done = optimise(problem, weights, search, cp_sat_s=cp_sat_s, progress=progress)
     plan = Plan(rows=(), name="proposed")
@@ -102,6 +104,17 @@ def run_propose(
         "participation": cfg.participation.model_dump(),
     }
     return ProposeResult(plan, done, violations, parameters)
+
+
+def labour_markets_of(ws: Workspace, instance: Instance) -> ItemFamily:
+    """The workspace's labour-market regions for ``instance`` (which may lack opted-out
+    schools)."""
+    if instance is ws.instance:
+        return ws.labour_markets
+    index = {s.code: s.id for s in ws.instance.schools}
+    full = ws.labour_markets
+    picked = np.array([full.index[index[s.code]] for s in instance.schools], dtype=np.int64)
+    return ItemFamily(full.name, picked, full.codes)
 
 
 def _region_ids_for(problem: Problem, done: Optimised, reference: Plan | None) -> tuple[str, ...]:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 
 from regionopt.commute import CommuteModel
 from regionopt.config import Config, load_config
 from regionopt.graph import commuting_graph
 from regionopt.instance import Instance
 from regionopt.load import LoadedData, load_all
+from regionopt.model.problem import ItemFamily
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,26 @@ class Workspace:
     def instance(self) -> Instance:
         """The loaded instance."""
         return self.loaded.instance
+
+    @cached_property
+    def labour_markets(self) -> ItemFamily:
+        """Each school's labour-market region (RPA-gebied of the DUO location file; -1 when
+        the file does not list the school)."""
+        return labour_market_family(self.instance, Path(self.loaded.report.data_dir))
+
+
+def labour_market_family(instance: Instance, data_dir: Path) -> ItemFamily:
+    """The RPA-gebied of every school as an item family of the objective."""
+    from regionopt.load import FILES
+    from regionopt.official import OFFICIAL_PARTITIONS, read_official_partitions
+
+    rpa = next(p for p in OFFICIAL_PARTITIONS if p.key == "rpa")
+    (plan,) = read_official_partitions(data_dir / FILES["locations"], (rpa,))
+    codes = tuple(sorted(set(plan.assignment.values())))
+    pos = {c: k for k, c in enumerate(codes)}
+    index = np.array([pos.get(plan.assignment.get(s.code, ""), -1) for s in instance.schools])
+    index.setflags(write=False)
+    return ItemFamily("rpa", index, codes)
 
 
 def open_workspace(
