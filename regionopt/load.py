@@ -618,25 +618,38 @@ def load_all(
     dropped += [c for c in points if c not in gm_of]
     gemeenten = _with_provinces(gemeenten, provincies)
 
+    geo_names, geo_places, geo_pupils = _geocoded_facts(geocoded)
+    gm_names = dict(zip(gemeenten["code"], gemeenten["name"], strict=True))
     schools: list[School] = []
     for code in sorted(gm_of):
+        in_counts = code in table.index
+        counts_of = {k: int(table.at[code, k]) for k in table.columns} if in_counts else {}
         pupils = PupilCounts(
-            **{
-                k: int(table.at[code, k]) if code in table.index else 0
-                for k in PupilCounts.__dataclass_fields__
-            }
+            **{k: counts_of.get(k, 0) for k in PupilCounts.__dataclass_fields__ if k != "vso"},
+            vso=geo_pupils.get(code, 0) if kinds[code] == "vso" else 0,
         )
         x, y, lon, lat = points[code]
         in_loc = code in loc.index
-        name = loc.at[code, "VESTIGINGSNAAM"] if in_loc else count_names.get(code, "")
-        place = loc.at[code, "PLAATSNAAM"] if in_loc else count_places.get(code, "")
+        # The 2020 location file names a vestiging first, then the 2019 counts, then the 2024
+        # geocoded file (which alone names many vso schools); the place falls back to the
+        # gemeente the point lies in.
+        name = _first_text(
+            loc.at[code, "VESTIGINGSNAAM"] if in_loc else "",
+            count_names.get(code, ""),
+            geo_names.get(code, ""),
+        )
+        place = _first_text(
+            loc.at[code, "PLAATSNAAM"] if in_loc else "",
+            count_places.get(code, ""),
+            geo_places.get(code, ""),
+        ).title() or gm_names.get(gm_of[code], "")
         schools.append(
             School(
                 id=len(schools),
                 code=code,
                 name=name or code,
                 bestuur=loc.at[code, "BEVOEGD GEZAG NUMMER"] if in_loc else "",
-                place=place.strip().title(),
+                place=place,
                 gemeente=gm_of[code],
                 kind=kinds[code],  # type: ignore[arg-type]
                 x=float(x),
@@ -693,6 +706,31 @@ def load_all(
         warnings=tuple(warnings),
     )
     return LoadedData(instance=instance, geography=geography, actual=actual, report=report)
+
+
+def _first_text(*candidates: object) -> str:
+    """The first candidate that is a non-empty string (stripped), else ``""``."""
+    for text in candidates:
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return ""
+
+
+def _geocoded_facts(
+    geocoded: gpd.GeoDataFrame,
+) -> tuple[dict[str, str], dict[str, str], dict[str, int]]:
+    """Per code in the geocoded file: its name, its place and its pupils (first row wins)."""
+    first = geocoded.drop_duplicates("vestigingscode").set_index("vestigingscode")
+    names = {c: v for c, v in first["naam"].items() if isinstance(v, str)}
+    places = (
+        {c: v for c, v in first["plaats"].items() if isinstance(v, str)}
+        if "plaats" in first.columns
+        else {}
+    )
+    pupils = {
+        c: int(v) for c, v in pd.to_numeric(first["leerlingen"], errors="coerce").items() if v == v
+    }
+    return names, places, pupils
 
 
 def _participants(
