@@ -43,7 +43,7 @@ from regionopt.instance import (
     PupilCounts,
     School,
 )
-from regionopt.plan import AmbiguousMember, Plan
+from regionopt.plan import CODE_RE, AmbiguousMember, Plan
 
 RD_NEW = "EPSG:28992"
 WGS84 = "EPSG:4326"
@@ -98,7 +98,6 @@ MBO_OFFICE_PATTERN = re.compile(
 )
 """An mbo location whose name matches this is an office that gives no education; dropped."""
 
-CODE_RE = re.compile(r"^[0-9A-Z]{4}[0-9]{2}$")
 # Generous box around the European Netherlands in RD New metres (incl. the Wadden islands).
 NL_BOX_RD = (0.0, 300_000.0, 290_000.0, 630_000.0)
 

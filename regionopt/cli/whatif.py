@@ -22,7 +22,7 @@ from regionopt.cli._app import (
 from regionopt.config import load_config
 from regionopt.errors import InputError
 from regionopt.load import LoadedData, load_all
-from regionopt.plan import Plan, read_plan
+from regionopt.plan import Plan, plan_code_problems, read_plan
 
 ACTUAL = "actual"
 
@@ -32,6 +32,22 @@ def resolve_plan(arg: str, loaded: LoadedData) -> Plan:
     if arg.strip().lower() == ACTUAL:
         return loaded.actual
     return read_plan(Path(arg))
+
+
+def _refuse_unknown_codes(loaded: LoadedData, plans: dict[str, Plan]) -> None:
+    """Unknown codes, or codes in two regions, of a plan file are an input error (exit 2).
+
+    ``plans`` maps each command-line argument to its plan; the documented actual regions are
+    the data's own and are not judged here (``check actual`` reports on them).
+    """
+    problems = [
+        problem
+        for arg, plan in plans.items()
+        if arg.strip().lower() != ACTUAL
+        for problem in plan_code_problems(plan, loaded.instance.index, source=arg)
+    ]
+    if problems:
+        raise InputError(problems, title="The plan lists codes it cannot use")
 
 
 def _eur(value: float | None) -> str:
@@ -82,6 +98,7 @@ def budget_command(
         read_plan(Path(plan))  # a bad plan fails before the data loads
     loaded = load_all(data, participation=cfg.participation)
     the_plan = resolve_plan(plan, loaded)
+    _refuse_unknown_codes(loaded, {plan: the_plan})
     money = budget(loaded.instance, the_plan, cfg.budget)
     if json:
         print_json(money.as_dict(per_school=per_school))
@@ -170,6 +187,7 @@ def compare_command(
             read_plan(Path(arg))
     loaded = load_all(data, participation=cfg.participation)
     a, b = resolve_plan(plan_a, loaded), resolve_plan(plan_b, loaded)
+    _refuse_unknown_codes(loaded, {plan_a: a, plan_b: b})
     result = compare(loaded.instance, a, b, budget_config=cfg.budget)
     if json:
         print_json(result.as_dict())
