@@ -97,6 +97,8 @@ def friendly_errors(func: F) -> F:
             err_console.print(Text(str(exc), style="bold red"), highlight=False)
             raise typer.Exit(EXIT_BROKEN) from None
         except RegionoptError as exc:
+            if _state["debug"] and exc.__cause__ is not None:
+                err_console.print_exception()  # what a bad file made a library raise
             _say("error: ", str(exc), "bold red")
             raise typer.Exit(EXIT_INPUT) from None
         except KeyboardInterrupt:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 from rich.live import Live
+from rich.markup import escape
 from rich.text import Text
 
 from regionopt.bound import BoundStep
@@ -29,11 +31,11 @@ from regionopt.cli._app import (
     app,
     console,
     friendly_errors,
-    prepare_out_dir,
 )
 from regionopt.config import Config
 from regionopt.errors import InputError, Problem
 from regionopt.optimise import optimise
+from regionopt.output import check_out_dir, staged_dir
 from regionopt.plan import Plan, read_plan, write_plan_rows
 from regionopt.solve import Progress, Solution, SolverConfig, SolverInput, restrict
 from regionopt.workspace import Workspace, open_workspace
@@ -109,17 +111,116 @@ def parse_regions(text: str) -> tuple[int, int | None]:
 
 def parse_locks(items: Sequence[str]) -> dict[str, str]:
     """``["02QZ00=A", ...]`` -> ``{"02QZ00": "A"}`` (every bad item reported)."""
-    locks, problems = {}, []
+    locks: dict[str, str] = {}
+    problems = []
     for item in items:
         code, sep, region = item.partition("=")
         code, region = code.strip().upper(), region.strip()
         if not sep or not code or not region:
             problems.append(Problem("--lock", item, "not CODE=REGION", "e.g. --lock 02QZ00=R01"))
             continue
+        if locks.get(code, region) != region:
+            problems.append(
+                Problem(
+                    "--lock",
+                    code,
+                    f"locked to two regions: {locks[code]} and {region}",
+                    "give each school one --lock",
+                )
+            )
+            continue
         locks[code] = region
     if problems:
         raise InputError(problems, title="Invalid locks")
     return locks
+
+
+MAX_OPTION_SECONDS = 7 * 24 * 3600.0
+"""Upper bound of a time option: a week."""
+
+
+def check_propose_options(
+    *,
+    radius: float | None,
+    max_moves: int | None,
+    reference_weight: float | None,
+    time_limit: float | None,
+    bound_time: float,
+    improve_time: float,
+    workers: int,
+    seed: int,
+) -> None:
+    """Check every numeric option of ``propose`` before anything loads.
+
+    Raises
+    ------
+    InputError
+        Listing every option that is not finite or not in its range, each with its fix.
+    """
+    from regionopt.config import MAX_KM, MAX_WEIGHT
+
+    def number(value: float, low: float, high: float, *, low_open: bool = False) -> bool:
+        return (
+            math.isfinite(value) and (value > low if low_open else value >= low) and (value <= high)
+        )
+
+    week = MAX_OPTION_SECONDS
+    checks: list[tuple[str, float | None, bool, str]] = [
+        (
+            "--radius",
+            radius,
+            radius is None or number(radius, 0, MAX_KM, low_open=True),
+            f"a distance in km above 0 and at most {MAX_KM:g} (default 25)",
+        ),
+        (
+            "--max-moves",
+            max_moves,
+            max_moves is None or max_moves >= 0,
+            "a whole number of schools, 0 or more",
+        ),
+        (
+            "--reference-weight",
+            reference_weight,
+            reference_weight is None or number(reference_weight, 0, MAX_WEIGHT),
+            f"a cost from 0 to {MAX_WEIGHT:,.0f} per moved school",
+        ),
+        (
+            "--time-limit",
+            time_limit,
+            time_limit is None or number(time_limit, 0, week, low_open=True),
+            "seconds above 0 (at most a week)",
+        ),
+        (
+            "--bound-time",
+            bound_time,
+            number(bound_time, 0, week),
+            "seconds, 0 or more (0 skips the phase; at most a week)",
+        ),
+        (
+            "--improve-time",
+            improve_time,
+            number(improve_time, 0, week),
+            "seconds, 0 or more (0 skips the phase; at most a week)",
+        ),
+        ("--workers", workers, 1 <= workers <= 256, "a number of threads from 1 to 256"),
+        ("--seed", seed, 0 <= seed < 2**31, "a whole number from 0 to 2147483647"),
+    ]
+    problems = [
+        Problem(
+            option,
+            str(value),
+            "out of range" if _finite(value) else "not a finite number",
+            f"use {fix}",
+        )
+        for option, value, ok, fix in checks
+        if not ok
+    ]
+    if problems:
+        raise InputError(problems, title="Invalid options")
+
+
+def _finite(value: float | None) -> bool:
+    return value is None or math.isfinite(value)
 
 
 def run_propose(
@@ -467,6 +568,16 @@ def propose_command(
     """Propose regions that meet every rule; print status, objective, bound and gap."""
     span = parse_regions(regions)
     locks = parse_locks(lock or [])
+    check_propose_options(
+        radius=radius,
+        max_moves=max_moves,
+        reference_weight=reference_weight,
+        time_limit=time_limit,
+        bound_time=bound_time,
+        improve_time=improve_time,
+        workers=workers,
+        seed=seed,
+    )
     if contiguity not in ("hess", "exact"):
         raise InputError([Problem("--contiguity", contiguity, "unknown mode", "hess or exact")])
     time_limit = cp_sat_time_limit(time_limit, only_phase=contiguity == "exact")
@@ -484,7 +595,7 @@ def propose_command(
     ref_plan = None
     if reference is not None and reference != "actual":
         ref_plan = read_plan(Path(reference))
-    prepare_out_dir(out, force=force)
+    check_out_dir(out, force=force)
     started = time.perf_counter()
     ws = open_workspace(data, config)
     if reference == "actual":
@@ -492,7 +603,7 @@ def propose_command(
     excluded = sorted({c.strip().upper() for c in exclude or []})
     console.print(
         f"data and graph loaded in {time.perf_counter() - started:.1f} s: "
-        f"{ws.instance.n - len(excluded)} schools, regions {regions}",
+        f"{ws.instance.n - len(excluded)} schools, regions {escape(regions)}",
         highlight=False,
     )
     with Live(Text("solving ..."), console=console, refresh_per_second=4, transient=True) as live:
@@ -544,12 +655,14 @@ def propose_command(
         f"reference moves {comps.reference_moves}",
         highlight=False,
     )
-    written = write_outputs(ws, result, out)
+    with staged_dir(out, force=force) as staging:
+        written = [out / p.name for p in write_outputs(ws, result, staging)]
     broken = [v for v in result.violations if v.severity == "broken"]
     verdict = "[green]VALID[/]" if result.valid else f"[red]BROKEN ({len(broken)})[/]"
     console.print(f"checker: {verdict}; {len(result.violations)} finding(s)")
     for v in result.violations[:10]:
-        console.print(f"  {v}", highlight=False)
-    console.print(f"wrote {', '.join(p.name for p in written)} to {out}", highlight=False)
+        console.print(f"  {escape(str(v))}", highlight=False)
+    names = ", ".join(p.name for p in written)
+    console.print(f"wrote {escape(names)} to {escape(str(out))}", highlight=False)
     if not result.valid:
         raise typer.Exit(EXIT_BROKEN)

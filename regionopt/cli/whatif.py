@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from regionopt.cli._app import (
@@ -16,12 +17,12 @@ from regionopt.cli._app import (
     app,
     console,
     friendly_errors,
-    prepare_out_dir,
     print_json,
 )
 from regionopt.config import load_config
 from regionopt.errors import InputError
 from regionopt.load import LoadedData, load_all
+from regionopt.output import check_out_dir, staged_dir
 from regionopt.plan import Plan, plan_code_problems, read_plan
 
 ACTUAL = "actual"
@@ -103,7 +104,9 @@ def budget_command(
     if json:
         print_json(money.as_dict(per_school=per_school))
         return
-    table = Table(title=f"Budget of plan {the_plan.name} (EUR a year, rounded; --json: cents)")
+    table = Table(
+        title=f"Budget of plan {escape(the_plan.name)} (EUR a year, rounded; --json: cents)"
+    )
     for col in (
         "region",
         "schools",
@@ -116,7 +119,7 @@ def budget_command(
         table.add_column(col, justify="left" if col == "region" else "right")
     for r in money.regions:
         table.add_row(
-            r.region_id,
+            escape(r.region_id),
             str(r.n_schools),
             str(r.technical_pupils),
             _whole(r.transition_cents),
@@ -159,7 +162,7 @@ def budget_command(
         for s in money.schools:
             st.add_row(
                 s.code,
-                s.region_id,
+                escape(s.region_id),
                 str(s.technical_pupils),
                 _eur(s.transition_eur),
                 _eur(s.structural_eur),
@@ -195,7 +198,8 @@ def compare_command(
     ari = "undefined" if result.ari is None else f"{result.ari:.4f}"
     p = result.pairs
     console.print(
-        f"[bold]{a.name}[/] vs [bold]{b.name}[/]: {result.shared_schools} schools in both; "
+        f"[bold]{escape(a.name)}[/] vs [bold]{escape(b.name)}[/]: {result.shared_schools} "
+        "schools in both; "
         f"adjusted Rand index {ari}\n"
         f"pairs together in both {p.together_both:,}, only in A {p.only_a:,}, only in B "
         f"{p.only_b:,}, apart in both {p.apart_both:,}\n"
@@ -204,7 +208,7 @@ def compare_command(
         highlight=False,
     )
     for note in result.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     table = Table(title="Regions: A and its best-matching region in B (values A / B)")
     for col in ("region A", "region B", "shared", "schools", "tech. pupils", "techniekarm"):
         table.add_column(col)
@@ -212,8 +216,8 @@ def compare_command(
     for d in result.regions:
         row = d.as_dict()
         table.add_row(
-            row["region_a"] or "-",
-            row["region_b"] or "-",
+            escape(row["region_a"] or "-"),
+            escape(row["region_b"] or "-"),
             str(row["shared_schools"]),
             _pair(row["schools_a"], row["schools_b"]),
             _pair(row["technical_pupils_a"], row["technical_pupils_b"]),
@@ -226,7 +230,12 @@ def compare_command(
         for col in ("vestiging", "name", "region A", "region B", "partner of A in B"):
             mt.add_column(col)
         for m in result.moved:
-            mt.add_row(m.code, m.name, m.region_a, m.region_b, m.partner_of_a or "-")
+            mt.add_row(
+                *(
+                    escape(v)
+                    for v in (m.code, m.name, m.region_a, m.region_b, m.partner_of_a or "-")
+                )
+            )
         console.print(mt)
 
 
@@ -279,8 +288,8 @@ def whatif_command(
     changes = parse_changes(join or [], leave or [], move or [])
     if not changes:
         raise InputError("no change given; use --join CODE=REGION, --leave CODE or --move")
-    if out is not None and out.exists() and not force and (not out.is_dir() or any(out.iterdir())):
-        prepare_out_dir(out, force=False)  # raises the standard "not empty" error
+    if out is not None:
+        check_out_dir(out, force=force)
     if plan.strip().lower() != ACTUAL:
         read_plan(Path(plan))  # a bad plan fails before the data loads
     ws = open_workspace(data, config)
@@ -296,8 +305,9 @@ def whatif_command(
     )
     written: list[Path] = []
     if out is not None:
-        prepare_out_dir(out, force=force)
-        written = write_outputs(result, ws.instance, out, loaded=ws.loaded, config=ws.config)
+        with staged_dir(out, force=force) as staging:
+            staged = write_outputs(result, ws.instance, staging, loaded=ws.loaded, config=ws.config)
+        written = [out / p.relative_to(staging) for p in staged]
     if json:
         payload = result.as_dict()
         payload["written"] = [str(p) for p in written]
@@ -305,7 +315,7 @@ def whatif_command(
     else:
         _print_whatif(result, ws.instance)
         for p in written:
-            console.print(f"wrote {p}", highlight=False)
+            console.print(f"wrote {escape(str(p))}", highlight=False)
     if not result.valid_final:
         raise typer.Exit(EXIT_BROKEN)
 
@@ -318,12 +328,13 @@ def _print_whatif(result: object, instance: object) -> None:
     assert isinstance(result, WhatIfResult)
     verdict = "[green]keeps every rule[/]" if result.valid_after else "[red]breaks a rule[/]"
     console.print(
-        f"What-if on {result.before.name}: {', '.join(str(c) for c in result.changes)} -> "
-        f"{verdict} in {', '.join(result.affected)}"
+        f"What-if on {escape(result.before.name)}: "
+        f"{escape(', '.join(str(c) for c in result.changes))} -> "
+        f"{verdict} in {escape(', '.join(result.affected))}"
     )
     has_rep = any(r.repaired is not None for r in result.regions)
     for r in result.regions:
-        table = Table(title=f"{r.name} ({r.region_id})", title_justify="left")
+        table = Table(title=escape(f"{r.name} ({r.region_id})"), title_justify="left")
         table.add_column("")
         stages = [("before", r.before), ("after", r.after)]
         if r.repaired is not None:
@@ -332,7 +343,7 @@ def _print_whatif(result: object, instance: object) -> None:
             table.add_column(label)
         for s in r.rules:
             cells = [s.before, s.after] + ([s.repaired or ""] if has_rep and r.repaired else [])
-            table.add_row(s.rule, *[_colour(c) for c in cells])
+            table.add_row(escape(s.rule), *[_colour(c) for c in cells])
         table.add_row("schools", *[str(f.n_schools) for _, f in stages])
         table.add_row("technical pupils", *[str(f.technical_pupils) for _, f in stages])
         table.add_row("techniekarm", *["ja" if f.techniekarm else "nee" for _, f in stages])
@@ -351,7 +362,7 @@ def _print_whatif(result: object, instance: object) -> None:
         for row in rows:
             if row["region_id"] in focus:
                 mt.add_row(
-                    row["region_id"],
+                    escape(row["region_id"]),
                     _eur(row["transition_before_eur"]),
                     _eur(row["transition_after_eur"]),
                     _eur(row["structural_before_eur"]),
@@ -371,17 +382,18 @@ def _print_whatif(result: object, instance: object) -> None:
         if rep.status == "not_needed":
             console.print("repair: not needed")
         elif rep.status == "repaired":
-            console.print(f"repair: {rep.headline()}", highlight=False)
+            console.print(f"repair: {escape(rep.headline())}", highlight=False)
             for m in rep.moves:
-                console.print(f"  move {m.code}: {m.from_region} -> {m.to_region}", highlight=False)
+                move = f"  move {m.code}: {m.from_region} -> {m.to_region}"
+                console.print(escape(move), highlight=False)
             if rep.dissolved:
-                console.print(f"  dissolved: {', '.join(rep.dissolved)}", highlight=False)
+                console.print(f"  dissolved: {escape(', '.join(rep.dissolved))}", highlight=False)
         else:
             console.print("[red]repair: none found[/]")
             for line in rep.explanation:
-                console.print(f"  {line}", highlight=False)
+                console.print(f"  {escape(line)}", highlight=False)
 
 
 def _colour(status: str) -> str:
     colour = {"ok": "green", "broken": "red", "unknown": "yellow", "warning": "yellow"}.get(status)
-    return f"[{colour}]{status}[/]" if colour else status
+    return f"[{colour}]{status}[/]" if colour else escape(status)
