@@ -25,6 +25,7 @@ import json
 import math
 import os
 import re
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -278,37 +279,86 @@ def _read_text(path: Path, encoding: str, problems: list[Problem]) -> str | None
 def _read_csv(
     path: Path, *, sep: str, encoding: str, required: tuple[str, ...], problems: list[Problem]
 ) -> pd.DataFrame | None:
-    from io import StringIO
+    """A CSV as a frame of text; its index is the file line of each row minus 2.
 
+    Parsed with the ``csv`` module so that a row with more values than the header is reported
+    (pandas would silently shift such a file's columns); empty lines are skipped, a short row
+    is padded with empty values.
+    """
     text = _read_text(path, encoding, problems)
     if text is None:
         return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    too_long = 0
     try:
-        df = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+        for record in reader:
+            if not any(v.strip() for v in record):
+                continue
+            if header is None:
+                header = [h.strip() for h in record]
+                continue
+            extra = record[len(header) :]
+            if any(v.strip() for v in extra):
+                too_long += 1
+                if too_long <= MAX_LISTED:
+                    problems.append(
+                        Problem(
+                            str(path),
+                            f"row {reader.line_num}",
+                            f"{len(record)} values but the header has {len(header)}",
+                            f"put quotes around a value that holds '{sep}'",
+                        )
+                    )
+                continue
+            rows.append(record[: len(header)] + [""] * (len(header) - len(record)))
+            lines.append(reader.line_num)
+    except csv.Error as exc:
         problems.append(
             Problem(
                 str(path),
-                "",
+                f"row {reader.line_num}",
                 f"cannot parse CSV: {exc}",
                 f"check that values are separated by '{sep}' and quotes are closed",
             )
         )
         return None
-    df.columns = [str(c).strip() for c in df.columns]
-    missing = [c for c in required if c not in df.columns]
-    if missing:
+    if too_long > MAX_LISTED:
+        problems.append(Problem(str(path), "", f"... and {too_long - MAX_LISTED} more rows", ""))
+    if header is None:
+        problems.append(Problem(str(path), "", "the file is empty", "use the documented download"))
+        return None
+    missing = [c for c in required if c not in header]
+    doubled = sorted({c for c in required if header.count(c) > 1})
+    if missing or doubled:
+        what = [f"missing column(s): {', '.join(missing)}"] if missing else []
+        what += [f"column(s) named twice: {', '.join(doubled)}"] if doubled else []
         problems.append(
             Problem(
                 str(path),
                 "header",
-                f"missing column(s): {', '.join(missing)}",
+                "; ".join(what),
                 f"expected a '{sep}'-separated file with these columns",
             )
         )
         return None
-    # A row with fewer values than the header leaves NaN; every reader wants text.
-    return df.fillna("").astype(str)
+    if too_long:
+        return None
+    columns = _unique(header)
+    index = pd.Index(np.asarray(lines, dtype=np.int64) - 2)
+    return pd.DataFrame(rows, columns=columns, index=index, dtype=str)
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names made unique (a repeated name that no reader needs gets a suffix)."""
+    seen: Counter[str] = Counter()
+    out = []
+    for name in names:
+        out.append(name if not seen[name] else f"{name}.{seen[name]}")
+        seen[name] += 1
+    return out
 
 
 def _check_codes(codes: pd.Series, path: Path, problems: list[Problem], *, what: str) -> pd.Series:
@@ -499,7 +549,10 @@ def _read_geojson(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | Non
     declared = isinstance(data, dict) and "crs" in data
     del data
     try:
-        gdf = gpd.read_file(io.BytesIO(raw))
+        with warnings.catch_warnings():
+            # GDAL's notes on odd values; the checks below report what matters.
+            warnings.simplefilter("ignore")
+            gdf = gpd.read_file(io.BytesIO(raw))
     except Exception as exc:  # pyogrio raises several types for a broken file
         problems.append(
             Problem(
