@@ -20,7 +20,7 @@ with the settings a user would give it:
   from regionopt's constructive plan, keeping the best plan by regionopt's objective.
 
 Every plan is judged by the same checker (``regionopt.check``) and scored with the same
-objective (``regionopt.solve.score_labels``). Prints a markdown table for the README.
+objective (``regionopt.model.objective.Objective``). Prints a markdown table for the README.
 Needs the ``bench`` extra: ``pip install -e ".[bench]"``.
 """
 
@@ -37,22 +37,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from regionopt.check import check, is_valid
-from regionopt.cli.propose import (
-    DEFAULT_BOUND_TIME_S,
-    DEFAULT_IMPROVE_TIME_S,
-    DEFAULT_TIME_LIMIT_S,
-)
-from regionopt.optimise import optimise
+from regionopt.model.candidates import candidates
+from regionopt.model.objective import Objective
+from regionopt.model.problem import Problem
 from regionopt.plan import Plan
-from regionopt.solve import (
-    Progress,
-    SolverConfig,
-    SolverInput,
-    candidates,
-    heuristic,
-    score_labels,
-    solve,
-)
+from regionopt.solve.heuristic import warm_start
+from regionopt.solve.pipeline import Optimised, Progress, optimise, restriction_of
 from regionopt.workspace import Workspace, open_workspace
 
 
@@ -72,16 +62,21 @@ class Row:
 
 
 def _judge(
-    ws: Workspace, inp: SolverInput, name: str, labels: np.ndarray, seconds: float, note: str = ""
+    ws: Workspace,
+    objective: Objective,
+    name: str,
+    labels: np.ndarray,
+    seconds: float,
+    note: str = "",
 ) -> Row:
     """Check and score one plan given as labels (-1 = unassigned)."""
-    plan = Plan.from_labels(inp.codes, labels, name=name)
+    plan = Plan.from_labels(objective.problem.codes, labels, name=name)
     violations = check(ws.instance, ws.graph, plan, ws.config.rules)
     broken = [v for v in violations if v.severity == "broken"]
     rules: dict[str, int] = {}
     for v in broken:
         rules[v.rule] = rules.get(v.rule, 0) + 1
-    comps = score_labels(inp, labels, ws.config.weights) if (labels >= 0).all() else None
+    comps = objective.score(labels) if (labels >= 0).all() else None
     return Row(
         name,
         len(plan.regions),
@@ -174,7 +169,7 @@ def run_skater(ws: Workspace, k: int) -> np.ndarray:
 
 
 def run_recom(
-    ws: Workspace, inp: SolverInput, start: np.ndarray, steps: int, seed: int
+    ws: Workspace, objective: Objective, start: np.ndarray, steps: int, seed: int
 ) -> tuple[np.ndarray, int]:
     """ReCom chain from ``start``; returns the best valid plan by our objective."""
     from gerrychain import Graph, MarkovChain, Partition
@@ -183,6 +178,7 @@ def run_recom(
     from gerrychain.proposals import recom
     from gerrychain.updaters import Tally, cut_edges
 
+    inp = objective.problem
     nx_graph = ws.graph.copy()
     for i in nx_graph.nodes:
         nx_graph.nodes[i]["tech"] = int(inp.technical[i])
@@ -203,7 +199,7 @@ def run_recom(
         initial_partition=initial,
         total_steps=steps,
     )
-    best = (score_labels(inp, start, ws.config.weights).total, start)
+    best = (objective.score(start).total, start)
     valid_seen = 0
     for part in chain:
         labels = np.array([part.assignment[i] for i in range(inp.n)], dtype=np.int64)
@@ -211,7 +207,7 @@ def run_recom(
         if not is_valid(check(ws.instance, ws.graph, plan, ws.config.rules)):
             continue
         valid_seen += 1
-        value = score_labels(inp, labels, ws.config.weights).total
+        value = objective.score(labels).total
         if value < best[0]:
             best = (value, labels)
     return _relabel(best[1]), valid_seen
@@ -255,109 +251,66 @@ def main() -> None:
     started = time.perf_counter()
     ws = open_workspace()
     print(f"load + graph: {time.perf_counter() - started:.1f} s; {ws.instance.n} schools")
-    inp = SolverInput.from_instance(ws.instance, ws.graph, ws.config.rules)
-    config = SolverConfig(
-        n_regions=args.regions,
-        time_limit_s=args.time_limit,
-        seed=args.seed,
-        workers=args.workers,
-        weights=ws.config.weights,
+    problem = Problem.from_instance(
+        ws.instance, ws.graph, ws.config.rules, regions=(args.regions, args.regions)
     )
+    objective = Objective.build(problem, ws.config.weights)
+    search = ws.config.search.model_copy(update={"seed": args.seed, "workers": args.workers})
     rows: list[Row] = []
 
-    # regionopt: constructive plan alone, then the full solve.
+    # regionopt: constructive plan alone, CP-SAT alone, then the whole pipeline.
     t0 = time.perf_counter()
-    hint = heuristic(inp, config, candidates(inp, config))
+    hint = warm_start(objective, candidates(problem, restriction_of(search)), seed=args.seed)
     t_hint = time.perf_counter() - t0
     if hint is not None:
-        rows.append(_judge(ws, inp, "regionopt warm start (constructive)", hint[0], t_hint))
+        rows.append(_judge(ws, objective, "regionopt warm start (constructive)", hint[0], t_hint))
     trace: list[tuple[float, float]] = []
 
     def progress(p: Progress) -> None:
         if p.objective is not None:
             trace.append((p.elapsed_s, p.objective))
 
-    sol = solve(inp, config, progress)
-    assert sol.components is not None and sol.objective is not None
-    t_final = _final_time(trace, sol.wall_time_s)
+    alone = search.model_copy(update={"cp_sat_s": args.time_limit, "bound_s": 0, "improve_s": 0})
     rows.append(
-        _judge(
+        _pipeline_row(
             ws,
-            inp,
-            f"regionopt CP-SAT ({args.workers} workers, {args.time_limit:g} s)",
-            sol.labels,
-            sol.wall_time_s,
-            f"status {sol.status}; first valid {sol.time_to_first_valid_s:.1f} s; final "
-            f"objective at {t_final:.1f} s; bound {sol.bound:,.0f}; gap {sol.gap:.1%}",
+            objective,
+            optimise(problem, ws.config.weights, alone, progress=progress),
+            trace,
+            f"regionopt CP-SAT alone ({args.workers} workers, {args.time_limit:g} s)",
         )
-    )
-    print(
-        f"regionopt: status {sol.status}, objective {sol.objective:,.1f}, bound "
-        f"{sol.bound:,.1f}, gap {sol.gap:.2%}, first valid {sol.time_to_first_valid_s:.2f} s, "
-        f"final objective at {t_final:.1f} s, wall {sol.wall_time_s:.1f} s",
-    )
-    print(f"  components: {sol.components.to_dict()}")
-    print(f"  model: {sol.model_size}; stats: {sol.stats}")
-    sys.stdout.flush()
-
-    # The whole `regionopt propose` pipeline with its defaults: CP-SAT, bound, windows.
-    pipeline = SolverConfig(
-        n_regions=args.regions,
-        time_limit_s=DEFAULT_TIME_LIMIT_S,
-        seed=args.seed,
-        workers=args.workers,
-        weights=ws.config.weights,
     )
     trace.clear()
-    done = optimise(
-        inp,
-        pipeline,
-        improve_time_s=DEFAULT_IMPROVE_TIME_S,
-        bound_time_s=DEFAULT_BOUND_TIME_S,
-        progress=progress,
-    )
-    full = done.solution
-    assert full.objective is not None and full.bound is not None and full.gap is not None
-    t_final = _final_time(trace, full.wall_time_s)
-    rows.append(
-        _judge(
-            ws,
-            inp,
-            f"regionopt propose (CP-SAT {DEFAULT_TIME_LIMIT_S:g} s, then bound and windows "
-            f"until the gap is {pipeline.relative_gap:.1%})",
-            full.labels,
-            full.wall_time_s,
-            f"status {full.status}; first valid {full.time_to_first_valid_s:.1f} s; final "
-            f"objective at {t_final:.1f} s; final gap {full.gap:.2%} proven at "
-            f"{full.wall_time_s:.1f} s; CP-SAT plan {full.stats['cp_sat_objective']:,.0f}; "
-            f"{full.stats.get('windows', 0)} windows; bound {full.bound:,.0f} "
-            f"({done.bound_method})",
-        )
-    )
-    print(
-        f"regionopt propose pipeline: objective {full.objective:,.1f}, bound {full.bound:,.1f}, "
-        f"gap {full.gap:.2%}, wall {full.wall_time_s:.1f} s; stats {full.stats}",
-        flush=True,
-    )
+    done = optimise(problem, ws.config.weights, search, progress=progress)
+    rows.append(_pipeline_row(ws, objective, done, trace, "regionopt propose (defaults)"))
+    sys.stdout.flush()
 
     if "maxp" not in skip:
         labels, secs, note = _timed(lambda: run_maxp(ws, args.seed))
-        rows.append(_row_or_fail(ws, inp, "spopt MaxP (threshold 100 tech.)", labels, secs, note))
+        rows.append(
+            _row_or_fail(ws, objective, "spopt MaxP (threshold 100 tech.)", labels, secs, note)
+        )
     if "azp" not in skip:
         labels, secs, note = _timed(lambda: run_azp(ws, args.seed, args.regions))
-        rows.append(_row_or_fail(ws, inp, f"spopt AZP (k={args.regions})", labels, secs, note))
+        rows.append(
+            _row_or_fail(ws, objective, f"spopt AZP (k={args.regions})", labels, secs, note)
+        )
     if "skater" not in skip:
         labels, secs, note = _timed(lambda: run_skater(ws, args.regions))
-        rows.append(_row_or_fail(ws, inp, f"spopt SKATER (k={args.regions})", labels, secs, note))
+        rows.append(
+            _row_or_fail(ws, objective, f"spopt SKATER (k={args.regions})", labels, secs, note)
+        )
     if "recom" not in skip and hint is not None:
         t0 = time.perf_counter()
         try:
-            labels, valid_seen = run_recom(ws, inp, hint[0], args.recom_steps, args.seed)
+            labels, valid_seen = run_recom(ws, objective, hint[0], args.recom_steps, args.seed)
             note = f"{args.recom_steps} steps from the warm start; {valid_seen} valid states"
         except Exception as exc:
             labels, note = None, f"failed: {type(exc).__name__}: {exc}"[:120]
         secs = time.perf_counter() - t0
-        rows.append(_row_or_fail(ws, inp, "GerryChain ReCom (best of chain)", labels, secs, note))
+        rows.append(
+            _row_or_fail(ws, objective, "GerryChain ReCom (best of chain)", labels, secs, note)
+        )
 
     print()
     print("| method | regions | valid? | violations (broken) | objective | cut pupils | time (s) |")
@@ -376,9 +329,28 @@ def main() -> None:
         print("\n".join(notes))
 
 
+def _pipeline_row(
+    ws: Workspace,
+    objective: Objective,
+    done: Optimised,
+    trace: list[tuple[float, float]],
+    name: str,
+) -> Row:
+    """The row of a pipeline run, with its status, bound and timings as a note."""
+    assert done.partition is not None, "no plan"
+    t_final = _final_time(trace, done.wall_time_s)
+    note = (
+        f"status {done.status}; first valid {done.time_to_first_valid_s or 0:.1f} s; final "
+        f"objective at {t_final:.1f} s; bound {done.bound:,.1f} ({done.bound_method}); "
+        f"gap {done.gap or 0:.2%}"
+    )
+    print(f"{name}: objective {done.partition.objective:,.1f}, {note}", flush=True)
+    return _judge(ws, objective, name, done.partition.labels, done.wall_time_s, note)
+
+
 def _row_or_fail(
     ws: Workspace,
-    inp: SolverInput,
+    objective: Objective,
     name: str,
     labels: np.ndarray | None,
     secs: float,
@@ -386,7 +358,7 @@ def _row_or_fail(
 ) -> Row:
     if labels is None:
         return Row(name, 0, False, 0, "", None, None, secs, note)
-    return _judge(ws, inp, name, labels, secs, note)
+    return _judge(ws, objective, name, labels, secs, note)
 
 
 if __name__ == "__main__":

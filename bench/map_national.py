@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from regionopt.load import find_data_dir, load_all
+from regionopt.mapdata import write_plan_map
 from regionopt.plan import read_plan
-from regionopt.render import write_plan_map
 from tests.national import rmc_plan
 from tests.test_browser import CHROMIUM_ARGS
 

@@ -22,8 +22,8 @@ from typing import Literal
 import networkx as nx
 
 from regionopt.config import RulesConfig
-from regionopt.graph import close_pairs
 from regionopt.instance import Instance
+from regionopt.model.rules import RegionRules, SchoolFacts, totals
 from regionopt.plan import Plan
 
 Severity = Literal["broken", "unknown", "warning"]
@@ -61,7 +61,7 @@ class CheckContext:
     instance: Instance
     graph: nx.Graph
     plan: Plan
-    rules: RulesConfig
+    rules: RegionRules
     regions_to_check: frozenset[str] | None = None
     """Only judge these regions (what-if); ``None`` judges all."""
     opted_out: frozenset[str] = frozenset()
@@ -77,6 +77,11 @@ class CheckContext:
             if self.regions_to_check is None or r in self.regions_to_check
         }
         return out
+
+    @cached_property
+    def facts(self) -> SchoolFacts:
+        """What the region rules read of each school."""
+        return SchoolFacts.of(self.instance, self.rules)
 
     def severity_if_short(self, region_id: str) -> Severity:
         """A shortfall in a partly documented region is unknown, not broken."""
@@ -143,13 +148,14 @@ def rule_partition(ctx: CheckContext) -> Iterable[Violation]:
 def rule_min_vmbo(ctx: CheckContext) -> Iterable[Violation]:
     """Rule 2: at least ``min_vmbo`` vmbo vestigingen per region."""
     for region, ids in ctx.members.items():
-        vmbo = [i for i in ids if ctx.instance.schools[i].is_vmbo]
-        if len(vmbo) < ctx.rules.min_vmbo:
+        counted = totals(ctx.facts, ids)
+        if "min_vmbo" in ctx.rules.broken(counted):
             yield Violation(
                 "min_vmbo",
                 region,
                 ctx.codes(ids),
-                f"{len(vmbo)} vmbo vestiging(en), at least {ctx.rules.min_vmbo} required",
+                f"{counted.vmbo} vmbo vestiging(en), at least "
+                f"{ctx.rules.min_vmbo_schools} required",
                 ctx.severity_if_short(region),
             )
 
@@ -157,7 +163,7 @@ def rule_min_vmbo(ctx: CheckContext) -> Iterable[Violation]:
 def rule_penvoerder(ctx: CheckContext) -> Iterable[Violation]:
     """Rule 3: a member with technical-profile pupils who can be penvoerder."""
     for region, ids in ctx.members.items():
-        if not any(ctx.instance.schools[i].has_technical_profile for i in ids):
+        if "penvoerder" in ctx.rules.broken(totals(ctx.facts, ids)):
             yield Violation(
                 "penvoerder",
                 region,
@@ -169,25 +175,25 @@ def rule_penvoerder(ctx: CheckContext) -> Iterable[Violation]:
 
 def rule_mbo(ctx: CheckContext) -> Iterable[Violation]:
     """Rule 2: at least one mbo location within ``mbo_reach_km`` of a member school."""
-    reach = ctx.instance.mbo_within(ctx.rules.mbo_reach_km)
     for region, ids in ctx.members.items():
-        if not any(reach[i] for i in ids):
+        if "mbo" in ctx.rules.broken(totals(ctx.facts, ids)):
             yield Violation(
                 "mbo",
                 region,
                 ctx.codes(ids),
-                f"no mbo location within {ctx.rules.mbo_reach_km:g} km of any member school",
+                f"no mbo location within {ctx.rules.mbo_within_km:g} km of any member school",
                 ctx.severity_if_short(region),
             )
 
 
 def rule_size(ctx: CheckContext) -> Iterable[Violation]:
     """Rule 5: technical-profile pupils leerjaar 3-4 within [min, max]."""
-    tech = ctx.instance.technical_pupils
-    lo, hi = ctx.rules.min_technical_pupils, ctx.rules.max_technical_pupils
+    lo, hi = ctx.rules.min_technical, ctx.rules.max_technical
     for region, ids in ctx.members.items():
-        total = int(tech[ids].sum()) if ids else 0
-        if total < lo:
+        total = totals(ctx.facts, ids).technical
+        if ctx.rules.size_ok(total):
+            continue
+        if not ctx.rules.too_big(total):
             yield Violation(
                 "size",
                 region,
@@ -195,7 +201,7 @@ def rule_size(ctx: CheckContext) -> Iterable[Violation]:
                 f"{total} technical-profile pupils lj 3-4, at least {lo} required",
                 ctx.severity_if_short(region),
             )
-        if hi is not None and total > hi:
+        if ctx.rules.too_big(total):
             # Even a lower bound above the maximum breaks the rule.
             yield Violation(
                 "size",
@@ -207,7 +213,7 @@ def rule_size(ctx: CheckContext) -> Iterable[Violation]:
 
 def rule_contiguity(ctx: CheckContext) -> Iterable[Violation]:
     """Rule 4: each region is connected in the school graph."""
-    if not ctx.rules.contiguous:
+    if not ctx.rules.connected:
         return
     for region, ids in ctx.members.items():
         if len(ids) < 2:
@@ -229,9 +235,9 @@ def rule_contiguity(ctx: CheckContext) -> Iterable[Violation]:
 
 def rule_together(ctx: CheckContext) -> Iterable[Violation]:
     """Rule 4: schools closer than ``together_km`` are not in different regions."""
-    km = ctx.rules.together_km
+    km = ctx.rules.together_within_km
     assignment = ctx.plan.assignment
-    for a, b in close_pairs(ctx.instance, km):
+    for a, b in ctx.rules.close_pairs(ctx.instance.xy).tolist():
         ca, cb = ctx.instance.schools[a].code, ctx.instance.schools[b].code
         ra, rb = assignment.get(ca), assignment.get(cb)
         if ra is None or rb is None or ra == rb:
@@ -243,7 +249,7 @@ def rule_together(ctx: CheckContext) -> Iterable[Violation]:
             ra,
             (ca, cb),
             f"{ca} ({ra}) and {cb} ({rb}) are less than {km:g} km apart but in different regions",
-            "broken" if ctx.rules.together_hard else "warning",
+            "broken" if ctx.rules.together_strict else "warning",
         )
 
 
@@ -295,7 +301,7 @@ def check(
         instance,
         graph,
         plan,
-        rules or RulesConfig(),
+        RegionRules.from_config(rules or RulesConfig()),
         frozenset(regions) if regions is not None else None,
         frozenset(opted_out),
     )

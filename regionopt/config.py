@@ -125,17 +125,19 @@ class RulesConfig(_Frozen):
     )
     contiguous: bool = Field(True, description="Each region is connected in the school graph.")
 
-    @model_validator(mode="after")
-    def _max_at_least_min(self) -> RulesConfig:
-        if (
-            self.max_technical_pupils is not None
-            and self.max_technical_pupils < self.min_technical_pupils
-        ):
-            raise ValueError(
-                f"max_technical_pupils ({self.max_technical_pupils}) is below "
-                f"min_technical_pupils ({self.min_technical_pupils})"
-            )
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _max_at_least_min(cls, data: Any) -> Any:
+        # Checks the raw input only: ``RegionRules.from_config`` stays the one place that reads
+        # the thresholds for use. Values of the wrong type are left to the field checks.
+        if not isinstance(data, dict):
+            return data
+        low = data.get("min_technical_pupils", cls.model_fields["min_technical_pupils"].default)
+        high = data.get("max_technical_pupils")
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
+        if numbers and 0 < high < low:
+            raise ValueError(f"max_technical_pupils ({high}) is below min_technical_pupils ({low})")
+        return data
 
 
 class WeightsConfig(_Frozen):
@@ -161,6 +163,24 @@ class WeightsConfig(_Frozen):
         ge=0,
         le=MAX_WEIGHT,
         description="Per school moved away from the reference plan (if given).",
+    )
+    labour_market_split: float = Field(
+        0.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        allow_inf_nan=False,
+        description="Per extra region a labour-market region (RPA-gebied, the DUO location "
+        "file) is split over; regions then keep within labour-market regions, where the "
+        "companies they work with are [001, 003].",
+    )
+    size_balance: float = Field(
+        0.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        allow_inf_nan=False,
+        description="Per region, times the squared relative deviation of its technical pupils "
+        "from the national mean per region: a region far bigger than the rest cannot work "
+        "together, one far smaller is rarely big enough to make good choices [001].",
     )
 
 
@@ -223,6 +243,97 @@ class BudgetConfig(_Frozen):
     )
 
 
+class SearchConfig(_Frozen):
+    """How the optimizer searches (not what it optimises); every phase's budget and knob."""
+
+    cp_sat_s: float = Field(
+        1.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Seconds of the CP-SAT phase. Column generation does the rest from any "
+        "start; with the defaults CP-SAT only hands on the constructive warm start.",
+    )
+    cp_sat_only_s: float = Field(
+        60.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Seconds of the CP-SAT phase when it is the only phase that improves the "
+        "plan (contiguity 'exact': column generation then gives the bound only).",
+    )
+    bound_s: float = Field(
+        150.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="At most this many seconds of column generation (0: CP-SAT's own bound). "
+        "It stops as soon as its plan is proven within relative_gap.",
+    )
+    improve_s: float = Field(
+        60.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="At most this many seconds of re-solving windows of neighbouring regions, "
+        "only while the gap is open.",
+    )
+    relative_gap: float = Field(
+        0.001, ge=0, le=1, allow_inf_nan=False, description="Stop once proven within this gap."
+    )
+    workers: int = Field(2, ge=1, le=64, description="CP-SAT threads and pricing processes.")
+    seed: int = Field(
+        0, ge=0, le=2**31 - 1, description="Random seed of the warm start and CP-SAT (32 bits)."
+    )
+    radius_km: float = Field(
+        25.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Restriction: a school joins a penvoerder at most this far along the graph.",
+    )
+    min_roots: int = Field(
+        3, ge=1, description="Restriction: each school may always join its nearest roots."
+    )
+    contiguity: Literal["hess", "exact"] = Field(
+        "hess",
+        description="'hess': through schools closer to the penvoerder; 'exact': any connected "
+        "region (CP-SAT only, for small instances).",
+    )
+    objective_scale: int = Field(
+        100, ge=1, le=10_000, description="Objective units are scaled by this for integers."
+    )
+    exact_pricing_s: float = Field(
+        1.0, gt=0, allow_inf_nan=False, description="CP-SAT seconds per exact pricing call."
+    )
+    round_budget_s: float = Field(
+        10.0, gt=0, allow_inf_nan=False, description="Seconds of exact pricing per round at most."
+    )
+    smoothing: float = Field(
+        0.5,
+        ge=0,
+        lt=1,
+        allow_inf_nan=False,
+        description="Wentges smoothing of the duals towards the best ones (0: none).",
+    )
+    box_width: float = Field(
+        20.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Box-step stabilisation: duals stay this many objective units from the centre.",
+    )
+    ip_every_s: float = Field(
+        10.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="The set-partitioning IP over the columns this often (sooner near the end).",
+    )
+    ip_time_s: float = Field(10.0, gt=0, allow_inf_nan=False, description="Seconds per such IP.")
+    window_regions: int = Field(6, ge=2, description="A window holds at most this many regions.")
+    window_schools: int = Field(60, ge=2, description="... and at most this many schools.")
+    window_s: float = Field(
+        4.0, gt=0, allow_inf_nan=False, description="Column generation seconds per window."
+    )
+    national_every: int = Field(
+        5, ge=1, description="After this many windows, the national IP over every region met."
+    )
+
+
 class Config(_Frozen):
     """All parameters. ``Config()`` gives the documented defaults."""
 
@@ -231,6 +342,7 @@ class Config(_Frozen):
     rules: RulesConfig = RulesConfig()
     weights: WeightsConfig = WeightsConfig()
     budget: BudgetConfig = BudgetConfig()
+    search: SearchConfig = SearchConfig()
 
 
 def load_config(path: Path | None) -> Config:
@@ -269,18 +381,26 @@ def load_config(path: Path | None) -> Config:
         return Config.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            Problem(str(path), ".".join(str(p) for p in err["loc"]), err["msg"], _fix_for(err))
+            Problem(str(path), ".".join(str(p) for p in err["loc"]), err["msg"], fix_for(err))
             for err in exc.errors()
         ]
         raise InputError(problems, title="Invalid config") from None
 
 
-def _fix_for(err: Mapping[str, Any]) -> str:
-    """What to do about one validation error: the allowed range and default of the key."""
+def fix_for(err: Mapping[str, Any], model: type[BaseModel] | None = None) -> str:
+    """What to do about one pydantic validation error: the allowed range and the default.
+
+    Parameters
+    ----------
+    err : mapping
+        One entry of ``ValidationError.errors()``.
+    model : pydantic model class, optional
+        The model that was validated (default ``Config``; e.g. ``SearchConfig`` for options).
+    """
     loc = tuple(str(p) for p in err["loc"])
     if err["type"] == "extra_forbidden":
         return "remove the key or correct its spelling; `regionopt config` lists every key"
-    model: type[BaseModel] = Config
+    model = model or Config
     info: FieldInfo | None = None
     for part in loc:
         info = model.model_fields.get(part) if isinstance(model, type) else None

@@ -13,6 +13,7 @@ import numpy as np
 
 from regionopt.config import RulesConfig
 from regionopt.instance import PROFILES, Instance
+from regionopt.model.rules import RegionRules
 from regionopt.plan import Plan
 
 TECHNIEKARM_SHARE = 0.10
@@ -107,7 +108,7 @@ def region_table(
     list of RegionStats
     """
     rules = rules or RulesConfig()
-    reach = instance.mbo_within(rules.mbo_reach_km)
+    reach = RegionRules.from_config(rules).mbo_reach(instance)
     out: list[RegionStats] = []
     for region, codes in plan.regions.items():
         ids = [instance.index[c] for c in codes if c in instance.index]
@@ -143,13 +144,14 @@ def region_table(
 def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[object]]]:
     """Header and rows of ``regions.csv``: one row per school in the plan.
 
-    Columns: ``vestiging_code, region_id, name, place, gemeente, technical_pupils,
-    penvoerder`` (1 for the region's penvoerder candidate).
+    Columns: ``vestiging_code, region_id, region_name, name, place, gemeente,
+    technical_pupils, penvoerder`` (1 for the region's penvoerder candidate).
     """
     penvoerders = {s.penvoerder for s in region_table(instance, plan) if s.penvoerder}
     header = [
         "vestiging_code",
         "region_id",
+        "region_name",
         "name",
         "place",
         "gemeente",
@@ -163,6 +165,7 @@ def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[obje
             [
                 code,
                 region,
+                plan.region_name(region),
                 s.name if s else "",
                 s.place if s else "",
                 s.gemeente if s else "",

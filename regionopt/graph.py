@@ -146,14 +146,6 @@ def graph_stats(graph: nx.Graph) -> dict[str, float | int]:
     }
 
 
-def close_pairs(instance: Instance, within_km: float) -> list[tuple[int, int]]:
-    """Pairs of school ids closer than ``within_km`` (rule 4: close schools belong together)."""
-    if within_km <= 0 or instance.n < 2:
-        return []
-    tree = cKDTree(instance.xy)
-    return sorted((int(a), int(b)) for a, b in tree.query_pairs(r=within_km * 1000.0))
-
-
 def region_subgraph_components(graph: nx.Graph, members: Sequence[int]) -> list[list[int]]:
     """Connected parts of the subgraph induced by one region's members."""
     return [sorted(c) for c in nx.connected_components(graph.subgraph(members))]

@@ -10,12 +10,15 @@ adjacency graph (two regions are adjacent when an edge of the school graph joins
 regions of schools that must stay ``together`` with a school in scope. Schools of those regions
 are free, schools elsewhere stay where they are, and schools the user changed are fixed.
 
-Variables ``x[i, r]``: school ``i`` ends in scope region ``r``. Every school in exactly one
-region; a region may end empty (dissolved) unless ``allow_dissolve`` is false. Each non-empty
-region must meet the rules the checker judges: at least ``min_vmbo`` vmbo vestigingen, a member
-with technical pupils (penvoerder), an mbo within reach, technical pupils within [min, max],
-close schools together, and contiguity. Contiguity is added lazily (cut generation): solve,
-find a region whose members fall apart in the school graph, add the vertex-separator cut
+Variables ``x[i, r]``: school ``i`` ends in scope region ``r``, for the regions that have a
+school within ``MOVE_REACH_STEPS`` links of ``i`` in the school graph (a school moves next door,
+or follows a neighbour that moves; the minimum is over such moves). Every school in exactly one
+region; no region may end empty unless ``allow_dissolve`` (then it is dissolved and reported).
+Each non-empty region must meet the rules the checker judges: at least ``min_vmbo`` vmbo
+vestigingen, a member with technical pupils (penvoerder), an mbo within reach, technical pupils
+within [min, max], close schools together, and contiguity. Contiguity is added lazily (cut
+generation): solve, find a region whose members fall apart in the school graph, add the
+vertex-separator cut
 ``x[a, r] + x[b, r] - 1 <= sum(x[k, r] for k on the boundary of a's part)`` and solve again.
 Each cut only removes disconnected plans, so the final optimum is the true optimum of the scope.
 
@@ -40,14 +43,18 @@ from ortools.sat.python import cp_model
 
 from regionopt.check import Violation, check, is_valid
 from regionopt.config import RulesConfig
-from regionopt.graph import close_pairs
 from regionopt.instance import Instance
+from regionopt.model.rules import RegionRules, SchoolFacts, add_region_rules
 from regionopt.plan import Plan
 
 RepairStatus = Literal["not_needed", "repaired", "none_found"]
 MODELLED_RULES = ("min_vmbo", "penvoerder", "mbo", "size", "contiguity", "together")
 DISTANCE_CAP_KM = 100
 """Tie-break cost per moved school is its distance to the new region, capped at this many km."""
+MOVE_REACH_STEPS = 2
+"""A school may move only to a region that has a school within this many links of it in the
+school graph (before the repair). Two links allow chains (a school follows a neighbour that
+moves) and keep the far interior of large regions out of the model."""
 
 
 @dataclass(frozen=True)
@@ -146,79 +153,81 @@ class _ScopeModel:
         allow_dissolve: bool,
         drop_rule: str | None = None,
     ) -> None:
-        self.instance, self.graph, self.rules = instance, graph, rules
+        self.instance, self.graph = instance, graph
+        self.rules = RegionRules.from_config(rules)
+        self.members = members
         self.regions = sorted(members)
         self.schools = sorted(i for ids in members.values() for i in ids)
         self.current = {i: r for r, ids in members.items() for i in ids}
         self.drop_rule = drop_rule
-        self.contiguous = rules.contiguous and drop_rule != "contiguity"
-        in_scope = set(self.schools)
-        m = cp_model.CpModel()
-        x: dict[tuple[int, str], cp_model.IntVar] = {}
+        self.connected = self.rules.connected and drop_rule != "contiguity"
+        self.model = cp_model.CpModel()
+        self.x: dict[tuple[int, str], cp_model.IntVar] = {}
         for i in self.schools:
-            for r in self.regions:
-                x[i, r] = m.NewBoolVar(f"x_{i}_{r}")
-            m.AddExactlyOne(x[i, r] for r in self.regions)
-            if i in fixed:
-                m.Add(x[i, fixed[i]] == 1)
-        self.x = x
+            allowed = [fixed[i]] if i in fixed else self._domain(i)
+            for r in allowed:
+                self.x[i, r] = self.model.NewBoolVar(f"x_{i}_{r}")
+            self.model.AddExactlyOne(self.x[i, r] for r in allowed)
+        self._add_region_rules(allow_dissolve)
+        self._add_links()
+        self._set_objective([i for i in self.schools if i not in fixed])
+        self.cuts = 0
 
-        tech = instance.technical_pupils
-        reach = instance.mbo_within(rules.mbo_reach_km)
+    def _domain(self, i: int) -> list[str]:
+        """Regions school ``i`` may end in: its own, and those of schools within
+        ``MOVE_REACH_STEPS`` links of it in the school graph (in scope)."""
+        near = nx.single_source_shortest_path_length(self.graph, i, cutoff=MOVE_REACH_STEPS)
+        found = {self.current[j] for j in near if j in self.current}
+        return sorted(found | {self.current[i]})
+
+    def _col(self, r: str, schools: Iterable[int]) -> list[cp_model.IntVar]:
+        return [self.x[i, r] for i in schools if (i, r) in self.x]
+
+    def _add_region_rules(self, allow_dissolve: bool) -> None:
+        """Per region: non-empty unless dissolving is allowed, and the rules of a region."""
+        m = self.model
+        facts = SchoolFacts.of(self.instance, self.rules)
+        skip = [self.drop_rule] if self.drop_rule else []
         for r in self.regions:
+            members = [i for i in self.schools if (i, r) in self.x]
+            if not members:
+                continue
+            col = [self.x[i, r] for i in members]
             used = m.NewBoolVar(f"used_{r}")
-            col = [x[i, r] for i in self.schools]
             m.AddMaxEquality(used, col)
-            if not allow_dissolve and members[r]:
+            if not allow_dissolve and self.members[r]:
                 m.Add(used == 1)
-            if drop_rule != "min_vmbo":
-                vmbo = [x[i, r] for i in self.schools if instance.schools[i].is_vmbo]
-                m.Add(sum(vmbo) >= rules.min_vmbo * used)
-            if drop_rule != "penvoerder":
-                m.Add(sum(x[i, r] for i in self.schools if tech[i] > 0) >= used)
-            if drop_rule != "mbo":
-                m.Add(sum(x[i, r] for i in self.schools if reach[i]) >= used)
-            if drop_rule != "size":
-                size = sum(int(tech[i]) * x[i, r] for i in self.schools)
-                m.Add(size >= rules.min_technical_pupils * used)
-                if rules.max_technical_pupils is not None:
-                    m.Add(size <= rules.max_technical_pupils)
-        if rules.together_hard and drop_rule != "together":
-            for a, b in close_pairs(instance, rules.together_km):
+            add_region_rules(m, self.rules, facts, members, col, used, skip=skip)
+
+    def _add_links(self) -> None:
+        """Close schools stay together; a member has a graph neighbour in its region."""
+        m, rules, in_scope = self.model, self.rules, set(self.schools)
+        if rules.together_strict and self.drop_rule != "together":
+            for a, b in rules.close_pairs(self.instance.xy).tolist():
                 if a in in_scope and b in in_scope:
                     for r in self.regions:
-                        m.Add(x[a, r] == x[b, r])
+                        xa, xb = self.x.get((a, r)), self.x.get((b, r))
+                        m.Add((xa if xa is not None else 0) == (xb if xb is not None else 0))
         # Necessary for contiguity when every non-empty region has 2+ members: a member has a
         # graph neighbour in its own region. Prunes scattered plans before any cut is needed.
-        if self.contiguous and rules.min_vmbo >= 2 and drop_rule != "min_vmbo":
-            for i in self.schools:
-                nbrs = [j for j in graph.neighbors(i) if j in in_scope]
-                for r in self.regions:
-                    m.Add(x[i, r] <= sum(x[j, r] for j in nbrs))
+        if self.connected and rules.two_or_more_members and self.drop_rule != "min_vmbo":
+            for (i, r), var in self.x.items():
+                m.Add(var <= sum(self._col(r, self.graph.neighbors(i))))
 
-        # Objective: moves first (weight ``big``), then distance of each move (tie-break).
-        free = [i for i in self.schools if i not in fixed]
+    def _set_objective(self, free: list[int]) -> None:
+        """Moves first (weight ``big``), then the distance of each move (tie-break)."""
         big = DISTANCE_CAP_KM * max(1, len(free)) + 1
-        xy = instance.xy
+        xy = self.instance.xy
         terms = []
-        for r in self.regions:
-            ids = members[r]
-            if not ids:
-                continue
-            tree_xy = xy[ids]
-            for i in free:
-                if self.current[i] == r:
-                    continue
-                km = float(np.min(np.hypot(*(tree_xy - xy[i]).T))) / 1000.0
-                terms.append((big + min(DISTANCE_CAP_KM, round(km))) * x[i, r])
         for i in free:
             for r in self.regions:
-                if not members[r] and self.current[i] != r:
-                    terms.append((big + DISTANCE_CAP_KM) * x[i, r])
-        m.Minimize(sum(terms))
+                if self.current[i] == r or (i, r) not in self.x:
+                    continue
+                ids = self.members[r]
+                km = float(np.min(np.hypot(*(xy[ids] - xy[i]).T))) / 1000.0 if ids else np.inf
+                terms.append((big + min(DISTANCE_CAP_KM, round(km))) * self.x[i, r])
+        self.model.Minimize(sum(terms))
         self.big = big
-        self.model = m
-        self.cuts = 0
 
     def solve(
         self, deadline: float, workers: int, max_solves: int = 200
@@ -256,7 +265,7 @@ class _ScopeModel:
                 return "unknown", None, False, solves
             sol = {i: r for (i, r), var in self.x.items() if solver.Value(var)}
             last = sol
-            if not self.contiguous or not self._add_cuts(sol):
+            if not self.connected or not self._add_cuts(sol):
                 return (
                     "optimal" if status == cp_model.OPTIMAL else "feasible",
                     sol,
@@ -279,14 +288,14 @@ class _ScopeModel:
             anchor = min(parts[0])
             for part in parts[1:]:
                 boundary = {k for a in part for k in self.graph.neighbors(a)} - set(part)
-                rhs = [self.x[k, r] for k in sorted(boundary) if k in in_scope]
+                rhs = self._col(r, sorted(boundary & in_scope))
                 for a in sorted(part):
                     self.model.Add(self.x[a, r] + self.x[anchor, r] - 1 <= sum(rhs))
                     self.cuts += 1
                 # Symmetric cut, anchored in the stray part, for the main part's members.
                 b = min(part)
                 boundary_main = {k for a in parts[0] for k in self.graph.neighbors(a)} - parts[0]
-                rhs_main = [self.x[k, r] for k in sorted(boundary_main) if k in in_scope]
+                rhs_main = self._col(r, sorted(boundary_main & in_scope))
                 self.model.Add(self.x[anchor, r] + self.x[b, r] - 1 <= sum(rhs_main))
                 self.cuts += 1
                 added = True
@@ -307,7 +316,7 @@ def repair(
     fixed: Iterable[str] = (),
     min_level: int = 1,
     max_level: int = 3,
-    allow_dissolve: bool = True,
+    allow_dissolve: bool = False,
     time_limit_s: float = 1.5,
     workers: int = 1,
 ) -> RepairResult:
@@ -328,7 +337,9 @@ def repair(
     min_level, max_level : int
         Neighbourhood levels tried, smallest first (level 1: the regions adjacent to ``regions``).
     allow_dissolve : bool
-        Whether a region may be emptied by moving all its schools to neighbours.
+        Whether a region may be emptied by moving all its schools to neighbours (off by
+        default: a repair keeps the number of regions; a region the changes themselves
+        emptied stays empty either way).
     time_limit_s : float
         Wall-clock budget for all solves.
     workers : int
@@ -430,9 +441,10 @@ def _together_partner_regions(
 ) -> dict[str, set[str]]:
     """Region -> other regions holding a school that must stay with one of its schools."""
     out: dict[str, set[str]] = {}
-    if not rules.together_hard:
+    region_rules = RegionRules.from_config(rules)
+    if not region_rules.together_strict:
         return out
-    for a, b in close_pairs(instance, rules.together_km):
+    for a, b in region_rules.close_pairs(instance.xy).tolist():
         ra, rb = assign_ids.get(a), assign_ids.get(b)
         if ra is not None and rb is not None and ra != rb:
             out.setdefault(ra, set()).add(rb)
@@ -463,7 +475,8 @@ def _result_from_solution(
     )
     repaired = plan.with_assignment(changes, name=f"{plan.name} (repaired)")
     used = set(sol.values())
-    dissolved = tuple(r for r in scope if r not in used)
+    # Only regions the repair emptied; a region the requested changes emptied is not its doing.
+    dissolved = tuple(r for r in scope if r not in used and model.members[r])
     verdict = check(instance, graph, repaired, rules, regions=[r for r in scope if r in used])
     notes = [] if proved else ["the minimum was not proved within the time limit"]
     return RepairResult(
@@ -500,6 +513,19 @@ def _explain_infeasible(
         f"no valid plan exists by moving schools among the {len(scope)} regions around the "
         f"change ({n_schools} schools, with the requested changes kept)"
     ]
+    if not allow_dissolve and time.perf_counter() < deadline:
+        model = _ScopeModel(instance, graph, members, fixed, rules, allow_dissolve=True)
+        _, sol, _, _ = model.solve(deadline, workers=1)
+        if sol is not None:
+            moved = sum(1 for i, r in sol.items() if model.current[i] != r)
+            gone = sorted(
+                set(model.regions) - set(sol.values()) - {r for r in scope if not members[r]}
+            )
+            lines.append(
+                f"dissolving {', '.join(gone)} would allow a plan ({moved} move(s)); "
+                "regions may be dissolved only when allowed (--allow-dissolve)"
+            )
+            return lines
     culprits: list[str] = []
     for rule in MODELLED_RULES:
         if time.perf_counter() >= deadline:

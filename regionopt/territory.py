@@ -15,14 +15,15 @@ import pandas as pd
 import shapely
 
 from regionopt.commute import CommuteModel
+from regionopt.crs import RD_NEW
 from regionopt.instance import Instance
+from regionopt.load import Geography
 from regionopt.plan import Plan
 
 UNKNOWN = "unknown"
-RD_NEW = "EPSG:28992"
 
 
-def origin_cells(geography: object, model: CommuteModel) -> gpd.GeoDataFrame:
+def origin_cells(geography: Geography, model: CommuteModel) -> gpd.GeoDataFrame:
     """Voronoi cells of the origins clipped to the land (municipality polygons).
 
     Returns
@@ -31,7 +32,7 @@ def origin_cells(geography: object, model: CommuteModel) -> gpd.GeoDataFrame:
         One or more pieces per origin, columns ``origin`` (row of ``model.flows``),
         ``gemeente`` and geometry (RD New). Pieces tile the municipalities without overlap.
     """
-    gemeenten: gpd.GeoDataFrame = geography.gemeenten  # type: ignore[attr-defined]
+    gemeenten = geography.gemeenten
     xy = model.origins_xy
     # Duplicate points would give one cell for two origins; jitter by a millimetre.
     _, first = np.unique(np.round(xy, 3), axis=0, return_index=True)
@@ -59,7 +60,7 @@ def origin_cells(geography: object, model: CommuteModel) -> gpd.GeoDataFrame:
 def territories(
     plan: Plan,
     instance: Instance,
-    geography: object,
+    geography: Geography,
     model: CommuteModel,
     *,
     cells: gpd.GeoDataFrame | None = None,

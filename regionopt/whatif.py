@@ -2,8 +2,11 @@
 
 ``apply_changes`` validates and applies the requested changes (every problem reported at once);
 ``whatif`` runs the checker on every affected region before and after, compares technical pupils,
-techniekarm and budget, and with ``repair=True`` asks ``regionopt.repair`` for the fewest further
-moves that make the plan valid again. ``write_outputs`` writes the result files.
+techniekarm, penvoerder and budget, and with ``do_repair`` asks ``regionopt.repair`` for the
+fewest further moves that make the plan valid again. A repair never dissolves a region (and so
+never changes the number of regions) unless ``allow_dissolve``; a region left without schools
+is reported as dissolved, never as keeping its rules. ``find_schools`` looks a school up by
+name, code, place or gemeente. ``write_outputs`` writes the result files.
 
 A school that *leaves* opts out (rule 6: participation is voluntary): it is in no region
 afterwards, and the checker's "in no region" finding for it is not counted as a broken rule.
@@ -12,8 +15,9 @@ afterwards, and the checker's "in no region" finding for it is not counted as a 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,10 +26,11 @@ import networkx as nx
 from regionopt.budget import Budget, budget, budget_changes
 from regionopt.check import RULES, Violation, check, is_valid
 from regionopt.compare import RegionFigures, region_figures
-from regionopt.config import Config
+from regionopt.config import Config, RulesConfig
 from regionopt.errors import InputError, Problem
-from regionopt.evaluate import plan_rows
+from regionopt.evaluate import penvoerder_candidate, plan_rows
 from regionopt.instance import Instance
+from regionopt.names import label, region_names
 from regionopt.plan import Plan
 from regionopt.repair import RepairResult, repair
 
@@ -39,8 +44,10 @@ CHANGES_CSV_COLUMNS = (
     "from_region",
     "to_region",
     "technical_pupils",
+    "from_region_name",
+    "to_region_name",
 )
-_SEVERITY_ORDER = {"ok": 0, "warning": 1, "unknown": 2, "broken": 3}
+_SEVERITY_ORDER = {"ok": 0, "warning": 1, "unknown": 2, "broken": 3, "dissolved": 4}
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,8 @@ def parse_changes(
     """
     problems: list[Problem] = []
     changes: list[Change] = []
-    for kind, values in (("join", join), ("move", move)):
+    with_region: tuple[tuple[ChangeKind, Sequence[str]], ...] = (("join", join), ("move", move))
+    for kind, values in with_region:
         for value in values:
             code, sep, region = value.partition("=")
             if not sep or not code.strip() or not region.strip():
@@ -80,7 +88,7 @@ def parse_changes(
                     )
                 )
                 continue
-            changes.append(Change(kind, code.strip().upper(), region.strip()))  # type: ignore[arg-type]
+            changes.append(Change(kind, code.strip().upper(), region.strip()))
     for value in leave:
         code = value.strip().upper()
         if not code or "=" in code:
@@ -99,7 +107,7 @@ def apply_changes(plan: Plan, changes: Iterable[Change], instance: Instance | No
     ----------
     plan : Plan
     changes : iterable of Change
-        ``join CODE=REGION``: the school enters REGION (from no region, or from another one);
+        ``join CODE=REGION``: the school, now in no region, enters REGION;
         ``leave CODE``: the school opts out; ``move CODE=REGION``: the school, now in another
         region, moves to REGION.
     instance : Instance, optional
@@ -115,7 +123,8 @@ def apply_changes(plan: Plan, changes: Iterable[Change], instance: Instance | No
     InputError
         Listing every problem: a code that is not a participating school, a code changed twice,
         a region that does not exist in the plan, a school joining or moving to the region it is
-        already in, a school leaving or moving that is in no region.
+        already in, a school joining while it is in another region (that is a move), a school
+        leaving or moving that is in no region.
     """
     changes = list(changes)
     problems: list[Problem] = []
@@ -162,6 +171,15 @@ def apply_changes(plan: Plan, changes: Iterable[Change], instance: Instance | No
                         "nothing to change; name another region",
                     )
                 )
+        if ch.kind == "join" and current is not None and current != ch.region_id:
+            problems.append(
+                Problem(
+                    where,
+                    label,
+                    f"{ch.code} is already in region {current}: a school in a region moves",
+                    f"use --move {ch.code}={ch.region_id} to move it",
+                )
+            )
         if ch.kind in ("leave", "move") and current is None:
             problems.append(
                 Problem(
@@ -179,15 +197,35 @@ def apply_changes(plan: Plan, changes: Iterable[Change], instance: Instance | No
     return plan.with_assignment(mapping, name=f"{plan.name} (what-if)")
 
 
+STAGES = ("before", "after", "repaired")
+DISSOLVED = "dissolved"
+"""Rule status of a region that has no school left in a stage (it keeps no rule: it is gone)."""
+
+
 @dataclass(frozen=True)
 class RuleStatus:
-    """One rule in one region: ``ok``, ``warning``, ``unknown`` or ``broken``, per stage."""
+    """One rule in one region, per stage: ``ok``, ``warning``, ``unknown``, ``broken``, or
+    ``dissolved`` when the region has no school left in that stage."""
 
     rule: str
     before: str
     after: str
     repaired: str | None = None
     messages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Penvoerder:
+    """A region's penvoerder candidate (``evaluate.penvoerder_candidate``) in one stage."""
+
+    code: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})" if self.code else "geen"
+
+
+NO_PENVOERDER = Penvoerder("", "")
 
 
 @dataclass(frozen=True)
@@ -200,6 +238,43 @@ class RegionReport:
     before: RegionFigures
     after: RegionFigures
     repaired: RegionFigures | None = None
+    penvoerder_before: Penvoerder = NO_PENVOERDER
+    penvoerder_after: Penvoerder = NO_PENVOERDER
+    penvoerder_repaired: Penvoerder | None = None
+
+    @property
+    def label(self) -> str:
+        """``name (id)``."""
+        return label(self.name, self.region_id)
+
+    @property
+    def final(self) -> RegionFigures:
+        """The figures after the repair when there was one, else after the change."""
+        return self.repaired if self.repaired is not None else self.after
+
+    @property
+    def dissolved(self) -> bool:
+        """True when the region had schools before and has none in the final plan."""
+        return self.before.n_schools > 0 and self.final.n_schools == 0
+
+    @property
+    def penvoerder_final(self) -> Penvoerder:
+        """The penvoerder candidate in the final plan."""
+        return self.penvoerder_repaired or self.penvoerder_after
+
+    @property
+    def penvoerder_changed(self) -> bool:
+        """True when the penvoerder candidate differs after the change or after the repair
+        (a dissolved region is reported as dissolved instead)."""
+        if self.dissolved:
+            return False
+        stages = (self.penvoerder_after, self.penvoerder_repaired or self.penvoerder_after)
+        return any(p.code != self.penvoerder_before.code for p in stages)
+
+    def keeps_every_rule(self, stage: str) -> bool:
+        """True when the region exists in ``stage`` and no rule is broken or unknown there."""
+        statuses = [getattr(s, stage) for s in self.rules]
+        return all(st in ("ok", "warning") for st in statuses)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -219,6 +294,13 @@ class RegionReport:
             "before": self.before.as_dict(),
             "after": self.after.as_dict(),
             "repaired": self.repaired.as_dict() if self.repaired else None,
+            "dissolved": self.dissolved,
+            "penvoerder": {
+                "before": asdict(self.penvoerder_before),
+                "after": asdict(self.penvoerder_after),
+                "repaired": asdict(self.penvoerder_repaired) if self.penvoerder_repaired else None,
+                "changed": self.penvoerder_changed,
+            },
         }
 
 
@@ -242,6 +324,9 @@ class WhatIfResult:
     opted_out: tuple[str, ...] = ()
     full_check: tuple[Violation, ...] = field(default=())
     """The checker on the whole final plan (opted-out schools not counted as missing)."""
+    names: Mapping[str, str] = field(default_factory=dict)
+    """Region id -> recognisable name (``names.region_names`` of the plan before the change)."""
+    allow_dissolve: bool = False
 
     @property
     def final(self) -> Plan:
@@ -249,6 +334,16 @@ class WhatIfResult:
         if self.repair is not None and self.repair.status == "repaired":
             return self.repair.plan
         return self.after
+
+    @property
+    def final_budget(self) -> Budget:
+        """The budget of the whole final plan (the figures every output shows)."""
+        return self.budget_repaired if self.budget_repaired is not None else self.budget_after
+
+    @property
+    def dissolved(self) -> tuple[str, ...]:
+        """Regions with schools before the change and none in the final plan."""
+        return tuple(sorted(set(self.before.regions) - set(self.final.regions)))
 
     @property
     def valid_after(self) -> bool:
@@ -262,6 +357,10 @@ class WhatIfResult:
             return is_valid(self.repair.violations)
         return self.valid_after
 
+    def region_label(self, region_id: str) -> str:
+        """``name (id)`` of a region."""
+        return label(self.names.get(region_id, region_id), region_id)
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         rep = self.repair
@@ -272,32 +371,38 @@ class WhatIfResult:
                 for c in self.changes
             ],
             "affected_regions": list(self.affected),
+            "region_names": {r.region_id: r.name for r in self.regions},
             "valid_after": self.valid_after,
             "valid_final": self.valid_final,
+            "n_regions_before": len(self.before.regions),
+            "n_regions_final": len(self.final.regions),
+            "dissolved": list(self.dissolved),
+            "allow_dissolve": self.allow_dissolve,
             "regions": [r.as_dict() for r in self.regions],
             "violations_after": [v.to_dict() for v in self.violations_after],
             "budget_changes": list(self.money),
-            "repair": None
-            if rep is None
-            else {
-                "status": rep.status,
-                "moves": [
-                    {"vestiging_code": m.code, "from": m.from_region, "to": m.to_region}
-                    for m in rep.moves
-                ],
-                "n_moves": len(rep.moves),
-                "optimal": rep.optimal,
-                "scope_regions": list(rep.scope_regions),
-                "level": rep.level,
-                "dissolved": list(rep.dissolved),
-                "explanation": list(rep.explanation),
-                "wall_time_s": round(rep.wall_time_s, 3),
-                "solves": rep.solves,
-                "cuts": rep.cuts,
-                "budget_changes": list(self.money_repaired),
-            },
+            "repair": None if rep is None else self._repair_dict(rep),
             "full_check_broken": [v.to_dict() for v in self.full_check if v.severity == "broken"],
             "opted_out": list(self.opted_out),
+        }
+
+    def _repair_dict(self, rep: RepairResult) -> dict[str, Any]:
+        return {
+            "status": rep.status,
+            "moves": [
+                {"vestiging_code": m.code, "from": m.from_region, "to": m.to_region}
+                for m in rep.moves
+            ],
+            "n_moves": len(rep.moves),
+            "optimal": rep.optimal,
+            "scope_regions": list(rep.scope_regions),
+            "level": rep.level,
+            "dissolved": list(rep.dissolved),
+            "explanation": list(rep.explanation),
+            "wall_time_s": round(rep.wall_time_s, 3),
+            "solves": rep.solves,
+            "cuts": rep.cuts,
+            "budget_changes": list(self.money_repaired),
         }
 
 
@@ -310,6 +415,8 @@ def _violation_regions(v: Violation, plan: Plan) -> set[str]:
 
 
 def _status(violations: Iterable[Violation], plan: Plan, region: str, rule: str) -> str:
+    if not plan.regions.get(region):
+        return DISSOLVED
     worst = "ok"
     for v in violations:
         if (
@@ -321,6 +428,15 @@ def _status(violations: Iterable[Violation], plan: Plan, region: str, rule: str)
     return worst
 
 
+def _penvoerder(instance: Instance, plan: Plan, region: str) -> Penvoerder:
+    ids = [instance.index[c] for c in plan.regions.get(region, ()) if c in instance.index]
+    best = penvoerder_candidate(instance, ids)
+    if best is None:
+        return NO_PENVOERDER
+    school = instance.schools[best]
+    return Penvoerder(school.code, school.name)
+
+
 def whatif(
     instance: Instance,
     graph: nx.Graph,
@@ -329,6 +445,7 @@ def whatif(
     config: Config | None = None,
     *,
     do_repair: bool = False,
+    allow_dissolve: bool = False,
     repair_time_limit_s: float = 1.5,
     max_level: int = 3,
 ) -> WhatIfResult:
@@ -346,6 +463,8 @@ def whatif(
         Rules and budget parameters (defaults when absent).
     do_repair : bool
         When a rule breaks, search the fewest further moves that make the plan valid again.
+    allow_dissolve : bool
+        Let the repair empty a region (the plan then has fewer regions); off by default.
     repair_time_limit_s : float
         Budget for the repair's solves.
     max_level : int
@@ -387,59 +506,17 @@ def whatif(
             fixed=[c.code for c in changes if c.kind != "leave"],
             time_limit_s=repair_time_limit_s,
             max_level=max_level,
+            allow_dissolve=allow_dissolve,
         )
         if rep.status == "repaired" and rep.moves:
             money_rep = budget(instance, rep.plan, config.budget)
-            touched = sorted({m.from_region for m in rep.moves} | {m.to_region for m in rep.moves})
             money_rep_rows = tuple(
-                budget_changes(
-                    money_before, money_rep, regions=sorted(set(affected) | set(touched))
-                )
+                budget_changes(money_before, money_rep, regions=_shown(affected, rep))
             )
-
-    shown = list(affected)
-    if rep is not None and rep.status == "repaired":
-        shown = sorted(
-            set(affected) | {m.from_region for m in rep.moves} | {m.to_region for m in rep.moves}
-        )
-    v_before_shown = check(instance, graph, plan, rules, regions=shown)
-    v_after_shown = check(instance, graph, after, rules, regions=shown)
-    v_rep_shown: list[Violation] | None = None
-    if rep is not None and rep.status == "repaired":
-        v_rep_shown = check(instance, graph, rep.plan, rules, regions=shown)
-    figs_before = region_figures(instance, plan, shown)
-    figs_after = region_figures(instance, after, shown)
-    figs_rep = region_figures(instance, rep.plan, shown) if v_rep_shown is not None else None
-    reports = []
-    for r in shown:
-        statuses = []
-        for rule in RULE_NAMES:
-            msgs = tuple(
-                str(v)
-                for v in (*v_after_shown, *(v_rep_shown or ()))
-                if v.rule == rule and r in _violation_regions(v, after) and v.severity != "ok"
-            )
-            statuses.append(
-                RuleStatus(
-                    rule=rule,
-                    before=_status(v_before_shown, plan, r, rule),
-                    after=_status(v_after_shown, after, r, rule),
-                    repaired=None
-                    if v_rep_shown is None or rep is None
-                    else _status(v_rep_shown, rep.plan, r, rule),
-                    messages=tuple(dict.fromkeys(msgs)),
-                )
-            )
-        reports.append(
-            RegionReport(
-                region_id=r,
-                name=plan.region_name(r),
-                rules=tuple(statuses),
-                before=figs_before[r],
-                after=figs_after[r],
-                repaired=figs_rep[r] if figs_rep else None,
-            )
-        )
+    names = region_names(instance, plan)
+    reports = _region_reports(
+        instance, graph, rules, plan, after, rep, _shown(affected, rep), names
+    )
     final = rep.plan if rep is not None and rep.status == "repaired" else after
     full = tuple(check(instance, graph, final, rules, opted_out=opted_out))
     return WhatIfResult(
@@ -447,7 +524,7 @@ def whatif(
         before=plan,
         after=after,
         affected=tuple(affected),
-        regions=tuple(reports),
+        regions=reports,
         violations_before=v_before,
         violations_after=v_after,
         budget_before=money_before,
@@ -458,7 +535,122 @@ def whatif(
         money_repaired=money_rep_rows,
         opted_out=opted_out,
         full_check=full,
+        names=names,
+        allow_dissolve=allow_dissolve,
     )
+
+
+def _shown(affected: Sequence[str], rep: RepairResult | None) -> list[str]:
+    """The affected regions plus every region a found repair moves a school from or to."""
+    shown = set(affected)
+    if rep is not None and rep.status == "repaired":
+        shown |= {m.from_region for m in rep.moves} | {m.to_region for m in rep.moves}
+    return sorted(shown)
+
+
+def _region_reports(
+    instance: Instance,
+    graph: nx.Graph,
+    rules: RulesConfig,
+    plan: Plan,
+    after: Plan,
+    rep: RepairResult | None,
+    shown: list[str],
+    names: Mapping[str, str],
+) -> tuple[RegionReport, ...]:
+    """Rules, figures and penvoerder of each shown region before, after and repaired."""
+    repaired = rep.plan if rep is not None and rep.status == "repaired" else None
+    v_before = check(instance, graph, plan, rules, regions=shown)
+    v_after = check(instance, graph, after, rules, regions=shown)
+    v_rep = check(instance, graph, repaired, rules, regions=shown) if repaired else None
+    figs_before = region_figures(instance, plan, shown)
+    figs_after = region_figures(instance, after, shown)
+    figs_rep = region_figures(instance, repaired, shown) if repaired else None
+    reports = []
+    for r in shown:
+        statuses = []
+        for rule in RULE_NAMES:
+            msgs = tuple(
+                str(v)
+                for v in (*v_after, *(v_rep or ()))
+                if v.rule == rule and r in _violation_regions(v, after) and v.severity != "ok"
+            )
+            statuses.append(
+                RuleStatus(
+                    rule=rule,
+                    before=_status(v_before, plan, r, rule),
+                    after=_status(v_after, after, r, rule),
+                    repaired=None if repaired is None else _status(v_rep or (), repaired, r, rule),
+                    messages=tuple(dict.fromkeys(msgs)),
+                )
+            )
+        reports.append(
+            RegionReport(
+                region_id=r,
+                name=names.get(r, r),
+                rules=tuple(statuses),
+                before=figs_before[r],
+                after=figs_after[r],
+                repaired=figs_rep[r] if figs_rep else None,
+                penvoerder_before=_penvoerder(instance, plan, r),
+                penvoerder_after=_penvoerder(instance, after, r),
+                penvoerder_repaired=_penvoerder(instance, repaired, r) if repaired else None,
+            )
+        )
+    return tuple(reports)
+
+
+# --------------------------------------------------------------------------------------------
+# Looking a school up
+
+
+@dataclass(frozen=True)
+class SchoolMatch:
+    """A school found by ``find_schools``, with its region in the plan (``""``: none)."""
+
+    code: str
+    name: str
+    place: str
+    gemeente: str
+    """The gemeente's name (its CBS code when the instance has no name for it)."""
+    region_id: str
+    region_name: str
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, for matching ("Súdwest" matches "sudwest")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def find_schools(instance: Instance, text: str, plan: Plan | None = None) -> list[SchoolMatch]:
+    """Schools whose code, name, place or gemeente name contains ``text``.
+
+    Case and accents are ignored. Sorted by code; an exact code match comes first.
+
+    Parameters
+    ----------
+    instance : Instance
+    text : str
+        (Part of) a vestiging code, school name, place or gemeente name.
+    plan : Plan, optional
+        When given, each match carries its region (id and recognisable name) in it.
+    """
+    needle = _fold(text.strip())
+    if not needle:
+        return []
+    gemeenten = {m.code: m.name for m in instance.municipalities}
+    names = region_names(instance, plan) if plan is not None else {}
+    found = []
+    for s in instance.schools:
+        gemeente = gemeenten.get(s.gemeente, s.gemeente)
+        if not any(needle in _fold(v) for v in (s.code, s.name, s.place, gemeente)):
+            continue
+        region = plan.assignment.get(s.code, "") if plan is not None else ""
+        found.append(
+            SchoolMatch(s.code, s.name, s.place, gemeente, region, names.get(region, region))
+        )
+    return sorted(found, key=lambda m: (_fold(m.code) != needle, m.code))
 
 
 # --------------------------------------------------------------------------------------------
@@ -466,9 +658,12 @@ def whatif(
 
 
 def write_regions_csv(path: Path, instance: Instance, plan: Plan) -> None:
-    """``regions.csv`` with the columns ``propose`` writes (``evaluate.plan_rows``)."""
+    """``regions.csv`` with the columns ``propose`` writes (``evaluate.plan_rows``).
+
+    UTF-8 with a byte-order mark, so spreadsheet programs read the school names right.
+    """
     header, rows = plan_rows(instance, plan)
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with path.open("w", newline="", encoding="utf-8-sig") as fh:
         w = csv.writer(fh)
         w.writerow(header)
         w.writerows(rows)
@@ -477,83 +672,156 @@ def write_regions_csv(path: Path, instance: Instance, plan: Plan) -> None:
 def change_rows(result: WhatIfResult, instance: Instance) -> list[list[object]]:
     """Rows of ``changes.csv``: requested changes, then the repair's moves."""
     rows: list[list[object]] = []
+
+    def row(source: str, kind: str, code: str, was: str, to: str) -> list[object]:
+        s = instance.school(code)
+        names = (result.names.get(was, was) if was else "", result.names.get(to, to) if to else "")
+        return [source, kind, code, s.name, was, to, s.technical_pupils, *names]
+
     for c in result.changes:
-        s = instance.school(c.code)
         rows.append(
-            [
+            row(
                 "requested",
                 c.kind,
                 c.code,
-                s.name,
                 result.before.assignment.get(c.code, ""),
                 c.region_id or "",
-                s.technical_pupils,
-            ]
+            )
         )
     if result.repair is not None and result.repair.status == "repaired":
         for m in result.repair.moves:
-            s = instance.school(m.code)
-            rows.append(
-                ["repair", "move", m.code, s.name, m.from_region, m.to_region, s.technical_pupils]
-            )
+            rows.append(row("repair", "move", m.code, m.from_region, m.to_region))
     return rows
+
+
+def write_outputs(result: WhatIfResult, instance: Instance, out: Path) -> list[Path]:
+    """Write ``regions.csv``, ``report.md`` and ``changes.csv`` to ``out``; return the paths.
+
+    ``out`` must exist (the CLI creates it with ``prepare_out_dir``). The CSV files are UTF-8
+    with a byte-order mark. The map and the HTML report are written by the CLI with
+    ``regionopt.mapdata`` and ``regionopt.report``.
+    """
+    regions_csv = out / "regions.csv"
+    write_regions_csv(regions_csv, instance, result.final)
+    report = out / "report.md"
+    report.write_text(report_markdown(result, instance), encoding="utf-8")
+    changes = out / "changes.csv"
+    with changes.open("w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.writer(fh)
+        w.writerow(CHANGES_CSV_COLUMNS)
+        w.writerows(change_rows(result, instance))
+    return [regions_csv, report, changes]
+
+
+# --------------------------------------------------------------------------------------------
+# report.md
 
 
 def _eur(value: float) -> str:
     return f"EUR {value:,.2f}"
 
 
+def _md(text: object) -> str:
+    """Text from data in a markdown table cell or line: no pipes, no line breaks."""
+    return str(text).replace("|", "/").replace("\n", " ")
+
+
 def report_markdown(result: WhatIfResult, instance: Instance) -> str:
     """A readable what-if report (markdown)."""
-    lines = [f"# What-if on plan `{result.before.name}`", "", "## Requested changes", ""]
+    lines = [f"# What-if on plan `{_md(result.before.name)}`", "", "## Requested changes", ""]
     for c in result.changes:
         s = instance.school(c.code)
-        was = result.before.assignment.get(c.code, "no region")
-        to = c.region_id or "no region (opts out)"
-        lines.append(f"- **{c.kind}** {c.code} {s.name} ({s.place}): {was} -> {to}")
+        was = result.before.assignment.get(c.code)
+        to = result.region_label(c.region_id) if c.region_id else "no region (opts out)"
+        lines.append(
+            f"- **{c.kind}** {c.code} {_md(s.name)} ({_md(s.place)}): "
+            f"{result.region_label(was) if was else 'no region'} -> {_md(to)}"
+        )
     verdict = "keeps every rule" if result.valid_after else "breaks a rule"
     lines += ["", f"After the changes the plan **{verdict}** in the affected regions.", ""]
+    lines += _repair_markdown(result, instance)
+    lines += _regions_markdown(result)
+    lines += _money_markdown(result)
+    broken = [v for v in result.full_check if v.severity == "broken"]
+    lines += ["## Whole plan", ""]
+    lines.append(
+        f"{len(result.before.regions)} regions before the change, "
+        f"{len(result.final.regions)} in the final plan."
+    )
+    if broken:
+        lines.append(f"The checker finds {len(broken)} broken rule(s) in the final plan:")
+        lines += [f"- {_md(v)}" for v in broken[:20]]
+    else:
+        lines.append("The checker finds no broken rule in the final plan.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _repair_markdown(result: WhatIfResult, instance: Instance) -> list[str]:
     rep = result.repair
-    if rep is not None:
-        lines += ["## Repair", ""]
-        if rep.status == "not_needed":
-            lines.append("No repair needed.")
-        elif rep.status == "repaired":
-            lines.append(f"{rep.headline()}:")
-            lines.append("")
-            for m in rep.moves:
-                s = instance.school(m.code)
-                lines.append(
-                    f"- move {m.code} {s.name} ({s.place}): {m.from_region} -> {m.to_region}"
-                )
-            if rep.dissolved:
-                lines.append(f"- dissolved region(s): {', '.join(rep.dissolved)}")
-        else:
-            lines.append("No repair found:")
-            lines += [f"- {e}" for e in rep.explanation]
-        lines.append("")
-    lines += ["## Affected regions", ""]
+    if rep is None:
+        return []
+    lines = ["## Repair", ""]
+    if rep.status == "not_needed":
+        lines.append("No repair needed.")
+    elif rep.status == "repaired":
+        lines += [f"{rep.headline()}:", ""]
+        for m in rep.moves:
+            s = instance.school(m.code)
+            lines.append(
+                f"- move {m.code} {_md(s.name)} ({_md(s.place)}): "
+                f"{result.region_label(m.from_region)} -> {result.region_label(m.to_region)}"
+            )
+    else:
+        lines.append("No repair found:")
+        lines += [f"- {_md(e)}" for e in rep.explanation]
+    if not result.allow_dissolve:
+        lines += ["", "The repair may not dissolve a region (allow it with --allow-dissolve)."]
+    lines.append("")
+    return lines
+
+
+def _regions_markdown(result: WhatIfResult) -> list[str]:
+    lines = ["## Affected regions", ""]
+    if result.dissolved:
+        gone = ", ".join(result.region_label(r) for r in result.dissolved)
+        lines += [f"**Dissolved** (no school left in the final plan): {gone}.", ""]
     has_rep = any(r.repaired is not None for r in result.regions)
     for r in result.regions:
-        lines += [f"### {r.name} (`{r.region_id}`)", ""]
+        lines += [f"### {_md(r.label)}", ""]
+        if r.dissolved:
+            lines += ["This region is **dissolved**: it has no school left.", ""]
         head = "| rule | before | after |" + (" repaired |" if has_rep else "")
         lines += [head, "|---|---|---|" + ("---|" if has_rep else "")]
         for s in r.rules:
             row = f"| {s.rule} | {s.before} | {s.after} |"
             lines.append(row + (f" {s.repaired or ''} |" if has_rep else ""))
         lines.append("")
-        stages = [("before", r.before), ("after", r.after)]
+        stages = [("before", r.before, r.penvoerder_before), ("after", r.after, r.penvoerder_after)]
         if r.repaired is not None:
-            stages.append(("repaired", r.repaired))
-        lines += ["| | schools | technical pupils lj 3-4 | techniekarm |", "|---|---|---|---|"]
-        for label, f in stages:
+            stages.append(("repaired", r.repaired, r.penvoerder_repaired or NO_PENVOERDER))
+        lines += [
+            "| | schools | technical pupils lj 3-4 | techniekarm | penvoerder |",
+            "|---|---|---|---|---|",
+        ]
+        for stage, f, pv in stages:
             arm = "ja" if f.techniekarm else "nee"
-            lines.append(f"| {label} | {f.n_schools} | {f.technical_pupils} | {arm} |")
+            lines.append(f"| {stage} | {f.n_schools} | {f.technical_pupils} | {arm} | {_md(pv)} |")
+        if r.penvoerder_changed:
+            lines += [
+                "",
+                f"**Penvoerder changes**: {_md(r.penvoerder_before)} -> {_md(r.penvoerder_final)}.",
+            ]
         msgs = [m for s in r.rules for m in s.messages]
         if msgs:
             lines.append("")
-            lines += [f"- {m}" for m in msgs]
+            lines += [f"- {_md(m)}" for m in msgs]
         lines.append("")
+    return lines
+
+
+def _money_markdown(result: WhatIfResult) -> list[str]:
+    lines: list[str] = []
     for title, rows in (
         ("Budget before/after the changes", result.money),
         ("Budget before the changes/after the repair", result.money_repaired),
@@ -574,9 +842,10 @@ def report_markdown(result: WhatIfResult, instance: Instance) -> str:
             if row in small:
                 continue
             lines.append(
-                f"| {row['region_id']} | {_eur(row['transition_before_eur'])} | "
-                f"{_eur(row['transition_after_eur'])} | {_eur(row['structural_before_eur'])} | "
-                f"{_eur(row['structural_after_eur'])} | {_eur(row['cofunding_after_eur'])} |"
+                f"| {_md(result.region_label(row['region_id']))} | "
+                f"{_eur(row['transition_before_eur'])} | {_eur(row['transition_after_eur'])} | "
+                f"{_eur(row['structural_before_eur'])} | {_eur(row['structural_after_eur'])} | "
+                f"{_eur(row['cofunding_after_eur'])} |"
             )
         if small:
             worst = max(abs(row["structural_delta_eur"]) for row in small)
@@ -586,72 +855,4 @@ def report_markdown(result: WhatIfResult, instance: Instance) -> str:
                 f"{_eur(worst)}): the national structural total is re-divided over the schools."
             )
         lines.append("")
-    broken = [v for v in result.full_check if v.severity == "broken"]
-    lines += ["## Whole plan", ""]
-    if broken:
-        lines.append(f"The checker finds {len(broken)} broken rule(s) in the final plan:")
-        lines += [f"- {v}" for v in broken[:20]]
-    else:
-        lines.append("The checker finds no broken rule in the final plan.")
-    lines.append("")
-    return "\n".join(lines)
-
-
-def write_outputs(
-    result: WhatIfResult,
-    instance: Instance,
-    out: Path,
-    *,
-    loaded: object | None = None,
-    config: Config | None = None,
-) -> list[Path]:
-    """Write ``regions.csv``, ``report.md``, ``changes.csv`` (and ``map.html``) to ``out``.
-
-    ``out`` must exist (the CLI creates it with ``prepare_out_dir``). The map of the affected
-    regions is drawn by ``regionopt.render`` when it is available and ``loaded`` (the
-    ``load.LoadedData``) is given. Returns the paths written.
-    """
-    written = []
-    regions_csv = out / "regions.csv"
-    write_regions_csv(regions_csv, instance, result.final)
-    written.append(regions_csv)
-    report = out / "report.md"
-    report.write_text(report_markdown(result, instance), encoding="utf-8")
-    written.append(report)
-    changes = out / "changes.csv"
-    with changes.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(CHANGES_CSV_COLUMNS)
-        w.writerows(change_rows(result, instance))
-    written.append(changes)
-    if loaded is not None:
-        map_path = _write_map(result, out / "map.html", loaded=loaded, config=config)
-        if map_path is not None:
-            written.append(map_path)
-    return written
-
-
-def _write_map(
-    result: WhatIfResult, path: Path, *, loaded: object, config: Config | None
-) -> Path | None:
-    """Map of the affected regions after the what-if."""
-    from regionopt.render import write_plan_map
-
-    shown = {r.region_id for r in result.regions}
-    final = result.final
-    sub = Plan(
-        rows=tuple((c, r) for c, r in final.assignment.items() if r in shown),
-        name=f"{result.before.name} what-if",
-        region_names=final.region_names,
-        complete=False,
-    )
-    changes = ", ".join(str(c) for c in result.changes)
-    write_plan_map(
-        loaded,
-        sub,
-        path,
-        title=f"What-if: {changes}",
-        params={"plan": result.before.name, "regions": ", ".join(sorted(shown))},
-        config=config,
-    )
-    return path
+    return lines

@@ -145,7 +145,7 @@ def test_hostile_names_show_as_text(browser: Any, tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def national_map(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, Any]:
     from regionopt.load import find_data_dir, load_all
-    from regionopt.render import write_plan_map
+    from regionopt.mapdata import write_plan_map
     from tests.national import rmc_plan
 
     loaded = load_all()

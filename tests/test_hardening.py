@@ -404,16 +404,16 @@ def test_propose_numeric_options_all_reported_before_loading(tmp_path: Path) -> 
         "propose",
         *("--radius", "-5", "--max-moves", "-1", "--reference-weight", "-1000"),
         *("--time-limit", "nan", "--bound-time", "inf", "--improve-time", "-1"),
-        *("--workers", "0", "--seed", "-1"),
+        *("--workers", "0", "--seed", "-1", "--reference", "actual"),
         *("--data", tmp_path / "nowhere", "--out", out),
     )
     assert_input_error(
         result,
-        "8 problems",
-        "--radius: -5.0: out of range",
+        "Invalid options (8 problems)",
+        "--radius: -5.0: Input should be greater than 0 -> use a finite number > 0",
         "--max-moves: -1",
-        "--reference-weight: -1000.0",
-        "--time-limit: nan: not a finite number",
+        "--reference-weight: -1000.0: must be a finite number from 0 to 10,000",
+        "--time-limit: nan: Input should be a finite number",
         "--bound-time: inf",
         "--improve-time: -1.0",
         "--workers: 0",
@@ -428,7 +428,7 @@ def test_propose_lock_twice_with_different_regions(tmp_path: Path) -> None:
         *("--lock", "00BD00=A", "--lock", "00bd00=B", "--lock", "00AH17=A", "--lock", "00AH17=A"),
         *("--data", tmp_path / "nowhere", "--out", tmp_path / "out"),
     )
-    assert_input_error(result, "--lock: 00BD00: locked to two regions: A and B")
+    assert_input_error(result, "--lock: 00BD00: locked to both A and B")
     assert "00AH17" not in result.output
 
 

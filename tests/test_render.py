@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import geopandas as gpd
 import numpy as np
@@ -17,8 +17,7 @@ from pyproj import Transformer
 from typer.testing import CliRunner
 
 from regionopt.cli import app
-from regionopt.instance import PROFILES, Instance, MboLocation, PupilCounts, School
-from regionopt.plan import AmbiguousMember, Plan
+from regionopt.instance import PROFILES
 from regionopt.render import (
     CLASS_PROPOSED,
     LAYER_ACTUAL,
@@ -28,13 +27,10 @@ from regionopt.render import (
     LAYER_SCHOOLS,
     LAYER_TILES,
     PALETTE,
-    build_map_layers,
     colour_regions,
     external_resources,
-    plan_differences,
     prepare_polygons,
     region_adjacency,
-    region_tooltip,
     render_map,
     write_map,
 )
@@ -237,120 +233,6 @@ def test_render_map_requires_some_regions() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# The adapter
-
-
-def _school(i: int, code: str, gemeente: str, x_km: float, technical: int) -> School:
-    x, y = X0 + x_km * 1000, Y0 + 5000
-    lon, lat = TO_WGS84.transform(x, y)
-    return School(
-        id=i,
-        code=code,
-        name=f"School {code}",
-        bestuur="1",
-        place="Testdorp",
-        gemeente=gemeente,
-        kind="vmbo",
-        x=x,
-        y=y,
-        lon=lon,
-        lat=lat,
-        geocode="address",
-        pupils=PupilCounts(beroepsgericht=100, BWI=technical),
-        technical_pupils=technical,
-    )
-
-
-def small_world() -> tuple[Instance, SimpleNamespace]:
-    """Four schools in two 10 km gemeenten side by side (three in the west), one mbo."""
-    schools = (
-        _school(0, "01AA00", "GM0001", 2, 10),
-        _school(1, "02AA00", "GM0001", 4, 0),
-        _school(2, "03AA00", "GM0002", 12, 30),
-        _school(3, "04AA00", "GM0001", 8, 5),
-    )
-    mbo = (
-        MboLocation(
-            id=0,
-            code="55MB00",
-            name="ROC",
-            institution="55MB",
-            institution_name="ROC Test",
-            city="Testdorp",
-            x=X0,
-            y=Y0,
-            lon=5.0,
-            lat=52.0,
-        ),
-    )
-    gemeenten = gpd.GeoDataFrame(
-        {"code": ["GM0001", "GM0002"], "name": ["West", "Oost"], "province": ["U", "U"]},
-        geometry=[grid_regions(2).geometry[0], grid_regions(2).geometry[1]],
-        crs=RD_NEW,
-    )
-    return Instance(schools=schools, mbo=mbo), SimpleNamespace(gemeenten=gemeenten, provincies=None)
-
-
-def test_plan_differences_ignores_renaming_and_finds_moves_and_merges() -> None:
-    actual = Plan.from_mapping({"01AA00": "A", "02AA00": "A", "03AA00": "B", "04AA00": "B"})
-    renamed = Plan.from_mapping({"01AA00": "X", "02AA00": "X", "03AA00": "Y", "04AA00": "Y"})
-    assert plan_differences(renamed, actual) == {}
-    moved = actual.with_assignment({"03AA00": "A"})
-    assert set(plan_differences(moved, actual)) == {"03AA00"}
-    merged = Plan.from_mapping({c: "M" for c in actual.assignment})
-    # The merge is a difference: the schools of the region that is not M's counterpart.
-    assert set(plan_differences(merged, actual)) == {"03AA00", "04AA00"}
-
-
-def test_build_map_layers_sums_and_flags() -> None:
-    instance, geography = small_world()
-    plan = Plan.from_mapping(
-        {"01AA00": "P1", "02AA00": "P1", "03AA00": "P2", "04AA00": "P2"},
-        region_names={"P1": "Noord"},
-    )
-    actual = Plan(
-        rows=(("01AA00", "A"), ("02AA00", "A"), ("04AA00", "A"), ("03AA00", "B")),
-        region_names={"A": "Regio A"},
-        partial_regions=frozenset({"B"}),
-        ambiguous=(AmbiguousMember("B", ("02AA00", "99ZZ00"), "De Tweede"),),
-    )
-    layers = build_map_layers(instance, plan, actual, geography, None, None)
-    regions = layers.regions.set_index("region_id")
-    assert regions.loc["P1", "n_schools"] == 2 and regions.loc["P1", "technical"] == 10
-    assert regions.loc["P1", "name"] == "Noord"
-    assert regions.loc["P2", "BWI"] == 35
-    assert layers.actual.set_index("region_id")["partial"].to_dict() == {"A": False, "B": True}
-    assert layers.ambiguous["code"].tolist() == ["02AA00"]  # unknown candidate 99ZZ00 skipped
-    schools = layers.schools.set_index("code")
-    assert schools.loc["04AA00", "differs"] and not schools.loc["01AA00", "differs"]
-    assert schools.loc["02AA00", "has_technical"] == False  # noqa: E712
-    figures = build_map_layers(
-        instance,
-        plan,
-        None,
-        geography,
-        None,
-        [
-            {
-                "region_id": "P1",
-                "penvoerder": "01AA00",
-                "penvoerder_name": "School 01AA00",
-                "mbo_partners": ("ROC Test",),
-                "techniekarm": True,
-                "budget": {"structural_eur": 1234.0},
-            }
-        ],
-    ).regions.set_index("region_id")
-    assert figures.loc["P1", "penvoerder"] == "School 01AA00 (01AA00)"
-    assert figures.loc["P1", "mbo_partners"] == "ROC Test"
-    assert figures.loc["P1", "budget_eur"] == 1234.0
-    with_table = region_tooltip(figures.reset_index().iloc[0].to_dict())
-    assert "€ 1.234" in with_table and "School 01AA00 (01AA00)" in with_table
-    without = region_tooltip(regions.reset_index().iloc[0].to_dict())
-    assert "Penvoerder</th><td>onbekend" in without and "€" not in without
-
-
-# --------------------------------------------------------------------------------------------
 # The command
 
 
@@ -412,9 +294,45 @@ def test_national_map_is_under_five_megabytes(tmp_path: Path, real_data: Path) -
 
     loaded = load_all(real_data)
     plan = rmc_plan(loaded.instance, real_data)
-    from regionopt.render import write_plan_map
+    from regionopt.mapdata import write_plan_map
 
     result = write_plan_map(loaded, plan, tmp_path / "national.html")
     assert result.size_bytes < 5_000_000
     assert result.n_regions == len(plan.regions)
     assert external_resources((tmp_path / "national.html").read_text(encoding="utf-8")) == []
+
+
+def test_whatif_changes_are_ringed_in_their_colours_and_named(tmp_path: Path) -> None:
+    from regionopt.render import CHANGE_COLOURS, CHANGE_LABELS, LAYER_BEFORE, LAYER_CHANGES
+
+    regions = grid_regions(2)
+    schools = school_frame(regions)
+    schools["differs"] = [True, True, False, False]
+    schools["change"] = ["left", "repaired", "", ""]
+    schools["difference"] = ["Stapt uit", "Verhuist (reparatie)", "", ""]
+    schools["actual_label"] = "Vóór de wijziging"
+    before = regions[["region_id", "geometry"]].copy()
+    before["name"] = "Vóór"
+    fmap = render_map(
+        regions=regions,
+        actual=before,
+        schools=schools,
+        title="What-if",
+        reference_label=LAYER_BEFORE,
+        differences_label=LAYER_CHANGES,
+    )
+    path = tmp_path / "whatif.html"
+    write_map(fmap, path)
+    page = path.read_text(encoding="utf-8")
+    names = {getattr(c, "layer_name", None) for c in fmap._children.values()}
+    assert {LAYER_BEFORE, f"{LAYER_CHANGES} (2)"} <= names
+    assert LAYER_ACTUAL not in names and f"{LAYER_DIFFERENCES} (2)" not in names
+    for kind in ("left", "repaired"):
+        assert CHANGE_COLOURS[kind] in page and CHANGE_LABELS[kind] in page
+    assert CHANGE_LABELS["joined"] not in page  # the legend lists only kinds present
+    assert in_page("Vóór de wijziging", page)
+
+
+def in_page(text: str, page: str) -> bool:
+    """True when ``text`` is on the page as is, or JSON-escaped inside a script."""
+    return text in page or json.dumps(text)[1:-1] in page

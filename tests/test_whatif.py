@@ -6,11 +6,10 @@ import csv
 import importlib.util
 import json
 from collections.abc import Iterable
-from itertools import combinations, product
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -21,10 +20,10 @@ from regionopt.errors import InputError
 from regionopt.graph import graph_from_edges
 from regionopt.instance import Instance
 from regionopt.plan import Plan
-from regionopt.repair import repair
 from regionopt.whatif import (
     Change,
     apply_changes,
+    find_schools,
     parse_changes,
     whatif,
     write_outputs,
@@ -52,29 +51,6 @@ def _setup(technical: Iterable[int]) -> tuple[Instance, nx.Graph, Plan]:
     return inst, graph_from_edges(inst, GRID_EDGES), plan
 
 
-def brute_force_min_moves(
-    inst: Instance,
-    graph: nx.Graph,
-    plan: Plan,
-    rules: RulesConfig,
-    *,
-    fixed: set[str],
-    opted_out: set[str],
-    max_moves: int,
-) -> int | None:
-    """Fewest schools to move (to any existing region) so the checker passes; None if > max."""
-    regions = sorted(set(plan.assignment.values()))
-    free = [c for c in plan.assignment if c not in fixed]
-    for k in range(max_moves + 1):
-        for subset in combinations(free, k):
-            options = [[r for r in regions if r != plan.assignment[c]] for c in subset]
-            for targets in product(*options):
-                trial = plan.with_assignment(dict(zip(subset, targets, strict=True)))
-                if is_valid(check(inst, graph, trial, rules, opted_out=opted_out)):
-                    return k
-    return None
-
-
 # --------------------------------------------------------------------------------------------
 # validation
 
@@ -93,7 +69,7 @@ def test_apply_changes_lists_every_problem() -> None:
         Change("move", "00AA00", "A"),  # already in A
         Change("move", "01AA00", "Q"),  # no such region
         Change("leave", "02AA00"),
-        Change("join", "02AA00", "B"),  # changed twice
+        Change("move", "02AA00", "B"),  # changed twice
     ]
     with pytest.raises(InputError) as err:
         apply_changes(plan, changes, inst)
@@ -104,6 +80,16 @@ def test_apply_changes_lists_every_problem() -> None:
     assert "'Q' does not exist" in text
     assert "changed twice" in text
     assert plan.assignment["00AA00"] == "A"  # the input plan is unchanged
+
+
+def test_join_of_a_school_in_a_region_is_an_error_naming_move() -> None:
+    inst, _, plan = _setup([10] * 9)
+    with pytest.raises(InputError) as err:
+        apply_changes(plan, [Change("join", "00AA00", "C")], inst)
+    (problem,) = err.value.problems
+    assert "already in region A" in problem.message
+    assert "--move 00AA00=C" in problem.fix
+    assert apply_changes(plan, [Change("move", "00AA00", "C")], inst).assignment["00AA00"] == "C"
 
 
 def test_apply_changes_join_leave_move() -> None:
@@ -151,92 +137,6 @@ def test_whatif_move_keeps_rules() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# repair against brute force
-
-
-def _random_case(seed: int) -> tuple[Instance, nx.Graph, Plan, Change]:
-    """A valid grid plan and a change (leave or move) that breaks it."""
-    rng = np.random.default_rng(seed)
-    while True:
-        tech = [int(t) for t in rng.integers(0, 25, 9)]
-        inst, graph, plan = _setup(tech)
-        if not is_valid(check(inst, graph, plan, RULES)):
-            continue
-        code = _codes(9)[int(rng.integers(0, 9))]
-        if rng.random() < 0.5:
-            change = Change("leave", code)
-        else:
-            others = sorted(set(COLUMNS) - {plan.assignment[code]})
-            change = Change("move", code, others[int(rng.integers(0, 2))])
-        after = apply_changes(plan, [change], inst)
-        gone = {code} if change.kind == "leave" else set()
-        if not is_valid(check(inst, graph, after, RULES, opted_out=gone)):
-            return inst, graph, plan, change
-
-
-@pytest.mark.parametrize("seed", range(10))
-def test_repair_is_minimal_and_valid(seed: int) -> None:
-    inst, graph, plan, change = _random_case(seed)
-    after = apply_changes(plan, [change], inst)
-    affected = {plan.assignment[change.code]} | ({change.region_id} - {None})
-    fixed = {change.code} if change.kind == "move" else set()
-    gone = {change.code} if change.kind == "leave" else set()
-    result = repair(inst, graph, after, RULES, regions=affected, fixed=fixed, max_level=3)
-    best = brute_force_min_moves(
-        inst, graph, after, RULES, fixed=fixed, opted_out=gone, max_moves=4
-    )
-    if best is None:
-        assert result.status == "none_found" or len(result.moves) > 4
-        return
-    assert result.status == "repaired"
-    assert result.optimal
-    assert len(result.moves) == best
-    assert is_valid(check(inst, graph, result.plan, RULES, opted_out=gone))
-    if change.kind == "move":
-        assert result.plan.assignment[change.code] == change.region_id
-
-
-def test_repair_known_case_by_hand() -> None:
-    # A = 12 + 10 + 9 = 31 technical pupils; after 00AA00 leaves, A has 19 < 30. One move
-    # fixes it: 05AA00 (12 pupils, next to 02AA00) gives A 31 and leaves B = {03, 04} with 35.
-    inst, graph, plan = _setup([12, 10, 9, 20, 15, 12, 8, 9, 30])
-    after = apply_changes(plan, [Change("leave", "00AA00")], inst)
-    result = repair(inst, graph, after, RULES, regions=["A"])
-    best = brute_force_min_moves(
-        inst, graph, after, RULES, fixed=set(), opted_out={"00AA00"}, max_moves=3
-    )
-    assert result.status == "repaired" and len(result.moves) == best == 1
-    assert [(m.code, m.to_region) for m in result.moves] == [("05AA00", "A")]
-    assert is_valid(check(inst, graph, result.plan, RULES, opted_out={"00AA00"}))
-    assert result.headline().startswith("1 further move(s) make the plan valid again")
-
-
-def test_repair_keeps_requested_changes_fixed() -> None:
-    inst, graph, plan = _setup([12, 10, 9, 20, 15, 12, 8, 9, 30])
-    changes = [Change("move", "03AA00", "C")]
-    after = apply_changes(plan, changes, inst)
-    result = repair(inst, graph, after, RULES, regions=["B", "C"], fixed=["03AA00"])
-    best = brute_force_min_moves(
-        inst, graph, after, RULES, fixed={"03AA00"}, opted_out=set(), max_moves=3
-    )
-    if best is None:
-        assert result.status == "none_found"
-    else:
-        assert result.status in ("repaired", "not_needed")
-        assert len(result.moves) == best
-        assert result.plan.assignment["03AA00"] == "C"
-
-
-def test_repair_explains_when_impossible() -> None:
-    inst, graph, plan = _setup([12, 10, 9, 20, 15, 12, 8, 9, 30])
-    strict = RULES.model_copy(update={"min_technical_pupils": 1000})
-    result = repair(inst, graph, plan, strict, regions=["A"])
-    assert result.status == "none_found"
-    text = " ".join(result.explanation)
-    assert "'size'" in text  # dropping the size rule would allow a plan
-
-
-# --------------------------------------------------------------------------------------------
 # outputs
 
 
@@ -249,11 +149,14 @@ def test_write_outputs(tmp_path: Path) -> None:
     paths = write_outputs(result, inst, tmp_path)
     names = {p.name for p in paths}
     assert {"regions.csv", "report.md", "changes.csv"} <= names
-    with (tmp_path / "regions.csv").open(encoding="utf-8") as fh:
+    for name in ("regions.csv", "changes.csv"):
+        assert (tmp_path / name).read_bytes().startswith(b"\xef\xbb\xbf"), name
+    with (tmp_path / "regions.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == [
         "vestiging_code",
         "region_id",
+        "region_name",
         "name",
         "place",
         "gemeente",
@@ -261,7 +164,8 @@ def test_write_outputs(tmp_path: Path) -> None:
         "penvoerder",
     ]
     assert {r["vestiging_code"] for r in rows} == set(result.repair.plan.assignment)
-    kinds = [line.split(",")[0] for line in (tmp_path / "changes.csv").read_text().splitlines()]
+    text = (tmp_path / "changes.csv").read_text(encoding="utf-8-sig")
+    kinds = [line.split(",")[0] for line in text.splitlines()]
     assert kinds[1] == "requested" and "repair" in kinds
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "## Repair" in report and result.repair.headline() in report
@@ -271,7 +175,8 @@ def test_write_outputs(tmp_path: Path) -> None:
 # real data
 
 
-def _standin(workspace) -> Plan:
+def standin_plan(workspace) -> Plan:
+    """The solver-free national plan of ``bench/national_plan.py`` (repaired RMC regions)."""
     path = Path(__file__).resolve().parents[1] / "bench" / "national_plan.py"
     spec = importlib.util.spec_from_file_location("national_plan", path)
     assert spec is not None and spec.loader is not None
@@ -280,15 +185,20 @@ def _standin(workspace) -> Plan:
     return module.standin_plan(workspace)
 
 
-@pytest.fixture(scope="module")
-def national(workspace, tmp_path_factory) -> tuple[Plan, Path]:
-    plan = _standin(workspace)
-    path = tmp_path_factory.mktemp("national") / "regions.csv"
+def standin_plan_csv(workspace, folder: Path) -> tuple[Plan, Path]:
+    """``standin_plan`` and a ``regions.csv`` of it in ``folder``."""
+    plan = standin_plan(workspace)
+    path = folder / "regions.csv"
     path.write_text(
         "vestiging_code,region_id\n" + "".join(f"{c},{r}\n" for c, r in plan.rows),
         encoding="utf-8",
     )
     return plan, path
+
+
+@pytest.fixture(scope="module")
+def national(workspace, tmp_path_factory) -> tuple[Plan, Path]:
+    return standin_plan_csv(workspace, tmp_path_factory.mktemp("national"))
 
 
 @pytest.mark.realdata
@@ -339,3 +249,61 @@ def test_cli_whatif_errors_write_nothing(workspace, national, tmp_path) -> None:
     res = CliRunner().invoke(app, [*args, *good])
     assert res.exit_code == 2 and "not empty" in res.output
     assert (out / "regions.csv").read_bytes() == before
+
+
+@pytest.mark.realdata
+def test_national_repairs_keep_every_region(workspace, national) -> None:
+    plan, _ = national
+    inst, graph = workspace.instance, workspace.graph
+    sizes = {r: sum(inst.school(c).technical_pupils for c in cs) for r, cs in plan.regions.items()}
+    for region in sorted(sizes, key=lambda r: sizes[r])[:4]:
+        leaving = max(plan.regions[region], key=lambda c: inst.school(c).technical_pupils)
+        result = whatif(
+            inst, graph, plan, [Change("leave", leaving)], workspace.config, do_repair=True
+        )
+        assert result.repair is not None
+        assert result.dissolved == () and result.repair.dissolved == ()
+        assert len(result.final.regions) == len(plan.regions)
+
+
+# --------------------------------------------------------------------------------------------
+# finding a school
+
+
+def test_find_schools_by_code_name_place_and_gemeente() -> None:
+    from regionopt.instance import Municipality
+
+    inst, _, plan = _setup([10] * 9)
+    renamed = [
+        replace(s, name="Het Súdwest College" if s.id == 4 else s.name, place="Goes")
+        if s.id in (4, 5)
+        else s
+        for s in inst.schools
+    ]
+    inst = Instance(
+        schools=tuple(renamed),
+        mbo=inst.mbo,
+        municipalities=(Municipality(0, "GM0001", "Súdwest-Fryslân", "Fryslân"),),
+    )
+    by_code = find_schools(inst, "04aa", plan)
+    assert [m.code for m in by_code] == ["04AA00"] and by_code[0].region_id == "B"
+    assert [m.code for m in find_schools(inst, "sudwest college", plan)] == ["04AA00"]
+    assert [m.code for m in find_schools(inst, "GOES")] == ["04AA00", "05AA00"]
+    by_gemeente = find_schools(inst, "fryslan", plan)
+    assert len(by_gemeente) == 9 and by_gemeente[0].gemeente == "Súdwest-Fryslân"
+    assert find_schools(inst, "   ") == [] and find_schools(inst, "nowhere") == []
+
+
+def test_cli_find(tiny_data: Path, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.csv"
+    plan.write_text("vestiging_code,region_id\n11AA00,R1\n22BB00,R1\n")
+    res = CliRunner().invoke(
+        app, ["find", "westdorp", "--plan", str(plan), "--data", str(tiny_data)]
+    )
+    assert res.exit_code == 0, res.output
+    assert "11AA00" in res.output and "22BB00" in res.output and "(R1)" in res.output
+    res = CliRunner().invoke(app, ["find", "oost", "--json", "--data", str(tiny_data)])
+    assert res.exit_code == 0, res.output
+    assert [m["code"] for m in json.loads(res.stdout)] == ["33CC00"]
+    res = CliRunner().invoke(app, ["find", "no such school", "--data", str(tiny_data)])
+    assert res.exit_code == 1 and "no participating school" in res.output

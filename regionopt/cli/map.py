@@ -12,9 +12,10 @@ from regionopt.cli._app import ConfigOption, DataOption, app, console, friendly_
 from regionopt.config import load_config
 from regionopt.errors import InputError, Problem
 from regionopt.load import load_all, read_actual_regions
+from regionopt.mapdata import write_plan_map
+from regionopt.model.rules import RegionRules
 from regionopt.output import check_out_file, staged_file
 from regionopt.plan import read_plan
-from regionopt.render import write_plan_map
 
 MAPS_DIR = Path("maps")
 
@@ -68,7 +69,7 @@ def map_command(
     # The parameters that shape what the map shows: territories, mbo partners, money.
     params: dict[str, object] = {
         "decay_km": cfg.commute.decay_km,
-        "mbo_reach_km": cfg.rules.mbo_reach_km,
+        "mbo_reach_km": RegionRules.from_config(cfg.rules).mbo_within_km,
         "eur_per_pupil": cfg.budget.transition_eur_per_pupil,
     }
     if config is not None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -22,8 +23,13 @@ from regionopt.cli._app import (
 from regionopt.config import load_config
 from regionopt.errors import InputError
 from regionopt.load import LoadedData, load_all
+from regionopt.names import label
 from regionopt.output import check_out_dir, staged_dir
 from regionopt.plan import Plan, plan_code_problems, read_plan
+
+if TYPE_CHECKING:
+    from regionopt.whatif import RegionReport, WhatIfResult
+    from regionopt.workspace import Workspace
 
 ACTUAL = "actual"
 
@@ -247,7 +253,7 @@ def whatif_command(
     ],
     join: Annotated[
         list[str] | None,
-        typer.Option("--join", help="CODE=REGION: a school joins a region (repeatable)."),
+        typer.Option("--join", help="CODE=REGION: a school in no region joins one (repeatable)."),
     ] = None,
     leave: Annotated[
         list[str] | None,
@@ -263,9 +269,19 @@ def whatif_command(
             "--repair", help="When a rule breaks, find the fewest further moves that fix it."
         ),
     ] = False,
+    allow_dissolve: Annotated[
+        bool,
+        typer.Option(
+            "--allow-dissolve",
+            help="Let the repair empty a region (the plan then has fewer regions).",
+        ),
+    ] = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write regions.csv, report.md, changes.csv and a map here."),
+        typer.Option(
+            "--out",
+            help="Write regions.csv, changes.csv, report.md, report.html and map.html here.",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite a non-empty --out directory.")
@@ -281,8 +297,9 @@ def whatif_command(
 
     Exit code 0 when the resulting plan (repaired with --repair) keeps every rule in the
     regions judged, 1 when a rule stays broken, 2 on bad input (nothing is written then).
+    Look a school's code up with `regionopt find`.
     """
-    from regionopt.whatif import parse_changes, whatif, write_outputs
+    from regionopt.whatif import parse_changes, whatif
     from regionopt.workspace import open_workspace
 
     changes = parse_changes(join or [], leave or [], move or [])
@@ -301,99 +318,198 @@ def whatif_command(
         changes,
         ws.config,
         do_repair=do_repair,
+        allow_dissolve=allow_dissolve,
         repair_time_limit_s=time_limit,
     )
     written: list[Path] = []
     if out is not None:
         with staged_dir(out, force=force) as staging:
-            staged = write_outputs(result, ws.instance, staging, loaded=ws.loaded, config=ws.config)
+            staged = _write_whatif(ws, result, staging, plan_arg=plan)
         written = [out / p.relative_to(staging) for p in staged]
     if json:
         payload = result.as_dict()
         payload["written"] = [str(p) for p in written]
         print_json(payload)
     else:
-        _print_whatif(result, ws.instance)
+        _print_whatif(result)
         for p in written:
             console.print(f"wrote {escape(str(p))}", highlight=False)
     if not result.valid_final:
         raise typer.Exit(EXIT_BROKEN)
 
 
-def _print_whatif(result: object, instance: object) -> None:
-    """Human summary of a what-if: rules per region, figures, money, repair."""
-    _widen()
-    from regionopt.whatif import WhatIfResult
+def _write_whatif(ws: Workspace, result: WhatIfResult, out: Path, *, plan_arg: str) -> list[Path]:
+    """The result files, the map of the touched regions and the HTML report."""
+    from regionopt.mapdata import TerritoryMaker, subtitle, whatif_layers
+    from regionopt.render import map_page, render_layers
+    from regionopt.report import write_whatif_report
+    from regionopt.whatif import write_outputs
 
-    assert isinstance(result, WhatIfResult)
-    verdict = "[green]keeps every rule[/]" if result.valid_after else "[red]breaks a rule[/]"
-    console.print(
-        f"What-if on {escape(result.before.name)}: "
-        f"{escape(', '.join(str(c) for c in result.changes))} -> "
-        f"{verdict} in {escape(', '.join(result.affected))}"
+    written = write_outputs(result, ws.instance, out)
+    make = TerritoryMaker(ws.instance, ws.loaded.geography, ws.config, ws.model)
+    layers = whatif_layers(ws.loaded, result, config=ws.config, make_territories=make)
+    title = f"What-if: {', '.join(str(c) for c in result.changes)}"
+    params = {"plan": plan_arg, "regions": ", ".join(r.region_id for r in result.regions)}
+    page = map_page(render_layers(layers, title=title, subtitle=subtitle(ws.loaded, None, params)))
+    (out / "map.html").write_text(page, encoding="utf-8")
+    written.append(out / "map.html")
+    parameters: dict[str, object] = {
+        "plan": plan_arg,
+        "repair": result.repair is not None,
+        "allow_dissolve": result.allow_dissolve,
+        "rules": ws.config.rules.model_dump(),
+    }
+    write_whatif_report(
+        out / "report.html", result, ws.instance, map_html=page, parameters=parameters
     )
-    has_rep = any(r.repaired is not None for r in result.regions)
+    written.append(out / "report.html")
+    return written
+
+
+@app.command("find")
+@friendly_errors
+def find_command(
+    text: Annotated[str, typer.Argument(help="(Part of) a code, school name, place or gemeente.")],
+    plan: Annotated[
+        str | None,
+        typer.Option("--plan", help="Also show each school's region in this plan (or 'actual')."),
+    ] = None,
+    data: DataOption = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Look a school up by (part of) its name, code, place or gemeente name."""
+    _widen()
+    from regionopt.whatif import find_schools
+
+    cfg = load_config(config)
+    if plan is not None and plan.strip().lower() != ACTUAL:
+        read_plan(Path(plan))
+    loaded = load_all(data, participation=cfg.participation)
+    the_plan = resolve_plan(plan, loaded) if plan is not None else None
+    found = find_schools(loaded.instance, text, the_plan)
+    if json:
+        print_json([asdict(m) for m in found])
+        return
+    if not found:
+        console.print(f"no participating school matches {escape(repr(text))}", highlight=False)
+        raise typer.Exit(EXIT_BROKEN)
+    table = Table(
+        title=escape(f"Schools matching {text!r}" + (f" in {the_plan.name}" if the_plan else ""))
+    )
+    for col in ("code", "name", "place", "gemeente", "region"):
+        table.add_column(col)
+    for m in found:
+        region = label(m.region_name, m.region_id) if m.region_id else ("-" if the_plan else "")
+        table.add_row(*(escape(v) for v in (m.code, m.name, m.place, m.gemeente, region)))
+    console.print(table)
+
+
+def _print_whatif(result: WhatIfResult) -> None:
+    """Human summary of a what-if: rules per region, figures, penvoerder, money, repair."""
+    _widen()
+    verdict = "[green]keeps every rule[/]" if result.valid_after else "[red]breaks a rule[/]"
+    where = ", ".join(result.region_label(r) for r in result.affected)
+    changes = ", ".join(str(c) for c in result.changes)
+    console.print(
+        f"What-if on {escape(result.before.name)}: {escape(changes)} -> "
+        f"{verdict} in {escape(where)}",
+        highlight=False,
+    )
     for r in result.regions:
-        table = Table(title=escape(f"{r.name} ({r.region_id})"), title_justify="left")
-        table.add_column("")
-        stages = [("before", r.before), ("after", r.after)]
-        if r.repaired is not None:
-            stages.append(("repaired", r.repaired))
-        for label, _ in stages:
-            table.add_column(label)
-        for s in r.rules:
-            cells = [s.before, s.after] + ([s.repaired or ""] if has_rep and r.repaired else [])
-            table.add_row(escape(s.rule), *[_colour(c) for c in cells])
-        table.add_row("schools", *[str(f.n_schools) for _, f in stages])
-        table.add_row("technical pupils", *[str(f.technical_pupils) for _, f in stages])
-        table.add_row("techniekarm", *["ja" if f.techniekarm else "nee" for _, f in stages])
-        console.print(table)
+        console.print(_region_table(r))
+    _print_money(result)
+    _print_repair(result)
+
+
+def _region_table(r: RegionReport) -> Table:
+    stages = [("before", r.before, r.penvoerder_before), ("after", r.after, r.penvoerder_after)]
+    if r.repaired is not None:
+        stages.append(("repaired", r.repaired, r.penvoerder_repaired or r.penvoerder_after))
+    title = escape(r.label) + (" [red]dissolved[/]" if r.dissolved else "")
+    table = Table(title=title, title_justify="left")
+    table.add_column("")
+    for stage, _, _ in stages:
+        table.add_column(stage)
+    for s in r.rules:
+        cells = [s.before, s.after] + ([s.repaired or ""] if r.repaired is not None else [])
+        table.add_row(escape(s.rule), *[_colour(c) for c in cells])
+    table.add_row("schools", *[str(f.n_schools) for _, f, _ in stages])
+    table.add_row("technical pupils", *[str(f.technical_pupils) for _, f, _ in stages])
+    table.add_row("techniekarm", *["ja" if f.techniekarm else "nee" for _, f, _ in stages])
+    mark = "[yellow]" if r.penvoerder_changed else ""
+    table.add_row(
+        f"{mark}penvoerder" + ("[/]" if mark else ""),
+        *[escape(str(p)) for _, _, p in stages],
+    )
+    return table
+
+
+def _print_money(result: WhatIfResult) -> None:
     repaired = bool(result.money_repaired)
     rows = result.money_repaired or result.money
-    if rows:
-        focus = set(result.affected)
-        if result.repair is not None and result.repair.status == "repaired":
-            focus |= {m.from_region for m in result.repair.moves}
-            focus |= {m.to_region for m in result.repair.moves}
-        after = "after repair" if repaired else "after"
-        mt = Table(title="Budget (EUR a year)", title_justify="left")
-        for col in ("region", "transition before", after, "structural before", after):
-            mt.add_column(col, justify="left" if col == "region" else "right")
-        for row in rows:
-            if row["region_id"] in focus:
-                mt.add_row(
-                    escape(row["region_id"]),
-                    _eur(row["transition_before_eur"]),
-                    _eur(row["transition_after_eur"]),
-                    _eur(row["structural_before_eur"]),
-                    _eur(row["structural_after_eur"]),
-                )
-        console.print(mt)
-        rest = [abs(row["structural_delta_eur"]) for row in rows if row["region_id"] not in focus]
-        if rest:
+    if not rows:
+        return
+    focus = {r.region_id for r in result.regions}
+    after = "after repair" if repaired else "after"
+    mt = Table(title="Budget (EUR a year)", title_justify="left")
+    for col in ("region", "transition before", after, "structural before", after):
+        mt.add_column(col, justify="left" if col == "region" else "right")
+    for row in rows:
+        if row["region_id"] in focus:
+            mt.add_row(
+                escape(result.region_label(row["region_id"])),
+                _eur(row["transition_before_eur"]),
+                _eur(row["transition_after_eur"]),
+                _eur(row["structural_before_eur"]),
+                _eur(row["structural_after_eur"]),
+            )
+    console.print(mt)
+    rest = [abs(row["structural_delta_eur"]) for row in rows if row["region_id"] not in focus]
+    if rest:
+        console.print(
+            f"{len(rest)} other region(s) change by EUR {min(rest):,.2f} to "
+            f"{max(rest):,.2f} in structural money: the national total is re-divided over "
+            "the schools (--json or report.md list them)",
+            highlight=False,
+        )
+
+
+def _print_repair(result: WhatIfResult) -> None:
+    rep = result.repair
+    if rep is None:
+        return
+    if rep.status == "not_needed":
+        console.print("repair: not needed")
+    elif rep.status == "repaired":
+        console.print(f"repair: {escape(rep.headline())}", highlight=False)
+        for m in rep.moves:
             console.print(
-                f"{len(rest)} other region(s) change by EUR {min(rest):,.2f} to "
-                f"{max(rest):,.2f} in structural money: the national total is re-divided over "
-                "the schools (--json or report.md list them)",
+                f"  move {m.code}: {escape(result.region_label(m.from_region))} -> "
+                f"{escape(result.region_label(m.to_region))}",
                 highlight=False,
             )
-    rep = result.repair
-    if rep is not None:
-        if rep.status == "not_needed":
-            console.print("repair: not needed")
-        elif rep.status == "repaired":
-            console.print(f"repair: {escape(rep.headline())}", highlight=False)
-            for m in rep.moves:
-                move = f"  move {m.code}: {m.from_region} -> {m.to_region}"
-                console.print(escape(move), highlight=False)
-            if rep.dissolved:
-                console.print(f"  dissolved: {escape(', '.join(rep.dissolved))}", highlight=False)
-        else:
-            console.print("[red]repair: none found[/]")
-            for line in rep.explanation:
-                console.print(f"  {escape(line)}", highlight=False)
+    else:
+        console.print("[red]repair: none found[/]")
+        for line in rep.explanation:
+            console.print(f"  {escape(line)}", highlight=False)
+    if result.dissolved:
+        gone = ", ".join(result.region_label(r) for r in result.dissolved)
+        console.print(
+            f"[red]dissolved:[/] {escape(gone)} ({len(result.before.regions)} regions before, "
+            f"{len(result.final.regions)} after)",
+            highlight=False,
+        )
+    elif not result.allow_dissolve and rep.status != "not_needed":
+        console.print("  (no region is dissolved; --allow-dissolve would permit it)")
 
 
 def _colour(status: str) -> str:
-    colour = {"ok": "green", "broken": "red", "unknown": "yellow", "warning": "yellow"}.get(status)
+    colour = {
+        "ok": "green",
+        "broken": "red",
+        "unknown": "yellow",
+        "warning": "yellow",
+        "dissolved": "red",
+    }.get(status)
     return f"[{colour}]{status}[/]" if colour else escape(status)

@@ -1,0 +1,221 @@
+"""Region names a person recognises, made from a region's members.
+
+A region is named after the place with the most technical-profile pupils among its schools;
+when the region spans several gemeenten, the leading place of a second gemeente follows
+("Goes - Middelburg"). Names are made unique across the plan, deterministically: a name two
+regions share first gets each region's next place, then a compass word ("Rotterdam noord"),
+then a number. Regions that already have a documented name (the actual regions, or a plan
+file with a ``region_name`` column) keep it. The region id stays the key everywhere; output
+shows ``label(name, id)``: "Goes - Middelburg (R12)".
+
+Pure: works on an ``Instance`` and a ``Plan``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from regionopt.instance import Instance, School
+from regionopt.plan import Plan
+
+SEPARATOR = " - "
+"""Between the two places of a region that spans several gemeenten."""
+
+# DUO writes a province after some place names ("Hoorn Nh", "Ede Gld"); people do not.
+_PROVINCE_SUFFIX = re.compile(r"\s+(?:Ut|Gld|Nh|Zh|Ov|Lb|Nb|Fr|Gn|Dr|Zl|Fl)$", re.IGNORECASE)
+_LOWER_WORDS = ("aan", "den", "de", "op", "en", "bij", "in", "onder", "ter", "ten")
+_COMPASS = (("noord", "zuid"), ("oost", "west"))
+COMMON_NAMES = {"'s-Gravenhage": "Den Haag"}
+"""Official names people seldom use, and the name they use."""
+
+
+@dataclass(frozen=True)
+class _Place:
+    """One place of a region with the weights that rank it."""
+
+    name: str
+    gemeente: str
+    technical: int
+    beroepsgericht: int
+    schools: int
+
+    def rank(self) -> tuple[int, int, int, str]:
+        return (-self.technical, -self.beroepsgericht, -self.schools, self.name)
+
+
+def place_name(school: School, gemeente_names: Mapping[str, str]) -> str:
+    """How people write the school's place.
+
+    DUO's upper-case place, title-cased by ``load``, loses the Dutch spelling
+    ("'S-Hertogenbosch", "Capelle Aan Den Ijssel") and may carry a province ("Hoorn Nh"). A
+    place that is also a gemeente takes the gemeente's CBS spelling (or the name in
+    ``COMMON_NAMES``: "Den Haag"); other places lose the province and get lower-case joining
+    words. Without a place, the gemeente's name.
+    """
+    return _place_name(school, gemeente_names, {_key(n): n for n in gemeente_names.values()})
+
+
+def _place_name(
+    school: School, gemeente_names: Mapping[str, str], by_key: Mapping[str, str]
+) -> str:
+    """``place_name`` with the gemeente names already keyed by ``_key``."""
+    raw = _PROVINCE_SUFFIX.sub("", school.place.strip())
+    if not raw:
+        official = gemeente_names.get(school.gemeente, school.gemeente)
+        return COMMON_NAMES.get(official, official)
+    if _key(raw) in by_key:
+        official = by_key[_key(raw)]
+        return COMMON_NAMES.get(official, official)
+    words = raw.split(" ")
+    fixed = [w.lower() if i and w.lower() in _LOWER_WORDS else w for i, w in enumerate(words)]
+    text = " ".join(fixed)
+    return re.sub(r"\bIj", "IJ", re.sub(r"^'S-", "'s-", text))
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def _places(
+    instance: Instance,
+    codes: Sequence[str],
+    gemeente_names: Mapping[str, str],
+    by_key: Mapping[str, str],
+) -> list[_Place]:
+    """The region's places, best first (technical pupils, then beroepsgericht, schools, name)."""
+    schools = [instance.school(c) for c in codes if c in instance.index]
+    by_place: dict[str, list[School]] = defaultdict(list)
+    for s in schools:
+        by_place[_place_name(s, gemeente_names, by_key)].append(s)
+    places = []
+    for name, members in by_place.items():
+        weight: Counter[str] = Counter()
+        for s in members:
+            weight[s.gemeente] += s.technical_pupils + 1
+        gemeente = min(weight, key=lambda g: (-weight[g], g))
+        places.append(
+            _Place(
+                name=name,
+                gemeente=gemeente,
+                technical=sum(s.technical_pupils for s in members),
+                beroepsgericht=sum(s.pupils.beroepsgericht for s in members),
+                schools=len(members),
+            )
+        )
+    return sorted(places, key=_Place.rank)
+
+
+def _base_name(places: Sequence[_Place], fallback: str) -> tuple[str, list[str]]:
+    """The name and the places it uses (one, or two when the region spans several gemeenten)."""
+    if not places:
+        return fallback, []
+    first = places[0]
+    second = next((p for p in places[1:] if p.gemeente != first.gemeente), None)
+    used = [first.name] + ([second.name] if second else [])
+    return SEPARATOR.join(used), used
+
+
+def region_names(instance: Instance, plan: Plan) -> dict[str, str]:
+    """A recognisable, unique name for every region of ``plan``.
+
+    Parameters
+    ----------
+    instance : Instance
+        Schools (place, gemeente, pupils) and ``municipalities`` (gemeente code -> name).
+    plan : Plan
+        Any plan. A region with a documented name in ``plan.region_names`` (one that differs
+        from its id) keeps it.
+
+    Returns
+    -------
+    dict
+        Region id -> name, for every region in ``plan.regions``.
+    """
+    gemeente_names = {m.code: m.name for m in instance.municipalities}
+    by_key = {_key(n): n for n in gemeente_names.values()}
+    names: dict[str, str] = {}
+    used: dict[str, list[str]] = {}
+    ranked: dict[str, list[_Place]] = {}
+    documented = {r for r in plan.regions if plan.region_names.get(r) not in (None, "", r)}
+    for region, codes in plan.regions.items():
+        if region in documented:
+            names[region] = plan.region_names[region]
+            continue
+        ranked[region] = _places(instance, codes, gemeente_names, by_key)
+        names[region], used[region] = _base_name(ranked[region], region)
+    steps: tuple[Callable[[list[str]], None], ...] = (
+        lambda group: _add_next_place(group, names, used, ranked),
+        lambda group: _add_compass(group, names, instance, plan),
+        lambda group: _add_number(group, names),
+    )
+    for step in steps:
+        for group in _duplicates(names, frozen=documented):
+            step(group)
+    for group in _duplicates(names, frozen=documented):
+        for region in group:
+            names[region] = f"{names[region]} ({region})"
+    return names
+
+
+def _duplicates(names: Mapping[str, str], *, frozen: set[str]) -> list[list[str]]:
+    """Groups (sorted ids) of generated names shared by two or more regions."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for region in sorted(names):
+        by_name[names[region]].append(region)
+    return [
+        [r for r in group if r not in frozen]
+        for group in by_name.values()
+        if len(group) > 1 and any(r not in frozen for r in group)
+    ]
+
+
+def _add_next_place(
+    group: list[str],
+    names: dict[str, str],
+    used: Mapping[str, list[str]],
+    ranked: Mapping[str, list[_Place]],
+) -> None:
+    for region in group:
+        extra = next((p.name for p in ranked.get(region, ()) if p.name not in used[region]), None)
+        if extra is not None:
+            names[region] = f"{names[region]}{SEPARATOR}{extra}"
+
+
+def _add_compass(group: list[str], names: dict[str, str], instance: Instance, plan: Plan) -> None:
+    """``name noord``/``zuid``/``oost``/``west`` by where each region lies in the group."""
+    centres: dict[str, tuple[float, float]] = {}
+    for region in group:
+        ids = [instance.index[c] for c in plan.regions[region] if c in instance.index]
+        if not ids:
+            return
+        xy = instance.xy[ids].mean(axis=0)
+        centres[region] = (float(xy[0]), float(xy[1]))
+    mx = sum(x for x, _ in centres.values()) / len(centres)
+    my = sum(y for _, y in centres.values()) / len(centres)
+    spread_x = max(x for x, _ in centres.values()) - min(x for x, _ in centres.values())
+    spread_y = max(y for _, y in centres.values()) - min(y for _, y in centres.values())
+    axis = 0 if spread_y >= spread_x else 1  # 0: noord/zuid, 1: oost/west
+    for region, (x, y) in centres.items():
+        offset = y - my if axis == 0 else x - mx
+        word = _COMPASS[axis][0] if offset >= 0 else _COMPASS[axis][1]
+        names[region] = f"{names[region]} {word}"
+
+
+def _add_number(group: list[str], names: dict[str, str]) -> None:
+    for k, region in enumerate(group, start=1):
+        names[region] = f"{names[region]} {k}"
+
+
+def label(name: str, region_id: str) -> str:
+    """``name (id)``, or the id alone when the region has no name of its own."""
+    if not name or name == region_id:
+        return region_id
+    return f"{name} ({region_id})"
+
+
+def plan_labels(instance: Instance, plan: Plan) -> dict[str, str]:
+    """Region id -> ``label(name, id)`` for every region of ``plan``."""
+    return {r: label(n, r) for r, n in region_names(instance, plan).items()}

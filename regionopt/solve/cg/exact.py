@@ -1,0 +1,173 @@
+"""Exact pricing: one root's pricing problem with every rule of the model, in CP-SAT.
+
+The model is built once per root; each call only writes the objective's coefficients (the
+duals) and solves. CP-SAT's proven ``best_objective_bound`` stays a valid upper bound on the
+pricing value when it stops on its time limit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from regionopt.model.rules import add_region_rules
+from regionopt.solve.cg.pricing_problem import FINE, PricingProblem, RootData
+
+# An objective domain's open end for CP-SAT (far beyond any pricing value, within int64).
+_INT64_SAFE = 2**50
+
+
+class ExactPricer:
+    """The CP-SAT model of one root's exact pricing problem."""
+
+    def __init__(self, prob: PricingProblem, root: RootData) -> None:
+        problem = prob.problem
+        self.root = root
+        m = cp_model.CpModel()
+        self.model = m
+        mem = root.members.tolist()
+        self.x = [m.new_bool_var(f"x{i}") for i in mem]
+        m.add(self.x[root.local_root] == 1)
+        if problem.rules.connected and prob.restriction.contiguity == "hess":
+            self._hess(prob, mem)
+        add_region_rules(m, problem.rules, problem.facts, mem, self.x)
+        for a, b in root.tie:
+            m.add(self.x[a] == self.x[b])
+        edge_vars = []
+        for a, b in root.edges.tolist():
+            s = m.new_bool_var("")
+            m.add_implication(s, self.x[a])
+            m.add_implication(s, self.x[b])
+            edge_vars.append(s)
+        items = [m.new_bool_var("") for _ in root.item_cost.tolist()]
+        for k, g in root.memberships.tolist():
+            m.add_implication(self.x[k], items[g])
+        sized = self._size_cost(prob, root)
+        match, kept = self._reference(root)
+        fixed = (*edge_vars, *items, *sized)
+        self.objective_vars = [v.index for v in (*self.x, *fixed, *match, *kept)]
+        self.fixed_profit = FINE * np.r_[
+            root.edge_cost, -root.item_cost, -np.ones(len(sized))
+        ].astype(np.int64)
+        self.kept_profit = np.full(len(kept), FINE * prob.move_cost, dtype=np.int64)
+        self.solver = _pricing_solver()
+
+    def _hess(self, prob: PricingProblem, mem: list[int]) -> None:
+        """Hess contiguity: a member joins through a neighbour strictly closer to the root."""
+        local = {i: k for k, i in enumerate(mem)}
+        row = prob.cand.graph_km[prob.rpos[self.root.root]]
+        adj = prob.problem.adjacency
+        for k, i in enumerate(mem):
+            if i == self.root.root:
+                continue
+            closer = [self.x[local[q]] for q in adj[i] if q in local and row[q] < row[i]]
+            if closer:
+                self.model.add_bool_or(closer).only_enforce_if(self.x[k])
+            else:
+                self.model.add(self.x[k] == 0)
+
+    def _size_cost(self, prob: PricingProblem, root: RootData) -> list[cp_model.IntVar]:
+        """The region's size cost, read from the objective's table (none without one)."""
+        if prob.size_weight <= 0:
+            return []
+        table = prob.objective.size_cost[: int(root.size.sum()) + 1]
+        size = self.model.new_int_var(0, len(table) - 1, "size")
+        self.model.add(
+            size == sum(int(t) * v for t, v in zip(root.size.tolist(), self.x, strict=True))
+        )
+        cost = self.model.new_int_var(int(table.min()), int(table.max()), "size_cost")
+        self.model.add_element(size, table.tolist(), cost)
+        return [cost]
+
+    def _reference(self, root: RootData) -> tuple[list[cp_model.IntVar], list[cp_model.IntVar]]:
+        """Match the region to at most one reference region; a member of that region is kept
+        (earns back its move) only if it is in."""
+        m = self.model
+        match = [m.new_bool_var("") for _ in root.refs.tolist()]
+        if match:
+            m.add_at_most_one(match)
+        kept = []
+        for k, option in enumerate(root.ref_local.tolist()):
+            if option >= 0:
+                keep = m.new_bool_var("")
+                m.add_implication(keep, self.x[k])
+                m.add_implication(keep, match[option])
+                kept.append(keep)
+        return match, kept
+
+    def price(
+        self, pi: np.ndarray, time_limit_s: float, floor: float = -math.inf
+    ) -> tuple[float, list[np.ndarray], str]:
+        """(proven upper bound on the pricing value, member sets found best last, status).
+
+        Every improving solution CP-SAT meets is returned: more columns per call means fewer
+        rounds. With a ``floor``, only values above it are searched for and a value at most the
+        floor is reported as the floor (proving "nothing above" is quicker than the optimum).
+        """
+        root = self.root
+        # Integer profits rounded up: the proven bound stays an upper bound for the real pi.
+        duals = root.rounded_duals(pi)
+        nm, nr = len(root.members), len(root.refs)
+        prof = duals[:nm] - FINE * root.km
+        kept = self.kept_profit + duals[nm + nr :] if len(duals) > nm + nr else self.kept_profit
+        # Only the objective's coefficients change between calls: write them into the model
+        # (CP-SAT minimises, so the maximisation is stored negated, scaling -1).
+        self.model.clear_objective()
+        objective = self.model.proto.objective
+        objective.vars.extend(self.objective_vars)
+        objective.coeffs.extend(
+            (-np.r_[prof, self.fixed_profit, duals[nm : nm + nr], kept]).tolist()
+        )
+        objective.scaling_factor = -1.0
+        # In pricing units: values at most ``cut`` are not searched for (-value <= -cut - 1).
+        cut = math.floor(floor * FINE) if floor > -math.inf else None
+        if cut is not None:
+            objective.domain.extend([-_INT64_SAFE, -cut - 1])
+        self.solver.parameters.max_time_in_seconds = time_limit_s
+        found = _Solutions(self.x)
+        status = self.solver.solve(self.model, found)
+        if status == cp_model.INFEASIBLE:
+            return (-math.inf if cut is None else cut / FINE), [], "INFEASIBLE"
+        bound = float(self.solver.best_objective_bound) / FINE
+        if cut is not None:
+            bound = max(bound, cut / FINE)
+        name = self.solver.status_name(status)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or not found.sets:
+            return bound, [], name
+        return bound, [root.members[chosen] for chosen in found.sets], name
+
+
+def _pricing_solver() -> cp_model.CpSolver:
+    """A CP-SAT solver tuned for small models solved thousands of times."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = 1
+    # The full LP relaxation: pricing calls prove their optimum in time far more often.
+    p.linearization_level = 2
+    # No cuts, probing, inprocessing, symmetry or repeated presolve; branch on the LP.
+    p.cut_level = 0
+    p.cp_model_probing_level = 0
+    p.use_sat_inprocessing = False
+    p.symmetry_level = 0
+    p.max_presolve_iterations = 0
+    p.search_branching = cp_model.LP_SEARCH
+    # Thousands of calls: leave Ctrl-C to Python (CP-SAT's handler would outlive them).
+    p.catch_sigint_signal = False
+    return solver
+
+
+class _Solutions(cp_model.CpSolverSolutionCallback):
+    """Every solution CP-SAT reports, as membership masks (best last)."""
+
+    def __init__(self, x: list[cp_model.IntVar]) -> None:
+        super().__init__()
+        self.x = x
+        self.sets: list[np.ndarray] = []
+
+    def on_solution_callback(self) -> None:
+        self.sets.append(np.array([self.boolean_value(v) for v in self.x], dtype=bool))
+
+
+__all__ = ["ExactPricer"]

@@ -1,0 +1,349 @@
+"""Column generation: a valid lower bound on the model's objective, and plans on the way.
+
+For any duals the Lagrangian bound of ``PricingProblem.lagrangian`` is valid, so every round
+gives a bound: the restricted master LP (``Master``) gives duals, Wentges smoothing towards
+the best duals so far (inside a box around them) stabilises them, every root is priced by its
+closure (``closure``) and, once that stalls, the roots that matter by exact CP-SAT pricing
+(``tighten``). Every region pricing meets becomes a column. Every few seconds the
+set-partitioning IP over the columns (``best_partition``) gives a plan, so the run can stop once
+a plan is proven within a target gap ("price and branch").
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from regionopt.model.candidates import Candidates, Restriction
+from regionopt.model.objective import Objective
+from regionopt.solve.cg.ip import best_partition
+from regionopt.solve.cg.master import Master, MasterSolution
+from regionopt.solve.cg.pricing_problem import Column, PricingProblem
+from regionopt.solve.cg.tighten import tighten
+from regionopt.solve.cg.workers import PricingPool
+from regionopt.solve.heuristic import Labelled
+
+
+@dataclass(frozen=True)
+class CgSettings:
+    """How column generation searches (defaults: ``SearchConfig``)."""
+
+    pricing: str = "closure"
+    """``closure``: the relaxed pricing only (fast); ``exact``: CP-SAT too, once it stalls."""
+    time_limit_s: float = 60.0
+    exact_time_s: float = 1.0
+    """CP-SAT seconds per exact pricing call."""
+    round_budget_s: float = 10.0
+    """Seconds of exact pricing per round at most."""
+    smoothing: float = 0.5
+    """Wentges smoothing factor in [0, 1) towards the best duals (0 = master duals)."""
+    box_width: float = 20.0
+    """Box-step stabilisation: cover duals stay within this many objective units of the box
+    centre (half of each school's edge weight, later the best duals)."""
+    tolerance: float = 1e-4
+    """Stop when (master - bound) / |master| is at most this."""
+    workers: int = 1
+    """Processes for pricing (forked; 1 prices in this process)."""
+    ip_every_s: float | None = None
+    """Solve the IP over the columns this often (and at the end); None = never. Once the
+    master is within ``target_gap`` of the bound, four times as often."""
+    ip_time_s: float = 10.0
+    target_gap: float = 0.0
+    """Stop when the best plan is within this relative gap of the bound."""
+    stall_rounds: int = 3
+    """The closure-only phase ends after this many rounds without a 0.5% rise."""
+
+
+@dataclass(frozen=True)
+class CgStep:
+    """One round of column generation (objective units)."""
+
+    elapsed_s: float
+    bound: float
+    """Best valid lower bound so far."""
+    raw: float
+    """This round's Lagrangian bound (may be negative)."""
+    master: float
+    """Restricted master LP value (not a bound until pricing is exact)."""
+    columns: int
+    added: int
+    pricing_s: float
+    exact_roots: int
+    incumbent: float | None = None
+    """Best plan so far (the seed plans' or an IP's), if any."""
+
+
+@dataclass(frozen=True)
+class CgResult:
+    """What ``column_generation`` returns."""
+
+    bound: float
+    """A valid lower bound on the model's objective (objective units), at least 0."""
+    master: float
+    rounds: int
+    columns: int
+    wall_time_s: float
+    converged: bool
+    """True when the bound reached the master LP (within the tolerance)."""
+    history: tuple[CgStep, ...] = field(default_factory=tuple)
+    pool: tuple[Column, ...] = ()
+    """Every column of the master: valid regions of the model."""
+    incumbent: Labelled | None = None
+    """The best plan of the IPs over the columns, when one beat the seed plans."""
+    incumbent_objective: float | None = None
+    """Its objective (or the best seed plan's)."""
+
+
+def column_generation(
+    objective: Objective,
+    cand: Candidates,
+    restriction: Restriction,
+    settings: CgSettings,
+    *,
+    plans: Sequence[Labelled] = (),
+    columns: Sequence[Column] = (),
+    progress: Callable[[CgStep], None] | None = None,
+) -> CgResult:
+    """A valid lower bound on the objective over the model's regions, by column generation.
+
+    Parameters
+    ----------
+    objective : Objective
+    cand, restriction : Candidates, Restriction
+        The model's candidate pairs and the restriction they follow.
+    settings : CgSettings
+    plans : sequence of (labels, roots)
+        Valid plans whose regions seed the master.
+    columns : sequence of Column
+        More regions to seed the master with (e.g. an earlier run's pool).
+    progress : callable, optional
+        Called with a ``CgStep`` after every round.
+    """
+    if not plans and not columns:
+        raise ValueError("column generation starts from a plan or columns; none given")
+    run = _Run(PricingProblem(objective, cand, restriction), settings, progress)
+    run.seed(plans, columns)
+    run.pool = PricingPool(run.prob, settings.workers)
+    try:
+        while run.round():
+            pass
+    finally:
+        run.pool.close()
+    if settings.ip_every_s is not None:
+        run.ip()
+    return run.result()
+
+
+class _Run:
+    """The state of one column-generation run; ``round`` does one round."""
+
+    def __init__(
+        self, prob: PricingProblem, settings: CgSettings, progress: Callable[[CgStep], None] | None
+    ) -> None:
+        self.prob, self.settings, self.progress = prob, settings, progress
+        self.start = time.perf_counter()
+        self.master = Master(prob)
+        self.pool: PricingPool
+        n = prob.problem.n
+        # Box centre: minus half the weight of each school's edges. Then pi(R) - c(R) is minus
+        # half R's boundary weight minus its other costs, never positive: the first bound is
+        # "p regions, each with at least its cheapest boundary", already valid.
+        self.box = np.zeros(n)
+        edges, cost = prob.objective.edges, prob.objective.edge_cost
+        np.add.at(self.box, edges[:, 0], -0.5 * cost)
+        np.add.at(self.box, edges[:, 1], -0.5 * cost)
+        self.delta = settings.box_width * prob.scale
+        self.best, self.best_pi = -math.inf, np.r_[self.box, np.zeros(len(prob.rhs) - n)]
+        self.lp = math.inf
+        self.upper: float = math.inf
+        self.incumbent: Labelled | None = None
+        self.rounds = self.rose_at = 0
+        self.converged = False
+        self.smooth = False  # price at the smoothed duals (not after a round that found none)
+        self.exact = False  # phase 1: closure pricing; phase 2: exact pricing too
+        self.last_ip = time.perf_counter()
+        self.ip_columns = -1
+        self.history: list[CgStep] = []
+
+    def seed(self, plans: Sequence[Labelled], columns: Sequence[Column]) -> None:
+        """Put the seed plans' regions (each with every match) and columns in the master."""
+        objective = self.prob.objective
+        for labels, roots in plans:
+            labels = np.asarray(labels)
+            matched = objective.matched_references(labels, len(roots))
+            cost = 0
+            for lab, j in enumerate(roots):
+                members = np.flatnonzero(labels == lab)
+                self.master.add_with_every_match(members, int(j))
+                cost += self.prob.cost(members, int(j), matched[lab])
+            self.upper = min(self.upper, float(cost))
+        for col in columns:
+            self.master.add_with_every_match(np.asarray(col.members, dtype=np.int64), col.root)
+
+    def round(self) -> bool:
+        """One round: solve the master, price, add columns; False when the run is over."""
+        self.rounds += 1
+        sol = self.master.solve(self.box, self.delta)
+        self.lp = sol.value
+        t_price = time.perf_counter()
+        alpha = self.settings.smoothing if self.smooth and self.best > -math.inf else 0.0
+        sep = alpha * self.best_pi + (1.0 - alpha) * sol.pi
+        lb, n_exact, found = self._price(sep)
+        if lb > self.best + 0.005 * abs(self.best):
+            self.rose_at = self.rounds
+        if lb > self.best:
+            self.best, self.best_pi = lb, sep.copy()
+        added = self._add(found, sol)
+        self._record(lb, added, time.perf_counter() - t_price, n_exact)
+        return self._next(sol, added, alpha, lb)
+
+    def _price(self, sep: np.ndarray) -> tuple[float, int, list[tuple[int, np.ndarray, bool]]]:
+        """Price every root at ``sep``: (Lagrangian bound, exact calls, (root, set, is column))."""
+        prob = self.prob
+        ub, sets = self.pool.closures(sep)
+        feasible = np.array(
+            [prob.is_column(root, sets[k]) for k, root in enumerate(prob.roots)], dtype=bool
+        )
+        n_exact = 0
+        extra: list[tuple[int, np.ndarray]] = []
+        if self.exact:
+            ub, n_exact = tighten(
+                prob,
+                self.pool,
+                sep,
+                ub,
+                sets,
+                feasible,
+                exact_time_s=self.settings.exact_time_s,
+                budget_s=self.settings.round_budget_s,
+                extra=extra,
+                known=self.master.best_values(sep),
+            )
+        found = [(k, c, bool(feasible[k])) for k, c in enumerate(sets)]
+        found += [(k, c, True) for k, c in extra]
+        return prob.lagrangian(sep, ub), n_exact, found
+
+    def _add(self, found: list[tuple[int, np.ndarray, bool]], sol: MasterSolution) -> int:
+        """Add every priced set with a negative reduced cost (closure sets repaired first)."""
+        prob = self.prob
+        added = 0
+        for k, chosen, ok in found:
+            root = prob.roots[k]
+            column: np.ndarray | None = chosen
+            if not ok:
+                column = prob.hess_repair(root, chosen)
+                if column is None:
+                    continue
+            ref = prob.best_match(column, sol.pi)
+            reduced = -prob.value(column, root.root, sol.pi) - sol.mu
+            if reduced < -1e-6 and self.master.add(column, root.root, ref):
+                added += 1
+        return added
+
+    def _record(self, lb: float, added: int, pricing_s: float, n_exact: int) -> None:
+        prob = self.prob
+        step = CgStep(
+            elapsed_s=time.perf_counter() - self.start,
+            bound=max(prob.to_units(self.best), 0.0),
+            raw=prob.to_units(lb),
+            master=prob.to_units(self.lp),
+            columns=len(self.master.cols),
+            added=added,
+            pricing_s=pricing_s,
+            exact_roots=n_exact,
+            incumbent=prob.to_units(self.upper) if self.upper < math.inf else None,
+        )
+        self.history.append(step)
+        if self.progress is not None:
+            self.progress(step)
+
+    def _gap_to_upper(self) -> float:
+        return (self.upper - self.best) / max(
+            abs(self.prob.to_units(self.upper)) * self.prob.scale, 1e-9
+        )
+
+    def _next(self, sol: MasterSolution, added: int, alpha: float, lb: float) -> bool:
+        """Decide whether to go on, and move the box; False when the run is over."""
+        s, prob = self.settings, self.prob
+        gap = (self.lp - self.best) / max(abs(self.lp + prob.constant), 1e-9)
+        if gap <= s.tolerance and not sol.binding:
+            self.converged = True
+            return False
+        if time.perf_counter() - self.start > s.time_limit_s:
+            return False
+        if s.ip_every_s is not None:
+            since = time.perf_counter() - self.last_ip
+            # Once the master is within the target gap of the bound, a better plan could end
+            # the run: try the IP sooner (but not every round).
+            near = gap <= s.target_gap and (
+                self.upper == math.inf or self._gap_to_upper() > s.target_gap
+            )
+            if since >= s.ip_every_s or (near and since >= s.ip_every_s / 4):
+                self.ip()
+        if self.upper < math.inf and self._gap_to_upper() <= s.target_gap:
+            return False
+        if added == 0 and alpha > 0:
+            # Mispricing: the smoothed duals found nothing, so price the master's own duals
+            # once (no column there proves the master LP optimal).
+            self.smooth = False
+            return True
+        self.smooth = True
+        if added == 0 and not sol.binding and (self.exact or s.pricing == "closure"):
+            return False
+        n = prob.problem.n
+        stalled = added == 0 or self.rounds - self.rose_at >= s.stall_rounds
+        if s.pricing == "exact" and not self.exact and stalled:
+            self.exact = True
+        elif sol.binding and added == 0:
+            # Converged inside the box: recentre on the best duals and widen the box.
+            self.box = self.best_pi[:n].copy()
+            self.delta *= 2.0
+        elif added and lb >= self.best:
+            # Follow the best duals every round the bound rises.
+            self.box = self.best_pi[:n].copy()
+        return True
+
+    def ip(self) -> None:
+        """Price and branch: the IP over the columns so far, kept when it beats the best plan.
+
+        Before it, the columns one school away from the LP's support join the master, so the
+        IP can settle where a boundary runs.
+        """
+        self.last_ip = time.perf_counter()
+        master, prob = self.master, self.prob
+        if self.ip_columns == len(master.cols):
+            return
+        for c in master.support.tolist():
+            ids, j, _ = master.cols[c]
+            root = prob.root_of.get(j)
+            if root is not None:
+                for near in prob.neighbour_columns(root, ids):
+                    master.add(near, j, master.refs[c])
+        self.ip_columns = len(master.cols)
+        found = best_partition(prob.objective, master.pool(), time_limit_s=self.settings.ip_time_s)
+        if found is not None and found[1] < self.upper:
+            self.upper, self.incumbent = float(found[1]), found[0]
+
+    def result(self) -> CgResult:
+        prob, s = self.prob, self.settings
+        lp_total = abs(self.lp + prob.constant)
+        converged = self.converged or (self.lp - self.best) <= s.tolerance * max(lp_total, 1.0)
+        return CgResult(
+            bound=max(prob.to_units(self.best), 0.0),
+            master=prob.to_units(self.lp),
+            rounds=self.rounds,
+            columns=len(self.master.cols),
+            wall_time_s=time.perf_counter() - self.start,
+            converged=converged,
+            history=tuple(self.history),
+            pool=tuple(self.master.pool()),
+            incumbent=self.incumbent,
+            incumbent_objective=prob.to_units(self.upper) if self.upper < math.inf else None,
+        )
+
+
+__all__ = ["CgResult", "CgSettings", "CgStep", "column_generation"]

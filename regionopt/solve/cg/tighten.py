@@ -1,0 +1,72 @@
+"""Lower the closure bounds of the roots that matter with exact (CP-SAT) pricing."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from regionopt.solve.cg.pricing_problem import PricingProblem
+from regionopt.solve.cg.workers import PricingPool
+
+
+def tighten(
+    prob: PricingProblem,
+    pool: PricingPool,
+    pi: np.ndarray,
+    ub: np.ndarray,
+    sets: list[np.ndarray],
+    feasible: np.ndarray,
+    *,
+    exact_time_s: float,
+    budget_s: float,
+    extra: list[tuple[int, np.ndarray]],
+    known: np.ndarray | None = None,
+) -> tuple[np.ndarray, int]:
+    """Lower the largest per-root upper bounds with exact pricing, largest first.
+
+    A root whose closure optimum is itself a column is exact already, and a root's last
+    proven bound, shifted by how far its duals rose, can rule it out without a call.
+    ``known`` holds lower bounds on the pricing values (the master's columns): its ``hi``-th
+    largest is at most the ``hi``-th largest final bound, so a call only has to search above
+    it (a root below it does not count in the Lagrangian bound). Stops when the roots with the
+    ``hi`` largest bounds are settled (exact, or priced once) or the budget is spent.
+
+    Returns the tightened bounds (still valid) and how many CP-SAT calls ran. A set CP-SAT
+    found replaces the root's entry of ``sets`` (and marks it in ``feasible``); the other
+    solutions it met go to ``extra`` as (root index, member set).
+    """
+    started = time.perf_counter()
+    ub = np.minimum(ub, [root.shifted_bound(pi) for root in prob.roots])
+    settled = feasible.copy()
+    calls = 0
+    top = prob.hi
+    floor = -math.inf
+    if known is not None and len(known) >= top:
+        floor = float(np.sort(known)[-top])
+    while len(ub):
+        # Keep every worker busy with the open root of largest bound; a call in flight counts
+        # as settled for choosing the next one.
+        while pool.in_flight < pool.slots and time.perf_counter() - started < budget_s:
+            order = np.argsort(-ub, kind="stable")[:top]
+            open_ = [int(k) for k in order if not settled[k]]
+            if not open_:
+                break
+            settled[open_[0]] = True
+            pool.submit(open_[0], pi, exact_time_s, floor)
+        if pool.in_flight == 0:
+            break
+        k, bound_k, found = pool.result()
+        calls += 1
+        root = prob.roots[k]
+        root.last_duals = root.rounded_duals(pi)
+        root.last_bound = bound_k
+        ub[k] = min(ub[k], bound_k)
+        if found:
+            sets[k], feasible[k] = found[-1], True
+            extra += [(k, chosen) for chosen in found[:-1]]
+    return ub, calls
+
+
+__all__ = ["tighten"]

@@ -1,0 +1,461 @@
+"""The whole optimisation behind ``regionopt propose``, as a straight pipeline of phases.
+
+Pure numeric core (never geopandas). Phases, each with its budget in ``SearchConfig``:
+
+1. pre-check: explain an infeasible setting before anything long runs;
+2. warm start: a constructive rule-valid plan (the first valid plan);
+3. CP-SAT: the national model, hinted with the warm start;
+4. column generation: a valid lower bound on the model's optimum, and every few seconds the
+   set-partitioning IP over its columns for a plan; it stops once a plan is proven within
+   ``relative_gap``;
+5. windows: re-solve windows of neighbouring regions while the gap is open.
+
+Every phase reports in a typed record. A Ctrl-C after the first valid plan ends the run with
+that plan and status ``INTERRUPTED``; before it, ``KeyboardInterrupt`` propagates.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from regionopt.config import SearchConfig, WeightsConfig
+from regionopt.errors import InfeasibleError
+from regionopt.model.candidates import Candidates, Restriction, candidates
+from regionopt.model.objective import Objective
+from regionopt.model.partition import Partition, canonical_order
+from regionopt.model.problem import Problem
+from regionopt.solve.cg.ip import best_partition
+from regionopt.solve.cg.loop import CgResult, CgSettings, CgStep, column_generation
+from regionopt.solve.cg.pricing_problem import Column
+from regionopt.solve.cpsat import CpSatProgress, CpSatRun, add_hint, build_model, solve_model
+from regionopt.solve.heuristic import Labelled, warm_start
+from regionopt.solve.precheck import precheck
+from regionopt.solve.windows import WindowSettings, WindowsResult, WindowStep, improve_by_windows
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The best plan and bound so far, for a live display."""
+
+    phase: str
+    elapsed_s: float
+    objective: float | None
+    bound: float | None
+
+
+@dataclass(frozen=True)
+class CpSatReport:
+    """The CP-SAT phase."""
+
+    status: str
+    objective: float | None
+    """CP-SAT's own plan's objective (None when it found none)."""
+    bound: float
+    wall_s: float
+    branches: int
+    conflicts: int
+    model_size: dict[str, int]
+
+
+@dataclass(frozen=True)
+class BoundReport:
+    """The column-generation phase."""
+
+    bound: float
+    rounds: int
+    columns: int
+    wall_s: float
+    converged: bool
+    ip_objective: float | None
+    """The best plan of the IPs over the columns (None when none beat the plan)."""
+
+
+@dataclass(frozen=True)
+class WindowsReport:
+    """The window phase."""
+
+    windows: int
+    improvements: int
+    national_improvements: int
+    local_optimum: bool
+    wall_s: float
+
+
+@dataclass(frozen=True)
+class Optimised:
+    """The final plan, what its bound proves, and every phase's report."""
+
+    partition: Partition | None
+    status: str
+    """``OPTIMAL`` (proven within the gap), ``FEASIBLE`` (a plan, gap open), ``INTERRUPTED``
+    (Ctrl-C after a plan existed) or ``UNKNOWN`` (no plan)."""
+    bound: float
+    gap: float | None
+    bound_method: str
+    scope: str
+    """What the bound (and so ``OPTIMAL``) covers, in words."""
+    scope_nl: str
+    """The same in Dutch, for reports."""
+    wall_time_s: float
+    time_to_first_valid_s: float | None
+    warm_start_objective: float | None
+    cp_sat: CpSatReport | None = None
+    column_generation: BoundReport | None = None
+    windows: WindowsReport | None = None
+
+    @property
+    def found(self) -> bool:
+        """True when a plan was found."""
+        return self.partition is not None
+
+
+def proven_gap(objective: float, bound: float) -> float:
+    """Relative gap ``(objective - bound) / |objective|`` (0 when the bound meets it)."""
+    return max(objective - bound, 0.0) / max(abs(objective), 1e-9)
+
+
+def restriction_of(search: SearchConfig) -> Restriction:
+    """The region model's restriction under a search configuration."""
+    return Restriction(
+        radius_km=search.radius_km, min_roots=search.min_roots, contiguity=search.contiguity
+    )
+
+
+def optimise(
+    problem: Problem,
+    weights: WeightsConfig,
+    search: SearchConfig,
+    *,
+    cp_sat_s: float | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> Optimised:
+    """Propose a plan for ``problem`` under ``weights``: every phase of the pipeline.
+
+    Parameters
+    ----------
+    problem : Problem
+    weights : WeightsConfig
+    search : SearchConfig
+        Budgets and knobs of every phase.
+    cp_sat_s : float, optional
+        Seconds of the CP-SAT phase (default: ``search.cp_sat_s``, or ``search.cp_sat_only_s``
+        with exact contiguity, where CP-SAT is the only phase that improves the plan).
+    progress : callable, optional
+        Called with a ``Progress`` on every new plan or bound.
+
+    Raises
+    ------
+    InfeasibleError
+        When the pre-check or CP-SAT shows that no valid plan exists.
+    """
+    run = _Pipeline(problem, weights, search, progress)
+    run.prepare()
+    try:
+        run.cp_sat(cp_sat_s)
+        run.bound()
+        run.improve()
+    except KeyboardInterrupt:
+        if run.best is None:
+            raise
+        run.interrupted = True
+    return run.result()
+
+
+class _Pipeline:
+    """The state shared by the phases of one run."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        weights: WeightsConfig,
+        search: SearchConfig,
+        progress: Callable[[Progress], None] | None,
+    ) -> None:
+        self.problem, self.search, self.progress_cb = problem, search, progress
+        self.objective = Objective.build(problem, weights, scale=search.objective_scale)
+        self.restriction = restriction_of(search)
+        self.start = time.perf_counter()
+        self.cand: Candidates
+        self.best: Partition | None = None
+        self.bound_value = 0.0
+        self.bound_method = "none"
+        self.first_valid: float | None = None
+        self.warm_objective: float | None = None
+        self.pool: tuple[Column, ...] = ()
+        self.interrupted = False
+        self.reports: dict[str, object] = {}
+
+    @property
+    def hess(self) -> bool:
+        """True when column generation's regions are regions of the model (Hess contiguity)."""
+        return self.restriction.contiguity == "hess" or not self.problem.rules.connected
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def report(
+        self, phase: str, objective: float | None = None, bound: float | None = None
+    ) -> None:
+        if self.progress_cb is not None:
+            self.progress_cb(Progress(phase, self.elapsed(), objective, bound))
+
+    def over_cap(self, partition: Partition | None) -> bool:
+        """True when a plan moves more schools than ``max_moves`` (only a warm start can)."""
+        cap = self.problem.max_moves
+        return (
+            partition is not None and cap is not None and partition.components.reference_moves > cap
+        )
+
+    def take(self, plan: Labelled, phase: str) -> bool:
+        """Keep a plan when it beats the current one (any plan within the cap beats one over)."""
+        candidate = Partition.scored(self.objective, plan[0], plan[1])
+        if self.over_cap(candidate):
+            return False
+        beaten = self.best is not None and not self.over_cap(self.best)
+        if beaten and self.best is not None and candidate.objective >= self.best.objective - 1e-9:
+            return False
+        if self.best is None or self.over_cap(self.best):
+            self.first_valid = self.elapsed()
+        self.best = candidate
+        self.report(phase, candidate.objective)
+        return True
+
+    def gap(self) -> float:
+        if self.best is None:
+            return 1.0
+        return proven_gap(self.best.objective, self.bound_value)
+
+    # -- phases ---------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Pre-check, candidates and the warm start."""
+        self.cand = candidates(self.problem, self.restriction)
+        reasons = precheck(self.problem, self.cand, self.restriction)
+        if reasons:
+            raise InfeasibleError(reasons)
+        plan = warm_start(self.objective, self.cand, seed=self.search.seed)
+        if plan is not None:
+            self.cand = self.cand.with_plan(*plan)
+            self.best = Partition.scored(self.objective, *plan)
+            self.warm_objective = self.best.objective
+            self.first_valid = None if self.over_cap(self.best) else self.elapsed()
+            self.report("warm start", self.best.objective)
+
+    def cp_sat(self, seconds: float | None) -> None:
+        """The national CP-SAT model, hinted with the warm start."""
+        search = self.search
+        if seconds is None:
+            seconds = search.cp_sat_only_s if search.contiguity == "exact" else search.cp_sat_s
+        built = build_model(self.objective, self.cand, self.restriction)
+        if self.best is not None:
+            add_hint(built, self.objective, (self.best.labels, list(self.best.roots)))
+        started = self.elapsed()
+
+        def relay(p: CpSatProgress) -> None:
+            self.report("CP-SAT", p.objective, p.bound)
+
+        run = solve_model(
+            built,
+            self.objective,
+            time_limit_s=max(seconds - started, 0.1),
+            workers=search.workers,
+            seed=search.seed,
+            relative_gap=search.relative_gap,
+            progress=relay,
+        )
+        if run.status == "INFEASIBLE":
+            raise InfeasibleError([_infeasible_message(self.problem, self.restriction)])
+        self._cp_sat_report(run, built.size)
+        if run.plan is not None:
+            if self.best is None and run.first_solution_s is not None:
+                self.first_valid = started + run.first_solution_s
+            self.take(run.plan, "CP-SAT")
+        self.bound_value = max(self.bound_value, run.bound)
+        self.bound_method = "cp-sat"
+
+    def _cp_sat_report(self, run: CpSatRun, size: dict[str, int]) -> None:
+        self.reports["cp_sat"] = CpSatReport(
+            status=run.status,
+            objective=run.objective,
+            bound=run.bound,
+            wall_s=run.wall_s,
+            branches=run.branches,
+            conflicts=run.conflicts,
+            model_size=size,
+        )
+
+    def bound(self) -> None:
+        """Column generation: the bound, and the IP's plans on the way."""
+        search = self.search
+        if search.bound_s <= 0 or self.best is None:
+            return
+        if self.gap() <= search.relative_gap and not self.over_cap(self.best):
+            return
+        # Column generation models reference moves, but not locks that name a reference
+        # region: then it runs without the moves (they only add, so its bound still holds).
+        ref_ids = set(self.problem.reference_ids)
+        ref_locks = any(label in ref_ids for label, _ in self.problem.locks)
+        objective = self.objective
+        if ref_locks:
+            objective = Objective.build(
+                self.problem.without_reference(), objective.weights, scale=objective.scale
+            )
+        result = column_generation(
+            objective,
+            self.cand,
+            self.restriction,
+            CgSettings(
+                pricing="exact",
+                time_limit_s=search.bound_s,
+                exact_time_s=search.exact_pricing_s,
+                round_budget_s=search.round_budget_s,
+                smoothing=search.smoothing,
+                box_width=search.box_width,
+                # The last hundredths of a percent of the LP take longest and the plan, not
+                # the bound, then keeps the gap open: that is left to the windows.
+                tolerance=search.relative_gap / 5,
+                workers=search.workers,
+                ip_every_s=search.ip_every_s if self.hess else None,
+                ip_time_s=search.ip_time_s,
+                target_gap=search.relative_gap if self.hess else 0.0,
+            ),
+            plans=[(self.best.labels, list(self.best.roots))],
+            progress=self._relay_bound,
+        )
+        self._after_bound(result, ref_locks)
+
+    def _relay_bound(self, step: CgStep) -> None:
+        self.report("column generation", step.incumbent, step.bound)
+
+    def _after_bound(self, result: CgResult, ref_locks: bool) -> None:
+        if result.bound > self.bound_value:
+            self.bound_value = result.bound
+            self.bound_method = (
+                f"column generation ({result.wall_time_s:.0f} s, {result.rounds} rounds)"
+            )
+        ip_objective = None
+        if self.hess:
+            self.pool = result.pool
+            if result.incumbent is not None:
+                ip_objective = Partition.scored(self.objective, *result.incumbent).objective
+                self.take(result.incumbent, "column generation")
+            if (ref_locks or self.over_cap(self.best)) and self.best is not None:
+                # The regions met, recombined with moves charged as the objective charges them.
+                found = best_partition(
+                    self.objective, [*self.pool, *_columns_of(self.best)], time_limit_s=10.0
+                )
+                if found is not None:
+                    self.take(found[0], "column generation")
+        self.reports["bound"] = BoundReport(
+            bound=result.bound,
+            rounds=result.rounds,
+            columns=result.columns,
+            wall_s=result.wall_time_s,
+            converged=result.converged,
+            ip_objective=ip_objective,
+        )
+
+    def improve(self) -> None:
+        """Windows of neighbouring regions, while the gap is open (no reference plan)."""
+        search = self.search
+        if search.improve_s <= 0 or self.best is None or not self.hess:
+            return
+        if self.problem.has_reference or self.gap() <= search.relative_gap:
+            return
+
+        def relay(step: WindowStep) -> None:
+            self.report("windows", step.objective)
+
+        result: WindowsResult = improve_by_windows(
+            self.objective,
+            self.cand,
+            self.restriction,
+            (self.best.labels, list(self.best.roots)),
+            WindowSettings(
+                time_limit_s=search.improve_s,
+                regions=search.window_regions,
+                schools=search.window_schools,
+                window_s=search.window_s,
+                national_every=search.national_every,
+            ),
+            columns=self.pool,
+            target_objective=self.bound_value / (1.0 - search.relative_gap),
+            progress=relay,
+        )
+        self.take(result.plan, "windows")
+        final = best_partition(self.objective, result.pool, time_limit_s=search.ip_time_s)
+        if final is not None:
+            self.take(final[0], "windows")
+        self.reports["windows"] = WindowsReport(
+            windows=result.windows,
+            improvements=result.improvements,
+            national_improvements=result.national_improvements,
+            local_optimum=result.local_optimum,
+            wall_s=result.wall_time_s,
+        )
+
+    def result(self) -> Optimised:
+        best = self.best
+        if best is not None and self.over_cap(best):
+            best = None  # only the warm start was found, and it moves too many schools
+        if best is None:
+            status, gap = "UNKNOWN", None
+        else:
+            best = canonical_order(best, self.problem.codes)
+            gap = proven_gap(best.objective, self.bound_value)
+            status = "OPTIMAL" if gap <= self.search.relative_gap + 1e-12 else "FEASIBLE"
+            if self.interrupted and status != "OPTIMAL":
+                status = "INTERRUPTED"
+        cp_sat = self.reports.get("cp_sat")
+        bound = self.reports.get("bound")
+        windows = self.reports.get("windows")
+        return Optimised(
+            partition=best,
+            status=status,
+            bound=self.bound_value,
+            gap=gap,
+            bound_method=self.bound_method,
+            scope=self.restriction.scope,
+            scope_nl=self.restriction.scope_nl,
+            wall_time_s=self.elapsed(),
+            time_to_first_valid_s=self.first_valid if best is not None else None,
+            warm_start_objective=self.warm_objective,
+            cp_sat=cp_sat if isinstance(cp_sat, CpSatReport) else None,
+            column_generation=bound if isinstance(bound, BoundReport) else None,
+            windows=windows if isinstance(windows, WindowsReport) else None,
+        )
+
+
+def _columns_of(partition: Partition) -> list[Column]:
+    """The regions of a plan as columns (costs are recomputed where they are used)."""
+    return [
+        Column(int(j), tuple(partition.members(r).tolist()), 0)
+        for r, j in enumerate(partition.roots)
+    ]
+
+
+def _infeasible_message(problem: Problem, restriction: Restriction) -> str:
+    lo, hi = problem.regions
+    rules = problem.rules
+    return (
+        "CP-SAT proved that no plan meets every rule with these parameters "
+        f"({lo}-{hi} regions, min_technical_pupils={rules.min_technical}, "
+        f"together_km={rules.together_within_km:g}, candidate radius "
+        f"{restriction.radius_km:g} km): "
+        "lower --regions or rules.min_technical_pupils, relax locks / --max-moves, or raise "
+        "the radius"
+    )
+
+
+__all__ = [
+    "BoundReport",
+    "CpSatReport",
+    "Optimised",
+    "Progress",
+    "WindowsReport",
+    "optimise",
+    "proven_gap",
+    "restriction_of",
+]

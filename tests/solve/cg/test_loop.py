@@ -1,0 +1,153 @@
+"""Column generation: a valid bound (never above the model's optimum), equal to the LP over
+every enumerated column when it converges, with or without a reference plan; the IP over
+its columns gives plans on the way."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from regionopt.config import RulesConfig, WeightsConfig
+from regionopt.errors import InfeasibleError
+from regionopt.model.candidates import candidates
+from regionopt.model.objective import Objective
+from regionopt.model.problem import Problem
+from regionopt.plan import Plan
+from regionopt.solve.cg.loop import CgSettings, column_generation
+from regionopt.solve.pipeline import optimise, restriction_of
+
+from ...strategies import WEIGHTS, exact_search, path, problem_of, small_instances
+from .lp import enumerated_lp, pricing_problem
+
+HESS = exact_search(contiguity="hess")
+
+
+def _bound(problem: Problem, weights: WeightsConfig, plan, **kw) -> object:
+    restriction = restriction_of(HESS)
+    objective = Objective.build(problem, weights)
+    settings_ = CgSettings(**{"time_limit_s": 5.0, "tolerance": 1e-6, **kw})
+    return column_generation(
+        objective, candidates(problem, restriction), restriction, settings_, plans=[plan]
+    )
+
+
+@settings(
+    max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(small_instances(max_n=7))
+def test_bound_is_valid_and_matches_the_enumerated_lp(case: dict) -> None:
+    problem, _, _ = problem_of(case)
+    try:
+        done = optimise(problem, WEIGHTS, HESS)
+    except InfeasibleError:
+        return
+    if done.partition is None or done.status != "OPTIMAL":
+        return
+    optimum = done.partition.objective
+    plan = (done.partition.labels, list(done.partition.roots))
+    for pricing in ("closure", "exact"):
+        res = _bound(problem, WEIGHTS, plan, pricing=pricing)
+        # Valid: never above the optimum of the model CP-SAT solves (same integer scaling).
+        assert 0.0 <= res.bound <= optimum + 1e-6
+    lp = enumerated_lp(pricing_problem(problem, WEIGHTS, HESS))
+    assert lp is not None and lp <= optimum + 1e-6
+    # A bound never exceeds the LP over every column; exact pricing reaches it when it
+    # converges (up to the duals rounded up to the pricing unit).
+    assert res.bound <= lp + 1e-6
+    if res.converged:
+        assert res.bound >= lp - 0.01 * (problem.n + 1)
+
+
+@settings(
+    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(small_instances(max_n=6), st.integers(0, 2**16))
+def test_with_a_reference_the_bound_is_valid_and_matches_the_enumerated_lp(
+    case: dict, seed: int
+) -> None:
+    """Reference moves in the master: columns matched to at most one reference region each."""
+    rng = np.random.default_rng(seed)
+    inst_codes = [f"{i:02d}AA00" for i in range(len(case["points"]))]
+    # A reference plan over some of the schools, in up to three regions.
+    mapping = {c: f"R{rng.integers(3)}" for c in inst_codes if rng.random() < 0.8}
+    if not mapping:
+        return
+    # Sometimes a cap on moves (a row of the master).
+    max_moves = [None, None, 0, 1, 2][int(rng.integers(5))]
+    problem, _, _ = problem_of(case, reference=Plan.from_mapping(mapping), max_moves=max_moves)
+    weights = WEIGHTS.model_copy(update={"reference_move": 4.0})
+    try:
+        done = optimise(problem, weights, HESS)
+    except InfeasibleError:
+        return
+    if done.partition is None or done.status != "OPTIMAL":
+        return
+    lp = enumerated_lp(pricing_problem(problem, weights, HESS))
+    assert lp is not None and lp <= done.partition.objective + 1e-6
+    plan = (done.partition.labels, list(done.partition.roots))
+    for pricing in ("closure", "exact"):
+        res = _bound(problem, weights, plan, pricing=pricing)
+        assert 0.0 <= res.bound <= lp + 1e-6
+    if res.converged:
+        assert res.bound >= lp - 0.01 * (problem.n + 1)
+
+
+def path_problem() -> Problem:
+    inst, graph = path(technical=(30, 0, 30, 0, 0, 30), mbo=((0, 0), (25, 0)))
+    rules = RulesConfig(min_technical_pupils=30, mbo_reach_km=100.0, together_km=0.0)
+    return Problem.from_instance(inst, graph, rules, regions=(2, 2))
+
+
+def test_exact_pricing_converges_on_a_path() -> None:
+    """Six schools on a path, two regions: the bound reaches the LP, the LP the optimum."""
+    problem = path_problem()
+    done = optimise(problem, WEIGHTS, HESS)
+    assert done.partition is not None
+    res = _bound(
+        problem,
+        WEIGHTS,
+        (done.partition.labels, list(done.partition.roots)),
+        pricing="exact",
+        time_limit_s=60.0,
+    )
+    lp = enumerated_lp(pricing_problem(problem, WEIGHTS, HESS))
+    assert res.converged and lp is not None
+    assert res.bound <= done.partition.objective + 1e-6
+    assert abs(res.bound - lp) <= 0.01 * (problem.n + 1)
+    res2 = _bound(
+        problem,
+        WEIGHTS,
+        (done.partition.labels, list(done.partition.roots)),
+        pricing="exact",
+        workers=2,
+        time_limit_s=60.0,
+    )
+    assert res2.converged and abs(res2.bound - lp) <= 0.01 * (problem.n + 1)
+
+
+def test_the_ip_over_the_columns_gives_a_plan_within_the_target_gap() -> None:
+    """Started from the worst contiguous plan, price and branch ends at the optimum."""
+    problem = path_problem()
+    done = optimise(problem, WEIGHTS, HESS)
+    assert done.status == "OPTIMAL" and done.partition is not None
+    # A valid but poor start: every school but the last in one region.
+    res = _bound(
+        problem,
+        WEIGHTS,
+        (np.array([0, 0, 0, 0, 0, 1]), [0, 5]),
+        pricing="exact",
+        ip_every_s=0.0,
+        target_gap=1e-3,
+        time_limit_s=60.0,
+    )
+    assert res.incumbent is not None and res.incumbent_objective is not None
+    assert res.bound <= res.incumbent_objective + 1e-6
+    assert res.incumbent_objective == pytest.approx(done.partition.objective)
+    labels, roots = res.incumbent
+    objective = Objective.build(problem, WEIGHTS)
+    assert objective.score(labels, roots).total == pytest.approx(done.partition.objective)
+    restriction = restriction_of(HESS)
+    with pytest.raises(ValueError, match="starts from a plan"):
+        column_generation(objective, candidates(problem, restriction), restriction, CgSettings())

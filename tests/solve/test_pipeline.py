@@ -1,0 +1,142 @@
+"""The pipeline of phases: a bound below the plan, column generation with a reference plan,
+a warm start over ``max_moves`` replaced or no plan, and Ctrl-C keeping the best plan."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+
+import regionopt.solve.pipeline as pipeline
+from regionopt.check import check, is_valid
+from regionopt.model.objective import Objective
+from regionopt.plan import Plan
+from regionopt.proposal import region_ids
+from regionopt.solve.pipeline import optimise
+
+from ..strategies import LINE_RULES, WEIGHTS, exact_search, line
+
+SEARCH = exact_search(contiguity="hess", bound_s=5.0, improve_s=5.0, relative_gap=0.001)
+
+
+def _unproven_cp_sat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CP-SAT finds its optimum but proves nothing (as on the national instance, where its
+    bound stays 0), so column generation has to prove the bound."""
+    real = pipeline.solve_model
+
+    def unproven(*args: Any, **kw: Any) -> Any:
+        return replace(real(*args, **kw), status="FEASIBLE", bound=0.0)
+
+    monkeypatch.setattr(pipeline, "solve_model", unproven)
+
+
+def _reference_line(weight: float, **kw: Any):
+    reference = Plan.from_mapping({f"{i:02d}AA00": ("X" if i < 2 else "Y") for i in range(6)})
+    problem, inst, graph = line(reference=reference, **kw)
+    return problem, inst, graph, WEIGHTS.model_copy(update={"reference_move": weight})
+
+
+def test_optimise_reports_a_bound_below_its_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    _unproven_cp_sat(monkeypatch)
+    problem, inst, graph = line()
+    done = optimise(problem, WEIGHTS, SEARCH)
+    assert done.partition is not None
+    assert 0.0 < done.bound <= done.partition.objective + 1e-6
+    assert done.bound_method.startswith("column generation")
+    assert done.status == "OPTIMAL" and "Hess" in done.scope
+    plan = done.partition.plan(problem.codes, region_ids(2))
+    assert is_valid(check(inst, graph, plan, LINE_RULES))
+    assert done.cp_sat is not None and done.column_generation is not None
+
+
+def test_with_a_reference_column_generation_proves_the_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem, inst, graph, weights = _reference_line(5.0)
+    exact = optimise(problem, weights, exact_search())
+    assert exact.status == "OPTIMAL" and exact.partition is not None
+    _unproven_cp_sat(monkeypatch)
+    done = optimise(problem, weights, SEARCH)
+    assert done.partition is not None
+    assert done.bound_method.startswith("column generation")
+    assert 0.0 < done.bound <= exact.partition.objective + 1e-6 <= done.partition.objective + 1e-6
+    plan = done.partition.plan(problem.codes, region_ids(2))
+    assert is_valid(check(inst, graph, plan, LINE_RULES))
+
+
+def test_a_warm_start_over_max_moves_is_replaced_or_no_plan_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """CP-SAT found nothing and the warm start moves a school although none may move."""
+    problem, inst, graph, weights = _reference_line(1.0, max_moves=0)
+    optimum = (np.array([0, 0, 0, 1, 1, 1]), [1, 4])  # moves school 02 out of region Y
+    assert Objective.build(problem, weights).score(*optimum).reference_moves == 1
+    monkeypatch.setattr(pipeline, "warm_start", lambda *a, **k: optimum)
+    real = pipeline.solve_model
+    monkeypatch.setattr(
+        pipeline, "solve_model", lambda *a, **k: replace(real(*a, **k), plan=None, bound=0.0)
+    )
+    done = optimise(problem, weights, SEARCH)
+    assert done.partition is not None
+    assert done.partition.components.reference_moves == 0
+    assert sorted(map(tuple, (done.partition.members(r) for r in range(2)))) == [
+        (0, 1),
+        (2, 3, 4, 5),
+    ]
+    assert done.time_to_first_valid_s is not None and done.time_to_first_valid_s > 0.0
+    plan = done.partition.plan(problem.codes, region_ids(2))
+    assert is_valid(check(inst, graph, plan, LINE_RULES))
+    # Without column generation nothing can replace it: no plan rather than one over the cap.
+    none = optimise(problem, weights, SEARCH.model_copy(update={"bound_s": 0.0, "improve_s": 0.0}))
+    assert none.partition is None and none.status == "UNKNOWN"
+
+
+def test_a_lock_naming_a_reference_region_keeps_a_valid_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Column generation does not model such locks: it bounds the model without moves."""
+    # School 02 is locked to reference region Y's region: the optimum {00, 01, 02} / {03,
+    # 04, 05} then keeps 02 but moves 03 .. 05 (matched to Y, the region of 02).
+    problem, inst, graph, weights = _reference_line(2.0, locks={"02AA00": "Y"})
+    tied = Objective.build(problem, weights).score(np.array([0, 0, 0, 1, 1, 1]), [1, 4])
+    assert tied.reference_moves == 5
+    exact = optimise(problem, weights, exact_search())
+    assert exact.partition is not None
+    _unproven_cp_sat(monkeypatch)
+    done = optimise(problem, weights, SEARCH)
+    assert done.partition is not None
+    assert done.bound_method.startswith("column generation")
+    assert 0.0 < done.bound <= exact.partition.objective + 1e-6
+    assert abs(done.partition.objective - exact.partition.objective) <= 1e-6
+    plan = done.partition.plan(problem.codes, region_ids(2))
+    assert is_valid(check(inst, graph, plan, LINE_RULES))
+
+
+def test_ctrl_c_after_the_first_plan_keeps_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    problem, _, _ = line()
+    _unproven_cp_sat(monkeypatch)
+
+    def interrupted(*args: Any, **kw: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "column_generation", interrupted)
+    done = optimise(problem, WEIGHTS, SEARCH)
+    assert done.status == "INTERRUPTED" and done.partition is not None
+    assert done.gap is not None and done.gap > 0
+    # Before any plan exists, Ctrl-C ends the run.
+    monkeypatch.setattr(pipeline, "warm_start", lambda *a, **k: None)
+    monkeypatch.setattr(pipeline, "solve_model", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        optimise(problem, WEIGHTS, SEARCH)
+
+
+def test_regions_come_in_a_canonical_order() -> None:
+    problem, _, _ = line()
+    a = optimise(problem, WEIGHTS, SEARCH.model_copy(update={"seed": 0}))
+    b = optimise(problem, WEIGHTS, SEARCH.model_copy(update={"seed": 3}))
+    assert a.partition is not None and b.partition is not None
+    codes = [problem.codes[j] for j in a.partition.roots]
+    assert codes == sorted(codes)
+    assert a.partition.labels.tolist() == b.partition.labels.tolist()

@@ -1,0 +1,107 @@
+"""Region names people recognise: from the members' places, unique, documented names kept."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from regionopt.instance import Instance, Municipality, School
+from regionopt.names import label, place_name, plan_labels, region_names
+from regionopt.plan import Plan
+
+from .conftest import make_school
+
+GEMEENTEN = (
+    Municipality(0, "GM0654", "Borsele", "Zeeland"),
+    Municipality(1, "GM0664", "Goes", "Zeeland"),
+    Municipality(2, "GM0687", "Middelburg", "Zeeland"),
+    Municipality(3, "GM0796", "'s-Hertogenbosch", "Noord-Brabant"),
+    Municipality(4, "GM0599", "Rotterdam", "Zuid-Holland"),
+    Municipality(5, "GM0518", "'s-Gravenhage", "Zuid-Holland"),
+)
+
+
+def school(i: int, place: str, gemeente: str, technical: int, *, y_km: float = 0.0) -> School:
+    return replace(
+        make_school(i, 4.0 * i, y_km, technical=technical, gemeente=gemeente), place=place
+    )
+
+
+def instance_of(*schools: School) -> Instance:
+    return Instance(schools=schools, municipalities=GEMEENTEN)
+
+
+def test_place_name_uses_dutch_spelling_and_drops_the_province() -> None:
+    names = {m.code: m.name for m in GEMEENTEN}
+    assert place_name(school(0, "'S-Hertogenbosch", "GM0796", 1), names) == "'s-Hertogenbosch"
+    assert place_name(school(0, "Hoorn Nh", "GM0664", 1), names) == "Hoorn"
+    assert place_name(school(0, "Capelle Aan Den Ijssel", "GM0599", 1), names) == (
+        "Capelle aan den IJssel"
+    )
+    assert place_name(school(0, "", "GM0687", 1), names) == "Middelburg"
+    assert place_name(school(0, "'S-Gravenhage", "GM0518", 1), names) == "Den Haag"
+
+
+def test_name_is_the_leading_place_plus_one_of_another_gemeente() -> None:
+    inst = instance_of(
+        school(0, "Goes", "GM0664", 120),
+        school(1, "Goes", "GM0664", 30),
+        school(2, "Middelburg", "GM0687", 100),
+        school(3, "Kapelle", "GM0664", 60),  # same gemeente as Goes: not the second name
+        school(4, "Heinkenszand", "GM0654", 10),
+        school(5, "'S-Hertogenbosch", "GM0796", 50),
+        school(6, "Rosmalen", "GM0796", 40),  # same gemeente: one name only
+    )
+    plan = Plan.from_mapping(
+        {f"{i:02d}AA00": "R1" for i in range(5)} | {"05AA00": "R2", "06AA00": "R2"}
+    )
+    assert region_names(inst, plan) == {"R1": "Goes - Middelburg", "R2": "'s-Hertogenbosch"}
+    assert plan_labels(inst, plan)["R1"] == "Goes - Middelburg (R1)"
+    assert label("R7", "R7") == "R7" and label("", "R7") == "R7"
+
+
+def test_names_are_unique_next_place_then_compass_then_number() -> None:
+    inst = instance_of(
+        # Two regions led by Goes, one with a second place in Goes gemeente.
+        school(0, "Goes", "GM0664", 100),
+        school(1, "Kapelle", "GM0664", 10),
+        school(2, "Goes", "GM0664", 90),
+        school(3, "Wilhelminadorp", "GM0664", 5),
+        # Two regions wholly in Rotterdam, one north of the other.
+        school(4, "Rotterdam", "GM0599", 50, y_km=10.0),
+        school(5, "Rotterdam", "GM0599", 50, y_km=-10.0),
+        # Three regions in Middelburg on one spot: compass words cannot tell them apart.
+        school(6, "Middelburg", "GM0687", 10),
+        school(7, "Middelburg", "GM0687", 10),
+        school(8, "Middelburg", "GM0687", 10),
+    )
+    mapping = {
+        "00AA00": "A",
+        "01AA00": "A",
+        "02AA00": "B",
+        "03AA00": "B",
+        "04AA00": "N",
+        "05AA00": "S",
+        "06AA00": "M1",
+        "07AA00": "M2",
+        "08AA00": "M3",
+    }
+    names = region_names(inst, Plan.from_mapping(mapping))
+    assert names["A"] == "Goes - Kapelle" and names["B"] == "Goes - Wilhelminadorp"
+    assert names["N"] == "Rotterdam noord" and names["S"] == "Rotterdam zuid"
+    assert len(set(names.values())) == len(names)
+    # M1 lies west of the group's centre; M2 (at the centre) and M3 east, then numbered.
+    assert (names["M1"], names["M2"], names["M3"]) == (
+        "Middelburg west",
+        "Middelburg oost 1",
+        "Middelburg oost 2",
+    )
+    assert region_names(inst, Plan.from_mapping(mapping)) == names  # deterministic
+
+
+def test_documented_names_are_kept() -> None:
+    inst = instance_of(school(0, "Goes", "GM0664", 100), school(1, "Goes", "GM0664", 50))
+    plan = Plan.from_mapping(
+        {"00AA00": "sto-zeeland", "01AA00": "R2"},
+        region_names={"sto-zeeland": "Regio Zeeland", "R2": "R2"},
+    )
+    assert region_names(inst, plan) == {"sto-zeeland": "Regio Zeeland", "R2": "Goes"}

@@ -1,0 +1,91 @@
+"""``regionopt propose`` on the national instance and its options; what it writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from regionopt.cli import app
+from regionopt.cli._app import friendly_errors
+from regionopt.cli.propose import parse_locks, parse_regions
+from regionopt.errors import InputError
+from regionopt.proposal import run_propose
+
+
+@pytest.mark.realdata
+def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: Path) -> None:
+    search = workspace.config.search.model_copy(update={"bound_s": 5.0, "improve_s": 15.0})
+    result = run_propose(workspace, search=search, cp_sat_s=8.0)
+    assert result.valid, [str(v) for v in result.violations if v.severity == "broken"]
+    assert len(result.plan.regions) == 77
+    done = result.optimised
+    assert done.partition is not None and done.cp_sat is not None
+    # The windows re-solved some regions; no phase made the plan worse than the warm start.
+    assert done.windows is not None and done.windows.windows >= 1
+    assert done.warm_start_objective is not None
+    assert done.partition.objective <= done.warm_start_objective + 1e-6
+    assert done.time_to_first_valid_s is not None
+    # CP-SAT's own bound is 0 here; column generation proves a positive one, and says over
+    # which regions it holds.
+    assert 0 < done.bound <= done.partition.objective
+    assert done.bound_method.startswith("column generation")
+    assert "25 km" in done.scope
+    # The CLI writes every output and refuses to overwrite them without --force.
+    out = tmp_path / "proposal"
+    runner = CliRunner()
+    args = ["propose", "--time-limit", "5", "--improve-time", "0", "--bound-time", "0"]
+    args += ["--out", str(out), "--data", str(real_data)]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    for name in ("regions.csv", "summary.json", "regions_table.csv", "regions.gpkg"):
+        assert (out / name).is_file(), name
+    summary = json.loads((out / "summary.json").read_text())
+    for key in ("status", "objective", "bound", "gap", "bound_scope", "wall_time_s", "phases"):
+        assert key in summary
+    assert summary["regions"] == 77 and summary["valid"]
+    table = (out / "regions_table.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "structural_eur" in table and "transition_eur" in table
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2
+
+
+def test_propose_rejects_bad_options_before_loading_or_writing(tmp_path: Path) -> None:
+    out = tmp_path / "never"
+    res = CliRunner().invoke(app, ["propose", "--regions", "9-3", "--out", str(out)])
+    assert res.exit_code == 2
+    assert "--regions" in res.output and "MIN-MAX" in res.output
+    # Every bad option is named in one message.
+    args = ["propose", "--improve-time", "-1", "--bound-time", "-2", "--radius", "-5"]
+    res = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert res.exit_code == 2
+    for flag in ("--improve-time", "--bound-time", "--radius"):
+        assert flag in res.output
+    args = ["propose", "--reference-weight", "-1000", "--max-moves", "-1", "--reference", "x.csv"]
+    res = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert res.exit_code == 2
+    assert "--reference-weight" in res.output and "--max-moves" in res.output
+    res = CliRunner().invoke(app, ["propose", "--time-limit", "nan", "--out", str(out)])
+    assert res.exit_code == 2 and "--time-limit" in res.output
+    assert not out.exists()
+
+
+def test_option_parsers() -> None:
+    assert parse_regions("77") == (77, 77) and parse_regions("70-80") == (70, 80)
+    assert parse_locks(["02qz00=A", "01AA00=B"]) == {"02QZ00": "A", "01AA00": "B"}
+    with pytest.raises(InputError, match="both A and B"):
+        parse_locks(["00BD00=A", "00BD00=B"])
+
+
+def test_ctrl_c_ends_with_a_message_and_exit_130(capsys: pytest.CaptureFixture[str]) -> None:
+    @friendly_errors
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(typer.Exit) as info:
+        interrupted()
+    assert info.value.exit_code == 130
+    assert "interrupted" in capsys.readouterr().err
