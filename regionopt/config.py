@@ -134,8 +134,13 @@ class RulesConfig(_Frozen):
             return data
         low = data.get("min_technical_pupils", cls.model_fields["min_technical_pupils"].default)
         high = data.get("max_technical_pupils")
-        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
-        if numbers and 0 < high < low:
+        if (
+            isinstance(low, int | float)
+            and isinstance(high, int | float)
+            and not isinstance(low, bool)
+            and not isinstance(high, bool)
+            and 0 < high < low
+        ):
             raise ValueError(f"max_technical_pupils ({high}) is below min_technical_pupils ({low})")
         return data
 

@@ -42,7 +42,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -415,7 +415,7 @@ def pupil_count_problems(values: pd.Series) -> pd.Series:
 def _report_counts(
     why: pd.Series,
     shown: pd.Series,
-    where: Callable[[object], str],
+    where: Callable[[Any], str],
     path: Path,
     problems: list[Problem],
     budget: list[int],
@@ -472,15 +472,12 @@ def read_counts(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     present = [c for c in COUNT_COLUMNS if c in df.columns]
     bad = [0]
     for col in present:
+
+        def where(idx: int, col: str = col) -> str:
+            return f"row {idx + 2} ({df.at[idx, 'code']}), column {col!r}"
+
         why = pupil_count_problems(df[col])
-        _report_counts(
-            why,
-            df[col],
-            lambda idx, col=col: f"row {int(idx) + 2} ({df.at[idx, 'code']}), column {col!r}",
-            path,
-            problems,
-            bad,
-        )
+        _report_counts(why, df[col], where, path, problems, bad)
         values = pd.to_numeric(df[col].str.strip(), errors="coerce").where(why == "", 0)
         df[col] = values.astype(np.int64)
     if bad[0] > MAX_LISTED:
