@@ -40,7 +40,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
-from regionopt.config import BudgetConfig
+from regionopt.config import MAX_EUR, MAX_EUR_PER_PUPIL, BudgetConfig
+from regionopt.errors import InputError, Problem
 from regionopt.instance import Instance
 from regionopt.plan import Plan
 
@@ -285,6 +286,7 @@ def budget(instance: Instance, plan: Plan, config: BudgetConfig | None = None) -
         the region's amount.
     """
     config = config or BudgetConfig()
+    _check_amounts(config)
     members = plan_members(instance, plan)
     ids = sorted(sid for region_ids in members.values() for sid in region_ids)
     # Who shares the national pots: the plan's schools, or everyone when it is partial.
@@ -367,6 +369,35 @@ def budget(instance: Instance, plan: Plan, config: BudgetConfig | None = None) -
         shared_nationally=not plan.complete,
         config=config,
     )
+
+
+def _check_amounts(config: BudgetConfig) -> None:
+    """Refuse amounts the exact cent arithmetic cannot hold (a config built without validation).
+
+    ``load_config`` already refuses them; this guards ``BudgetConfig.model_construct`` and
+    ``model_copy(update=...)``, which skip validation.
+    """
+    limits = {
+        "transition_eur_per_pupil": MAX_EUR_PER_PUPIL,
+        "structural_national_eur": MAX_EUR,
+        "structural_base_share": 1.0,
+        "regional_goals_share": 1.0,
+        "cofunding_share": 1.0,
+    }
+    problems = [
+        Problem(
+            "config",
+            f"budget.{key}",
+            f"{getattr(config, key)!r} is not a finite amount between 0 and {limit:,.0f}",
+            "use a smaller amount (see `regionopt config`)",
+        )
+        for key, limit in limits.items()
+        if not (
+            isinstance(getattr(config, key), int | float) and 0 <= getattr(config, key) <= limit
+        )
+    ]
+    if problems:
+        raise InputError(problems, title="Invalid budget parameters")
 
 
 def _split_to_schools(total: int, weights: list[int]) -> list[int]:

@@ -7,9 +7,11 @@ participating vmbo vestigingen. An origin's pupils spread over the schools withi
 
     attractiveness_j * exp(-distance_kj / decay_km),
 
-where a school's attractiveness is its beroepsgerichte leerjaar 3-4 pupils (a large school
-draws from farther away). Flows are scaled so they add up to the national beroepsgerichte
-pupils, so a flow reads as "modelled vmbo pupils".
+where a school's attractiveness is its own pupils (a large school draws from farther away):
+beroepsgerichte leerjaar 3-4 pupils for a vmbo school, and for a school that joins (rule 6:
+tl-only, pro, vso) its tl leerjaar 3-4, pro or vso pupils (``School.own_pupils``). Flows are
+scaled so they add up to those pupils over all schools, so a flow reads as "modelled pupils"
+(with the default participation: modelled beroepsgerichte vmbo pupils).
 """
 
 from __future__ import annotations
@@ -74,8 +76,8 @@ def commute_model(
     Parameters
     ----------
     instance : Instance
-        Destinations are its schools; attractiveness is their beroepsgerichte pupils (at
-        least 1, so a school with only tl or vso pupils still draws some).
+        Destinations are its schools; attractiveness is their own pupils
+        (``Instance.own_pupils``, at least 1, so a school with no count still draws some).
     origins_xy : ndarray, shape (k, 2)
         Origins in RD New metres.
     origins_pupils : ndarray, shape (k,)
@@ -107,7 +109,7 @@ def commute_model(
     if extra:
         er, ec = np.array(extra).T
         rows, cols, d_km = np.r_[rows, er], np.r_[cols, ec], np.r_[d_km, np.zeros(len(er))]
-    attract = np.maximum(instance.beroepsgericht_pupils.astype(float), 1.0)
+    attract = np.maximum(instance.own_pupils.astype(float), 1.0)
     utility = attract[cols] * np.exp(-d_km / config.decay_km)
     util = sparse.csr_matrix((utility, (rows, cols)), shape=(k, n))
     row_sum = np.asarray(util.sum(axis=1)).ravel()
@@ -118,8 +120,8 @@ def commute_model(
     row_sum = np.asarray(share.sum(axis=1)).ravel()
     share = sparse.diags(np.divide(1.0, row_sum, out=np.zeros(k), where=row_sum > 0)) @ share
     pupils = np.asarray(origins_pupils, dtype=float)
-    total_bg = float(instance.beroepsgericht_pupils.sum())
-    scale = total_bg / pupils[row_sum > 0].sum() if pupils[row_sum > 0].sum() > 0 else 1.0
+    total_own = float(instance.own_pupils.sum())
+    scale = total_own / pupils[row_sum > 0].sum() if pupils[row_sum > 0].sum() > 0 else 1.0
     flows = (sparse.diags(pupils * scale) @ share).tocsr()
     flows.eliminate_zeros()
     dist_csr = sparse.csr_matrix((d_km, (rows, cols)), shape=(k, n))

@@ -8,16 +8,35 @@ optimizer) and ``budget`` (money, DESIGN.md "Money").
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
 
 from regionopt.errors import InputError, Problem
 
+MAX_KM = 400.0
+"""Upper bound of every distance parameter: farther than across the European Netherlands."""
+MAX_TOGETHER_KM = 10.0
+"""Upper bound of ``rules.together_km``: beyond it, chains of close schools tie whole
+provinces into one region, so no plan of ~77 regions can exist."""
+MAX_PUPILS = 1_000_000
+"""Upper bound of pupil-count parameters (the country has about 23,000 technical pupils)."""
+MAX_WEIGHT = 10_000.0
+"""Upper bound of an objective weight. Only ratios between weights matter; the objective is
+scaled to integers for CP-SAT, and larger weights could overflow it."""
+MAX_EUR = 1e11
+"""Upper bound of a money amount in euros (EUR 100 billion, more than the Dutch education
+budget): amounts are split exactly to the cent, and absurd values would exceed that."""
+MAX_EUR_PER_PUPIL = 1e6
+"""Upper bound of an amount per pupil in euros."""
+
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # No inf or nan anywhere: TOML allows both, and neither is a meaningful parameter.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class ParticipationConfig(_Frozen):
@@ -43,22 +62,28 @@ class CommuteConfig(_Frozen):
     decay_km: float = Field(
         6.0,
         gt=0,
+        le=100,
         description=(
             "Scale of the exponential distance decay exp(-d/decay_km). 6 km puts the modelled "
             "mean home-to-vmbo distance near the 5-10 km that Dutch vmbo pupils cycle or bus."
         ),
     )
     cutoff_km: float = Field(
-        30.0, gt=0, description="Schools farther than this from a home origin get no pupils."
+        30.0,
+        gt=0,
+        le=MAX_KM,
+        description="Schools farther than this from a home origin get no pupils.",
     )
     min_edge_pupils: float = Field(
         1.0,
         ge=0,
+        le=MAX_PUPILS,
         description="Edges whose shared modelled pupils fall below this are dropped (sparsity).",
     )
     neighbours: int = Field(
         3,
         ge=1,
+        le=50,
         description="Each school also links to this many nearest schools, so the graph has no "
         "holes where the commuting model is thin.",
     )
@@ -67,45 +92,87 @@ class CommuteConfig(_Frozen):
 class RulesConfig(_Frozen):
     """Hard rules of a valid partition (DESIGN.md section 2)."""
 
-    min_vmbo: int = Field(2, ge=1, description="At least this many vmbo vestigingen [004].")
+    min_vmbo: int = Field(
+        2, ge=1, le=1000, description="At least this many vmbo vestigingen [004]."
+    )
     min_technical_pupils: int = Field(
         100,
         ge=0,
+        le=MAX_PUPILS,
         description="Minimum technical-profile pupils leerjaar 3-4 per region (rule 5).",
     )
     max_technical_pupils: int | None = Field(
-        None, description="Optional maximum technical-profile pupils per region."
+        None,
+        gt=0,
+        le=MAX_PUPILS,
+        description="Optional maximum technical-profile pupils per region (at least "
+        "min_technical_pupils).",
     )
     mbo_reach_km: float = Field(
-        25.0, gt=0, description="An mbo location within this distance of a member school counts."
+        25.0,
+        gt=0,
+        le=MAX_KM,
+        description="An mbo location within this distance of a member school counts.",
     )
     together_km: float = Field(
-        0.5, ge=0, description="Schools closer than this belong to the same region (rule 4)."
+        0.5,
+        ge=0,
+        le=MAX_TOGETHER_KM,
+        description="Schools closer than this belong to the same region (rule 4).",
     )
     together_hard: bool = Field(
         True, description="True: splitting close schools breaks the plan; False: a warning."
     )
     contiguous: bool = Field(True, description="Each region is connected in the school graph.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _max_at_least_min(cls, data: Any) -> Any:
+        # Checks the raw input only: ``RegionRules.from_config`` stays the one place that reads
+        # the thresholds for use. Values of the wrong type are left to the field checks.
+        if not isinstance(data, dict):
+            return data
+        low = data.get("min_technical_pupils", cls.model_fields["min_technical_pupils"].default)
+        high = data.get("max_technical_pupils")
+        if (
+            isinstance(low, int | float)
+            and isinstance(high, int | float)
+            and not isinstance(low, bool)
+            and not isinstance(high, bool)
+            and 0 < high < low
+        ):
+            raise ValueError(f"max_technical_pupils ({high}) is below min_technical_pupils ({low})")
+        return data
+
 
 class WeightsConfig(_Frozen):
     """Weights of the optimizer's objective; each component is reported separately."""
 
     cut_pupils: float = Field(
-        1.0, ge=0, description="Per modelled commuting pupil whose choice crosses a border."
+        1.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Per modelled commuting pupil whose choice crosses a border.",
     )
     compactness_km: float = Field(
-        0.05, ge=0, description="Per km from a school to its region's centre school."
+        0.05, ge=0, le=MAX_WEIGHT, description="Per km from a school to its region's centre school."
     )
     gemeente_split: float = Field(
-        20.0, ge=0, description="Per extra region a gemeente's schools are split over."
+        20.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Per extra region a gemeente's schools are split over.",
     )
     reference_move: float = Field(
-        50.0, ge=0, description="Per school moved away from the reference plan (if given)."
+        50.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Per school moved away from the reference plan (if given).",
     )
     labour_market_split: float = Field(
         0.0,
         ge=0,
+        le=MAX_WEIGHT,
         allow_inf_nan=False,
         description="Per extra region a labour-market region (RPA-gebied, the DUO location "
         "file) is split over; regions then keep within labour-market regions, where the "
@@ -114,6 +181,7 @@ class WeightsConfig(_Frozen):
     size_balance: float = Field(
         0.0,
         ge=0,
+        le=MAX_WEIGHT,
         allow_inf_nan=False,
         description="Per region, times the squared relative deviation of its technical pupils "
         "from the national mean per region: a region far bigger than the rest cannot work "
@@ -131,6 +199,7 @@ class BudgetConfig(_Frozen):
     transition_eur_per_pupil: float = Field(
         3078.0,
         ge=0,
+        le=MAX_EUR_PER_PUPIL,
         description="Transition phase: euros per technical-profile pupil leerjaar 3-4 (bb+kb+gl) "
         "[001: 'aantal ingeschreven leerlingen in een technisch profiel in leerjaar 3 en 4 x "
         "bedrag per leerling']. Default: EUR 3,078, the 2019 amount per bb/kb pupil under the "
@@ -141,6 +210,7 @@ class BudgetConfig(_Frozen):
     structural_national_eur: float = Field(
         100_000_000.0,
         ge=0,
+        le=MAX_EUR,
         description="Structural phase: the national total a year, split exactly over the schools "
         "of the plan [004: 'structureel 100 miljoen per jaar'].",
     )
@@ -213,7 +283,9 @@ class SearchConfig(_Frozen):
         0.001, ge=0, le=1, allow_inf_nan=False, description="Stop once proven within this gap."
     )
     workers: int = Field(2, ge=1, le=64, description="CP-SAT threads and pricing processes.")
-    seed: int = Field(0, ge=0, description="Random seed of the warm start and CP-SAT.")
+    seed: int = Field(
+        0, ge=0, le=2**31 - 1, description="Random seed of the warm start and CP-SAT (32 bits)."
+    )
     radius_km: float = Field(
         25.0,
         gt=0,
@@ -303,20 +375,60 @@ def load_config(path: Path | None) -> Config:
     if not path.is_file():
         raise InputError([Problem(str(path), "", "config file not found", "check the path")])
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         problem = Problem(str(path), "", f"not valid TOML: {exc}", "fix the syntax")
+        raise InputError([problem]) from None
+    except OSError as exc:
+        problem = Problem(str(path), "", f"cannot read: {exc.strerror or exc}", "check the file")
         raise InputError([problem]) from None
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            Problem(
-                str(path),
-                ".".join(str(p) for p in err["loc"]),
-                err["msg"],
-                "see `regionopt config` for the keys and their defaults",
-            )
+            Problem(str(path), ".".join(str(p) for p in err["loc"]), err["msg"], fix_for(err))
             for err in exc.errors()
         ]
         raise InputError(problems, title="Invalid config") from None
+
+
+def fix_for(err: Mapping[str, Any], model: type[BaseModel] | None = None) -> str:
+    """What to do about one pydantic validation error: the allowed range and the default.
+
+    Parameters
+    ----------
+    err : mapping
+        One entry of ``ValidationError.errors()``.
+    model : pydantic model class, optional
+        The model that was validated (default ``Config``; e.g. ``SearchConfig`` for options).
+    """
+    loc = tuple(str(p) for p in err["loc"])
+    if err["type"] == "extra_forbidden":
+        return "remove the key or correct its spelling; `regionopt config` lists every key"
+    model = model or Config
+    info: FieldInfo | None = None
+    for part in loc:
+        info = model.model_fields.get(part) if isinstance(model, type) else None
+        if info is None:
+            break
+        if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+            model, info = info.annotation, None
+    if loc == ("rules",):
+        return "make max_technical_pupils at least min_technical_pupils, or leave it out"
+    if info is None:
+        return "see `regionopt config` for the keys and their defaults"
+    bounds = []
+    for meta in info.metadata:
+        for attr, word in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")):
+            value = getattr(meta, attr, None)
+            if value is not None:
+                bounds.append(f"{word} {_number(value)}")
+    kind = "a whole number" if info.annotation in (int, int | None) else "a finite number"
+    allowed = f"{kind} {' and '.join(bounds)}" if bounds else "a valid value"
+    default = "unset" if info.default is None else repr(info.default)
+    return f"use {allowed} (default {default}; `regionopt config` explains the key)"
+
+
+def _number(value: float) -> str:
+    """A bound as people write it: ``1,000,000`` or ``0.5``."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"

@@ -38,7 +38,9 @@ class PupilCounts:
     """Leerjaar 3+4 pupil counts of one vestiging (DUO, 1 Oct 2019).
 
     ``beroepsgericht`` is bb+kb+gl in all profiles; the five technical profiles and the
-    Vakmanschapsroute Techniek are parts of it; ``tl`` is the theoretical leerweg.
+    Vakmanschapsroute Techniek are parts of it; ``tl`` is the theoretical leerweg. ``pro``
+    (praktijkonderwijs, all years, DUO 2019) and ``vso`` (the school's pupils in the geocoded
+    file, 2024) are the own pupils of schools that may join (rule 6).
     """
 
     beroepsgericht: int = 0
@@ -49,6 +51,8 @@ class PupilCounts:
     MVI: int = 0
     vakmanschapsroute: int = 0
     tl: int = 0
+    pro: int = 0
+    vso: int = 0
 
     def technical(self, *, include_vakmanschapsroute: bool = False) -> int:
         """Technical-profile pupils (the five profiles, optionally the Vakmanschapsroute)."""
@@ -86,6 +90,21 @@ class School:
     def is_vmbo(self) -> bool:
         """True for a vmbo vestiging with beroepsgerichte pupils (counts for rule 2)."""
         return self.kind == "vmbo"
+
+    @property
+    def own_pupils(self) -> int:
+        """The pupils that draw families to the school, by its kind.
+
+        Beroepsgerichte leerjaar 3-4 pupils for a vmbo school; for a school that may join
+        (rule 6) its own pupils: tl leerjaar 3-4, pro or vso pupils.
+        """
+        by_kind = {
+            "vmbo": self.pupils.beroepsgericht,
+            "tl": self.pupils.tl,
+            "pro": self.pupils.pro,
+            "vso": self.pupils.vso,
+        }
+        return by_kind[self.kind]
 
     @property
     def has_technical_profile(self) -> bool:
@@ -171,6 +190,11 @@ class Instance:
     def beroepsgericht_pupils(self) -> np.ndarray:
         """Beroepsgerichte pupils leerjaar 3-4 per school, shape (n,)."""
         return np.array([s.pupils.beroepsgericht for s in self.schools], dtype=np.int64)
+
+    @cached_property
+    def own_pupils(self) -> np.ndarray:
+        """Per school the pupils that draw families to it (``School.own_pupils``), shape (n,)."""
+        return np.array([s.own_pupils for s in self.schools], dtype=np.int64)
 
     @cached_property
     def is_vmbo(self) -> np.ndarray:

@@ -6,31 +6,50 @@ file, the row or code and what to do.
 
 Policy per problem
 ------------------
-Fail (``InputError``, nothing is built):
-    a missing file or column; a file that is not text; a malformed vestiging code; a duplicate
-    code in the location file; a non-numeric or negative pupil count.
+Fail (``InputError``, nothing is built; every problem of every file is listed together):
+    a missing or unreadable file (no permission, a folder); a file that is not text, not
+    CSV or not JSON; a missing column; a row with more values than the header; a malformed
+    vestiging code; a duplicate code in the location file; a pupil count that is not a whole
+    number from 0 to ``MAX_PUPILS`` (``-5``, ``2.5``, ``abc``, ``1e9``), in the DUO counts or
+    as ``leerlingen`` in the geocoded file; a GeoJSON CRS that no CRS database knows; a
+    missing, NaN or infinite coordinate; a GeoJSON file whose features mostly lie outside the
+    Netherlands under its CRS (an undeclared CRS is WGS84 longitude/latitude, as RFC 7946
+    says; a declared one, such as EPSG:28992, is honoured); a PC4 centroid that is not a point
+    in the Netherlands; an mbo file that is not a list of objects with a brinvest code and
+    numeric coordinates; municipalities that hold fewer than half of the schools. Anything
+    else a bad file makes pandas, pyogrio, shapely or pyproj raise also becomes a problem
+    naming the file (``UNREADABLE``).
 Drop or fall back, with a warning in ``LoadReport.warnings``:
     a geocoded point outside the Netherlands (the postcode centroid is used instead); a code
     listed twice in the geocoded file (the point whose postcode matches the DUO address wins);
     a school with pupils that no location file names and whose place is unknown (dropped);
-    an mbo location that is an office (dropped, see ``MBO_OFFICE_PATTERN``); a primary school
-    with no pupil count (weight 0 in the commuting model).
+    a school more than 2 km from every municipality (dropped); an mbo location outside the
+    Netherlands (dropped); an mbo location that is an office (dropped, see
+    ``MBO_OFFICE_PATTERN``); a primary school with no pupil count (weight 0 in the commuting
+    model).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import math
 import os
 import re
+import warnings
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
 
 from regionopt.config import ParticipationConfig
 from regionopt.errors import DataNotFoundError, InputError, Problem
@@ -43,7 +62,7 @@ from regionopt.instance import (
     PupilCounts,
     School,
 )
-from regionopt.plan import AmbiguousMember, Plan
+from regionopt.plan import CODE_RE, AmbiguousMember, Plan
 
 RD_NEW = "EPSG:28992"
 WGS84 = "EPSG:4326"
@@ -98,9 +117,16 @@ MBO_OFFICE_PATTERN = re.compile(
 )
 """An mbo location whose name matches this is an office that gives no education; dropped."""
 
-CODE_RE = re.compile(r"^[0-9A-Z]{4}[0-9]{2}$")
 # Generous box around the European Netherlands in RD New metres (incl. the Wadden islands).
 NL_BOX_RD = (0.0, 300_000.0, 290_000.0, 630_000.0)
+
+MAX_PUPILS = 10_000
+"""Upper bound of a pupil count: one cell of the DUO count file, a vestiging's total over
+its rows, or a school's ``leerlingen`` in the geocoded file. The largest vestiging in the 2019
+counts has 2,892 pupils and the largest school in the 2024 geocoded file 2,882, so a count
+above this is a typing or export error (``1e9`` would otherwise become a billion pupils)."""
+MAX_LISTED = 50
+"""At most this many problems of one kind are listed per file (then a count of the rest)."""
 
 _TO_RD = Transformer.from_crs(WGS84, RD_NEW, always_xy=True)
 
@@ -210,10 +236,28 @@ def find_data_dir(data: Path | str | None = None) -> Path:
 # Reading single files (each returns a frame and appends to ``problems``)
 
 
+def _read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
+    """The file's bytes; an unreadable file (no permission, a directory) becomes a problem."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        problems.append(
+            Problem(
+                str(path),
+                "",
+                f"cannot read the file: {exc.strerror or exc}",
+                "check that it is a readable file (permissions, not a folder)",
+            )
+        )
+        return None
+
+
 def _read_text(path: Path, encoding: str, problems: list[Problem]) -> str | None:
-    raw = path.read_bytes()
+    raw = _read_bytes(path, problems)
+    if raw is None:
+        return None
     if b"\x00" in raw[:4096]:
-        problems.append(Problem(str(path), "", "not a text file", "use the DUO CSV download"))
+        problems.append(Problem(str(path), "", "not a text file", "use the documented download"))
         return None
     if encoding == "latin-1":
         try:
@@ -231,7 +275,7 @@ def _read_text(path: Path, encoding: str, problems: list[Problem]) -> str | None
             )
         return text
     try:
-        return raw.decode(encoding)
+        return raw.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as exc:
         problems.append(
             Problem(
@@ -247,35 +291,92 @@ def _read_text(path: Path, encoding: str, problems: list[Problem]) -> str | None
 def _read_csv(
     path: Path, *, sep: str, encoding: str, required: tuple[str, ...], problems: list[Problem]
 ) -> pd.DataFrame | None:
-    from io import StringIO
+    """A CSV as a frame of text; its index is the file line of each row minus 2.
 
+    Parsed with the ``csv`` module so that a row with more values than the header is reported
+    (pandas would silently shift such a file's columns); empty lines are skipped, a short row
+    is padded with empty values.
+    """
     text = _read_text(path, encoding, problems)
     if text is None:
         return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    too_long = 0
     try:
-        df = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        problems.append(Problem(str(path), "", f"cannot parse CSV: {exc}", "check the separator"))
+        for record in reader:
+            if not any(v.strip() for v in record):
+                continue
+            if header is None:
+                header = [h.strip() for h in record]
+                continue
+            extra = record[len(header) :]
+            if any(v.strip() for v in extra):
+                too_long += 1
+                if too_long <= MAX_LISTED:
+                    problems.append(
+                        Problem(
+                            str(path),
+                            f"row {reader.line_num}",
+                            f"{len(record)} values but the header has {len(header)}",
+                            f"put quotes around a value that holds '{sep}'",
+                        )
+                    )
+                continue
+            rows.append(record[: len(header)] + [""] * (len(header) - len(record)))
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        problems.append(
+            Problem(
+                str(path),
+                f"row {reader.line_num}",
+                f"cannot parse CSV: {exc}",
+                f"check that values are separated by '{sep}' and quotes are closed",
+            )
+        )
         return None
-    df.columns = [c.strip() for c in df.columns]
-    missing = [c for c in required if c not in df.columns]
-    if missing:
+    if too_long > MAX_LISTED:
+        problems.append(Problem(str(path), "", f"... and {too_long - MAX_LISTED} more rows", ""))
+    if header is None:
+        problems.append(Problem(str(path), "", "the file is empty", "use the documented download"))
+        return None
+    missing = [c for c in required if c not in header]
+    doubled = sorted({c for c in required if header.count(c) > 1})
+    if missing or doubled:
+        what = [f"missing column(s): {', '.join(missing)}"] if missing else []
+        what += [f"column(s) named twice: {', '.join(doubled)}"] if doubled else []
         problems.append(
             Problem(
                 str(path),
                 "header",
-                f"missing column(s): {', '.join(missing)}",
-                f"expected a '{sep}'-separated DUO file with these columns",
+                "; ".join(what),
+                f"expected a '{sep}'-separated file with these columns",
             )
         )
         return None
-    return df
+    if too_long:
+        return None
+    columns = _unique(header)
+    index = pd.Index(np.asarray(lines, dtype=np.int64) - 2)
+    return pd.DataFrame(rows, columns=columns, index=index, dtype=str)
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names made unique (a repeated name that no reader needs gets a suffix)."""
+    seen: Counter[str] = Counter()
+    out = []
+    for name in names:
+        out.append(name if not seen[name] else f"{name}.{seen[name]}")
+        seen[name] += 1
+    return out
 
 
 def _check_codes(codes: pd.Series, path: Path, problems: list[Problem], *, what: str) -> pd.Series:
     """Report malformed codes; returns the mask of good ones. Row numbers are file lines."""
     ok = codes.str.fullmatch(CODE_RE.pattern).fillna(False).astype(bool)
-    for idx in codes.index[~ok][:50]:
+    for idx in codes.index[~ok][:MAX_LISTED]:
         problems.append(
             Problem(
                 str(path),
@@ -284,7 +385,53 @@ def _check_codes(codes: pd.Series, path: Path, problems: list[Problem], *, what:
                 "correct the code (e.g. 02QZ00)",
             )
         )
+    if (~ok).sum() > MAX_LISTED:
+        problems.append(Problem(str(path), "", f"... and {(~ok).sum() - MAX_LISTED} more", ""))
     return ok
+
+
+def pupil_count_problems(values: pd.Series) -> pd.Series:
+    """What is wrong with each pupil count ("" when it is fine).
+
+    A count is a whole number from 0 to ``MAX_PUPILS``; missing values are the caller's
+    business (they are reported here as "not a number" when given as text).
+    """
+    text = values.astype(str).str.strip()
+    numbers = pd.to_numeric(text, errors="coerce").astype(float)
+    finite = np.isfinite(numbers.to_numpy())
+    why = pd.Series("", index=values.index, dtype=object)
+    why[~finite] = "is not a number"
+    ok = finite
+    with np.errstate(invalid="ignore"):
+        why[ok & (numbers.to_numpy() < 0)] = "is negative"
+        whole = np.equal(np.mod(numbers.to_numpy(), 1), 0)
+        why[ok & (numbers.to_numpy() >= 0) & ~whole] = "is not a whole number"
+        why[ok & whole & (numbers.to_numpy() > MAX_PUPILS)] = (
+            f"is more than {MAX_PUPILS:,} pupils, more than any Dutch school has"
+        )
+    return why
+
+
+def _report_counts(
+    why: pd.Series,
+    shown: pd.Series,
+    where: Callable[[Any], str],
+    path: Path,
+    problems: list[Problem],
+    budget: list[int],
+) -> None:
+    """One problem per bad count (``why`` non-empty), at most ``MAX_LISTED`` per file."""
+    for idx in why.index[why != ""]:
+        budget[0] += 1
+        if budget[0] <= MAX_LISTED:
+            problems.append(
+                Problem(
+                    str(path),
+                    where(idx),
+                    f"pupil count {shown[idx]!r} {why[idx]}",
+                    "write a whole number of pupils (0 when there are none)",
+                )
+            )
 
 
 def read_locations(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
@@ -309,7 +456,11 @@ def read_locations(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
 
 
 def read_counts(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
-    """DUO pupil counts per vestiging x onderwijstype x afdeling (latin-1, ``;``)."""
+    """DUO pupil counts per vestiging x onderwijstype x afdeling (latin-1, ``;``).
+
+    Every count must be a whole number from 0 to ``MAX_PUPILS``, and so must each
+    vestiging's total over its rows.
+    """
     df = _read_csv(path, sep=";", encoding="latin-1", required=COUNT_REQUIRED, problems=problems)
     if df is None:
         return None
@@ -319,39 +470,153 @@ def read_counts(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     ].str.strip().str.zfill(2)
     ok = _check_codes(df["code"], path, problems, what="BRIN NUMMER + VESTIGINGSNUMMER")
     present = [c for c in COUNT_COLUMNS if c in df.columns]
-    bad_rows = 0
+    bad = [0]
     for col in present:
-        values = pd.to_numeric(df[col].str.strip(), errors="coerce")
-        bad = values.isna() | (values < 0)
-        for idx in df.index[bad]:
-            bad_rows += 1
-            if bad_rows <= 50:
-                problems.append(
-                    Problem(
-                        str(path),
-                        f"row {idx + 2} ({df.at[idx, 'code']}), column {col!r}",
-                        f"pupil count {df.at[idx, col]!r} is not a non-negative whole number",
-                        "fix the count (0 when there are none)",
-                    )
+
+        def where(idx: int, col: str = col) -> str:
+            return f"row {idx + 2} ({df.at[idx, 'code']}), column {col!r}"
+
+        why = pupil_count_problems(df[col])
+        _report_counts(why, df[col], where, path, problems, bad)
+        values = pd.to_numeric(df[col].str.strip(), errors="coerce").where(why == "", 0)
+        df[col] = values.astype(np.int64)
+    if bad[0] > MAX_LISTED:
+        problems.append(
+            Problem(str(path), "", f"... and {bad[0] - MAX_LISTED} more bad counts", "")
+        )
+    if not bad[0] and present:
+        totals = df[ok].groupby("code")[present].sum().sum(axis=1)
+        for code, total in totals[totals > MAX_PUPILS].items():
+            problems.append(
+                Problem(
+                    str(path),
+                    f"code {code}",
+                    f"{int(total):,} pupils over its rows, more than any Dutch school has "
+                    f"(at most {MAX_PUPILS:,})",
+                    "correct the counts of this vestiging",
                 )
-        df[col] = values.fillna(0).clip(lower=0).astype(np.int64)
-    if bad_rows > 50:
-        problems.append(Problem(str(path), "", f"... and {bad_rows - 50} more bad counts", ""))
+            )
     df["lj34"] = df[list(LJ34_COLUMNS)].sum(axis=1)
     return df[ok]
 
 
-def _read_geojson(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | None:
-    """Read a GeoJSON file; a broken file becomes a problem, not a traceback."""
-    try:
-        return gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types for a broken file
-        problems.append(Problem(str(path), "", f"cannot read GeoJSON: {exc}", "re-download it"))
+def _declared_crs(data: object, path: Path, problems: list[Problem]) -> CRS | None:
+    """The CRS a GeoJSON declares, or WGS84 when it declares none (RFC 7946).
+
+    The old ``crs`` member (``{"type": "name", "properties": {"name": ...}}``) is honoured;
+    a name that no CRS database knows, or a linked CRS, is a problem, never a guess.
+    """
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(
+                str(path),
+                "",
+                "not a GeoJSON object (the file must hold one FeatureCollection)",
+                "use the documented download",
+            )
+        )
         return None
+    member = data.get("crs")
+    if member is None:
+        return CRS.from_user_input(WGS84)
+    name = member.get("properties", {}).get("name") if isinstance(member, dict) else None
+    if isinstance(member, dict) and member.get("type") == "name" and isinstance(name, str):
+        try:
+            return CRS.from_user_input(name)
+        except CRSError:
+            pass
+    problems.append(
+        Problem(
+            str(path),
+            "crs",
+            f"declares a CRS that is not known: {json.dumps(member)[:200]}",
+            'declare it by name, e.g. "crs": {"type": "name", "properties": {"name": '
+            '"EPSG:28992"}}, or leave "crs" out for WGS84 longitude/latitude',
+        )
+    )
+    return None
+
+
+def _read_geojson(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | None:
+    """Read a GeoJSON file in RD New, honouring the CRS it declares.
+
+    A broken file, an unknown CRS, a missing or non-finite geometry become problems.
+    """
+    raw = _read_bytes(path, problems)
+    if raw is None:
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        problems.append(
+            Problem(str(path), "", f"not valid GeoJSON: {exc}"[:300], "use the documented download")
+        )
+        return None
+    crs = _declared_crs(data, path, problems)
+    if crs is None:
+        return None
+    declared = isinstance(data, dict) and "crs" in data
+    del data
+    try:
+        with warnings.catch_warnings():
+            # GDAL's notes on odd values; the checks below report what matters.
+            warnings.simplefilter("ignore")
+            gdf = gpd.read_file(io.BytesIO(raw))
+    except Exception as exc:  # pyogrio raises several types for a broken file
+        problems.append(
+            Problem(
+                str(path), "", f"cannot read GeoJSON: {exc}"[:300], "use the documented download"
+            )
+        )
+        return None
+    gdf = gdf.set_crs(crs, allow_override=True)
+    missing = gdf.geometry.isna() | gdf.geometry.is_empty
+    if missing.any():
+        problems.append(
+            Problem(
+                str(path),
+                f"feature {int(np.flatnonzero(missing.to_numpy())[0])}"
+                + (f" and {int(missing.sum()) - 1} more" if missing.sum() > 1 else ""),
+                "has no geometry (or one that cannot be read)",
+                "give every feature a point or polygon with numeric coordinates",
+            )
+        )
+        return None
+    bounds = gdf.geometry.bounds.to_numpy(dtype=float)
+    if not np.isfinite(bounds).all():
+        first = int(np.flatnonzero(~np.isfinite(bounds).all(axis=1))[0])
+        problems.append(
+            Problem(
+                str(path),
+                f"feature {first}",
+                "has a coordinate that is not a finite number (NaN or infinity)",
+                "give every coordinate a number",
+            )
+        )
+        return None
+    rd = gdf.to_crs(RD_NEW)
+    rd_bounds = rd.geometry.bounds.to_numpy(dtype=float)
+    inside = np.isfinite(rd_bounds).all(axis=1) & _in_nl_box(rd_bounds[:, 0], rd_bounds[:, 1])
+    if len(rd) and inside.mean() < 0.5:
+        problems.append(
+            Problem(
+                str(path),
+                "crs",
+                f"{int((~inside).sum())} of {len(rd)} features do not lie in the Netherlands "
+                f"when read as {crs.to_string()}"
+                + ("" if declared else " (it declares no CRS, so it is WGS84 longitude/latitude)"),
+                "declare the CRS the coordinates are in (e.g. EPSG:28992 for RD New metres)",
+            )
+        )
+        return None
+    return rd
 
 
 def read_geocoded(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | None:
-    """DUO geocoded school points (all kinds), reprojected to RD New."""
+    """DUO geocoded school points (all kinds) in RD New, with WGS84 ``lon``/``lat``.
+
+    ``leerlingen`` must be empty or a whole number of pupils (``MAX_PUPILS`` at most).
+    """
     gdf = _read_geojson(path, problems)
     if gdf is None:
         return None
@@ -361,12 +626,24 @@ def read_geocoded(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | Non
             Problem(str(path), "properties", f"missing: {', '.join(missing)}", "use the DUO file")
         )
         return None
-    gdf = gdf[gdf.geometry.notna() & (gdf.geometry.geom_type == "Point")].copy()
+    gdf = gdf[gdf.geometry.geom_type == "Point"].copy()
     gdf["vestigingscode"] = gdf["vestigingscode"].astype(str).str.strip().str.upper()
-    gdf = gdf.set_crs(WGS84, allow_override=True)
-    gdf["lon"] = gdf.geometry.x
-    gdf["lat"] = gdf.geometry.y
-    return gdf.to_crs(RD_NEW)
+    gdf["type"] = gdf["type"].astype(str).str.strip()
+    given = gdf["leerlingen"].notna() & (gdf["leerlingen"].astype(str).str.strip() != "")
+    why = pupil_count_problems(gdf["leerlingen"]).where(given, "")
+    _report_counts(
+        why,
+        gdf["leerlingen"],
+        lambda idx: f"feature {idx} ({gdf.at[idx, 'vestigingscode']}), leerlingen",
+        path,
+        problems,
+        [0],
+    )
+    gdf["leerlingen"] = pd.to_numeric(gdf["leerlingen"], errors="coerce").where(why == "")
+    wgs = gdf.geometry.to_crs(WGS84)
+    gdf["lon"] = wgs.x
+    gdf["lat"] = wgs.y
+    return gdf
 
 
 def read_pc4(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
@@ -381,50 +658,102 @@ def read_pc4(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     if df is None:
         return None
     df = df.copy()
-    df["lat"] = pd.to_numeric(df["latitude"], errors="coerce")
-    df["lon"] = pd.to_numeric(df["longitude"], errors="coerce")
-    df = df.dropna(subset=["lat", "lon"])
-    df["x"], df["y"] = _TO_RD.transform(df["lon"].to_numpy(), df["lat"].to_numpy())
+    df["lat"] = pd.to_numeric(df["latitude"].str.strip(), errors="coerce").astype(float)
+    df["lon"] = pd.to_numeric(df["longitude"].str.strip(), errors="coerce").astype(float)
+    finite = np.isfinite(df["lat"].to_numpy()) & np.isfinite(df["lon"].to_numpy())
+    x, y = _TO_RD.transform(
+        df["lon"].where(finite, 0).to_numpy(), df["lat"].where(finite, 0).to_numpy()
+    )
+    df["x"], df["y"] = x, y
+    inside = finite & _in_nl_box(np.asarray(x), np.asarray(y))
+    for n, idx in enumerate(df.index[~inside]):
+        if n == MAX_LISTED:
+            problems.append(Problem(str(path), "", f"... and {(~inside).sum() - n} more", ""))
+            break
+        problems.append(
+            Problem(
+                str(path),
+                f"row {int(idx) + 2} (postcode {df.at[idx, 'postcode']})",
+                f"latitude {df.at[idx, 'latitude']!r}, longitude {df.at[idx, 'longitude']!r} is "
+                "not a point in the Netherlands",
+                "give WGS84 degrees, e.g. latitude 52.09, longitude 5.12",
+            )
+        )
     df["postcode"] = df["postcode"].str.strip().str.zfill(4)
-    return df
+    return df[inside]
 
 
 def read_mbo(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """KiesMBO locations -> (kept, dropped offices). Coordinates in RD New."""
+    """KiesMBO locations -> (kept, dropped offices). Coordinates in RD New.
+
+    The file is a JSON list of objects, each with ``brinvest`` and ``location_data`` (a
+    GeoJSON point in WGS84 longitude/latitude).
+    """
+    raw = _read_bytes(path, problems)
+    if raw is None:
+        return None
     try:
-        records = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        problems.append(Problem(str(path), "", f"not valid JSON: {exc}", "re-download it"))
+        records = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        problems.append(Problem(str(path), "", f"not valid JSON: {exc}"[:300], "re-download it"))
+        return None
+    if not isinstance(records, list):
+        problems.append(
+            Problem(
+                str(path),
+                "",
+                f"holds a JSON {type(records).__name__}, not a list of mbo locations",
+                "use the KiesMBO export: a list of objects with brinvest and location_data",
+            )
+        )
         return None
     rows = []
+    n_bad = 0
     for i, rec in enumerate(records):
-        geom = (rec or {}).get("location_data") or {}
-        coords = geom.get("coordinates") if isinstance(geom, dict) else None
-        code = str(rec.get("brinvest") or "").strip().upper()
-        if not coords or len(coords) < 2 or not CODE_RE.match(code):
-            problems.append(
-                Problem(
-                    str(path),
-                    f"record {i}",
-                    f"mbo location {rec.get('name')!r} lacks a point or a 6-character brinvest",
-                    "add location_data and brinvest",
+        row, why = _mbo_row(rec)
+        if row is None:
+            n_bad += 1
+            if n_bad <= MAX_LISTED:
+                problems.append(
+                    Problem(str(path), f"record {i}", why, "add location_data and brinvest")
                 )
-            )
             continue
-        rows.append(
-            {
-                "code": code,
-                "name": str(rec.get("name") or "").strip(),
-                "city": str(rec.get("city") or "").strip(),
-                "institution_name": _institution_label(str(rec.get("url") or ""), code),
-                "lon": float(coords[0]),
-                "lat": float(coords[1]),
-            }
-        )
+        rows.append(row)
+    if n_bad > MAX_LISTED:
+        problems.append(Problem(str(path), "", f"... and {n_bad - MAX_LISTED} more records", ""))
     df = pd.DataFrame(rows, columns=["code", "name", "city", "institution_name", "lon", "lat"])
-    df["x"], df["y"] = _TO_RD.transform(df["lon"].to_numpy(), df["lat"].to_numpy())
+    df["x"], df["y"] = _TO_RD.transform(df["lon"].to_numpy(float), df["lat"].to_numpy(float))
     office = df["name"].str.contains(MBO_OFFICE_PATTERN)
     return df[~office].reset_index(drop=True), df[office].reset_index(drop=True)
+
+
+def _mbo_row(rec: object) -> tuple[dict[str, object] | None, str]:
+    """One mbo record as a row, or ``None`` and what is wrong with it."""
+    if not isinstance(rec, dict):
+        return None, f"is a JSON {type(rec).__name__}, not an object"
+    name = str(rec.get("name") or "").strip()
+    code = str(rec.get("brinvest") or "").strip().upper()
+    geom = rec.get("location_data")
+    coords = geom.get("coordinates") if isinstance(geom, dict) else None
+    if not CODE_RE.match(code):
+        return None, f"mbo location {name!r} has no 6-character brinvest code ({code!r})"
+    if not isinstance(coords, list | tuple) or len(coords) < 2:
+        return None, f"mbo location {code} {name!r} has no point in location_data"
+    try:
+        lon, lat = float(coords[0]), float(coords[1])
+    except (TypeError, ValueError):
+        return None, f"mbo location {code} has coordinates {coords[:2]!r} that are not numbers"
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return None, f"mbo location {code} has coordinates {coords[:2]!r} that are not finite"
+    row = {
+        "code": code,
+        "name": name,
+        "city": str(rec.get("city") or "").strip(),
+        "institution_name": _institution_label(str(rec.get("url") or ""), code),
+        "lon": lon,
+        "lat": lat,
+    }
+    return row, ""
 
 
 def _institution_label(url: str, code: str) -> str:
@@ -435,16 +764,39 @@ def _institution_label(url: str, code: str) -> str:
     return label or code[:4]
 
 
+def _polygons(gdf: gpd.GeoDataFrame, path: Path, problems: list[Problem]) -> bool:
+    """True when every feature is a (multi)polygon; else one problem naming the first."""
+    kinds = gdf.geometry.geom_type
+    bad = ~kinds.isin(("Polygon", "MultiPolygon"))
+    if bad.any():
+        first = int(np.flatnonzero(bad.to_numpy())[0])
+        problems.append(
+            Problem(
+                str(path),
+                f"feature {first}",
+                f"is a {kinds.iloc[first]}, not a polygon",
+                "use a file of municipality or province polygons",
+            )
+        )
+        return False
+    return True
+
+
 def read_municipalities(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | None:
     """CBS municipalities in RD New with columns ``code``, ``name``."""
     gdf = _read_geojson(path, problems)
     if gdf is None:
         return None
     if not {"statcode", "statnaam"} <= set(gdf.columns):
-        problems.append(Problem(str(path), "properties", "missing statcode/statnaam", ""))
+        problems.append(
+            Problem(str(path), "properties", "missing statcode/statnaam", "use the CBS file")
+        )
         return None
-    gdf = gdf.set_crs(WGS84, allow_override=True).to_crs(RD_NEW)
+    if not _polygons(gdf, path, problems):
+        return None
     gdf = gdf.rename(columns={"statcode": "code", "statnaam": "name"})[["code", "name", "geometry"]]
+    gdf["code"] = gdf["code"].astype(str).str.strip()
+    gdf["name"] = gdf["name"].astype(str).str.strip()
     gdf["geometry"] = shapely.make_valid(gdf.geometry.values)
     return gdf.sort_values("code").reset_index(drop=True)
 
@@ -454,11 +806,12 @@ def read_provinces(path: Path, problems: list[Problem]) -> gpd.GeoDataFrame | No
     gdf = _read_geojson(path, problems)
     if gdf is None:
         return None
+    if not _polygons(gdf, path, problems):
+        return None
     name_col = next(
         (c for c in ("name", "statnaam", "PROVINCIENAAM", "provincienaam") if c in gdf.columns),
         None,
     )
-    gdf = gdf.set_crs(WGS84, allow_override=True).to_crs(RD_NEW)
     gdf["name"] = gdf[name_col].astype(str) if name_col else [f"P{i}" for i in range(len(gdf))]
     gdf["geometry"] = shapely.make_valid(gdf.geometry.values)
     return gdf[["name", "geometry"]]
@@ -474,6 +827,16 @@ def read_actual_regions(path: Path) -> Plan:
     return _read_actual(path)[0]
 
 
+def _read_actual_frame(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    return _read_csv(
+        path,
+        sep=",",
+        encoding="utf-8",
+        required=("region_id", "region_name", "vestiging_code", "match", "completeness"),
+        problems=problems,
+    )
+
+
 def _read_actual(path: Path) -> tuple[Plan, dict[str, int]]:
     """``read_actual_regions`` plus the number of rows per match quality.
 
@@ -482,15 +845,12 @@ def _read_actual(path: Path) -> tuple[Plan, dict[str, int]]:
     such; a region whose ``completeness`` is ``partial`` on any row is a partial region.
     """
     problems: list[Problem] = []
-    df = _read_csv(
-        path,
-        sep=",",
-        encoding="utf-8",
-        required=("region_id", "region_name", "vestiging_code", "match", "completeness"),
-        problems=problems,
-    )
+    causes: list[BaseException] = []
+    df = _guarded(_read_actual_frame, path, problems, causes)
     if df is None:
-        raise InputError(problems, title="Cannot read the actual regions")
+        raise InputError(problems, title="Cannot read the actual regions") from (
+            causes[0] if causes else None
+        )
     rows: list[tuple[str, str]] = []
     ambiguous: list[AmbiguousMember] = []
     unmatched: list[tuple[str, str]] = []
@@ -594,49 +954,123 @@ def load_all(
     root = find_data_dir(data)
     paths = {key: root / rel for key, rel in FILES.items()}
     problems: list[Problem] = []
-    locations = read_locations(paths["locations"], problems)
-    counts = read_counts(paths["counts"], problems)
-    geocoded = read_geocoded(paths["geocoded"], problems)
-    pc4 = read_pc4(paths["pc4"], problems)
-    mbo = read_mbo(paths["mbo"], problems)
-    gemeenten = read_municipalities(paths["gemeenten"], problems)
-    provincies = read_provinces(paths["provincies"], problems)
+    causes: list[BaseException] = []
+
+    def read(reader: Callable[[Path, list[Problem]], _T | None], key: str) -> _T | None:
+        return _guarded(reader, paths[key], problems, causes)
+
+    locations = read(read_locations, "locations")
+    counts = read(read_counts, "counts")
+    geocoded = read(read_geocoded, "geocoded")
+    pc4 = read(read_pc4, "pc4")
+    mbo = read(read_mbo, "mbo")
+    gemeenten = read(read_municipalities, "gemeenten")
+    provincies = read(read_provinces, "provincies")
     # Encoding notes are advice, not failures.
     fatal = [p for p in problems if "was read as UTF-8" not in p.message]
     warnings: list[Problem] = [p for p in problems if p not in fatal]
     if fatal:
-        raise InputError(fatal, title="The input data has problems")
+        raise InputError(fatal, title="The input data has problems") from (
+            causes[0] if causes else None
+        )
     assert locations is not None and counts is not None and geocoded is not None
     assert pc4 is not None and mbo is not None and gemeenten is not None
     assert provincies is not None
+    try:
+        return _join(
+            participation,
+            root,
+            paths,
+            locations,
+            counts,
+            geocoded,
+            pc4,
+            mbo,
+            gemeenten,
+            provincies,
+            warnings,
+        )
+    except UNREADABLE as exc:
+        # Every file passed its own checks, but together they do not work.
+        problem = Problem(
+            str(root),
+            "",
+            f"the data files do not fit together ({type(exc).__name__}: {exc})"[:300],
+            "check that every file is the documented download (see the data README); "
+            "run with --debug for details",
+        )
+        raise InputError([problem], title="The input data has problems") from exc
 
+
+def _join(
+    participation: ParticipationConfig,
+    root: Path,
+    paths: dict[str, Path],
+    locations: pd.DataFrame,
+    counts: pd.DataFrame,
+    geocoded: gpd.GeoDataFrame,
+    pc4: pd.DataFrame,
+    mbo: tuple[pd.DataFrame, pd.DataFrame],
+    gemeenten: gpd.GeoDataFrame,
+    provincies: gpd.GeoDataFrame,
+    warnings: list[Problem],
+) -> LoadedData:
+    """Join the validated frames into the instance, the geography and the report."""
     table, count_names, count_places = _pupils_per_school(counts)
     loc = locations.set_index("code")
     kinds = _participants(table, geocoded, participation)
     points, geocode_by, dropped = _locate(kinds, geocoded, loc, pc4, count_places, paths, warnings)
     gm_of = _gemeente_of(points, gemeenten, warnings)
+    if len(gm_of) < len(points) / 2:
+        # Most schools in no municipality: the municipalities are wrong, not the schools.
+        raise InputError(
+            [
+                Problem(
+                    str(paths["gemeenten"]),
+                    "",
+                    f"{len(points) - len(gm_of)} of {len(points)} participating schools lie in "
+                    "none of its municipalities",
+                    "check that the file covers the Netherlands and declares the CRS of its "
+                    "coordinates (a 'crs' member; without one it is WGS84 longitude/latitude)",
+                )
+            ],
+            title="The input data has problems",
+        )
     dropped += [c for c in points if c not in gm_of]
     gemeenten = _with_provinces(gemeenten, provincies)
 
+    geo_names, geo_places, geo_pupils = _geocoded_facts(geocoded)
+    gm_names = dict(zip(gemeenten["code"], gemeenten["name"], strict=True))
     schools: list[School] = []
     for code in sorted(gm_of):
+        in_counts = code in table.index
+        counts_of = {k: int(table.at[code, k]) for k in table.columns} if in_counts else {}
         pupils = PupilCounts(
-            **{
-                k: int(table.at[code, k]) if code in table.index else 0
-                for k in PupilCounts.__dataclass_fields__
-            }
+            **{k: counts_of.get(k, 0) for k in PupilCounts.__dataclass_fields__ if k != "vso"},
+            vso=geo_pupils.get(code, 0) if kinds[code] == "vso" else 0,
         )
         x, y, lon, lat = points[code]
         in_loc = code in loc.index
-        name = loc.at[code, "VESTIGINGSNAAM"] if in_loc else count_names.get(code, "")
-        place = loc.at[code, "PLAATSNAAM"] if in_loc else count_places.get(code, "")
+        # The 2020 location file names a vestiging first, then the 2019 counts, then the 2024
+        # geocoded file (which alone names many vso schools); the place falls back to the
+        # gemeente the point lies in.
+        name = _first_text(
+            loc.at[code, "VESTIGINGSNAAM"] if in_loc else "",
+            count_names.get(code, ""),
+            geo_names.get(code, ""),
+        )
+        place = _first_text(
+            loc.at[code, "PLAATSNAAM"] if in_loc else "",
+            count_places.get(code, ""),
+            geo_places.get(code, ""),
+        ).title() or gm_names.get(gm_of[code], "")
         schools.append(
             School(
                 id=len(schools),
                 code=code,
                 name=name or code,
                 bestuur=loc.at[code, "BEVOEGD GEZAG NUMMER"] if in_loc else "",
-                place=place.strip().title(),
+                place=place,
                 gemeente=gm_of[code],
                 kind=kinds[code],  # type: ignore[arg-type]
                 x=float(x),
@@ -652,7 +1086,17 @@ def load_all(
         )
 
     kept, offices = mbo
-    kept = kept[_in_nl_box(kept["x"].to_numpy(), kept["y"].to_numpy())].reset_index(drop=True)
+    in_nl = _in_nl_box(kept["x"].to_numpy(), kept["y"].to_numpy())
+    for code, name in zip(kept.loc[~in_nl, "code"], kept.loc[~in_nl, "name"], strict=True):
+        warnings.append(
+            Problem(
+                str(paths["mbo"]),
+                f"code {code}",
+                f"mbo location {name!r} lies outside the Netherlands; dropped",
+                "correct its coordinates (WGS84 longitude, latitude)",
+            )
+        )
+    kept = kept[in_nl].reset_index(drop=True)
     mbo_records = tuple(
         MboLocation(
             id=i,
@@ -693,6 +1137,74 @@ def load_all(
         warnings=tuple(warnings),
     )
     return LoadedData(instance=instance, geography=geography, actual=actual, report=report)
+
+
+UNREADABLE: tuple[type[BaseException], ...] = (
+    OSError,
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    RuntimeError,
+    ArithmeticError,
+    csv.Error,
+    shapely.errors.ShapelyError,
+)
+"""What a file that passed no check can make pandas, pyogrio, shapely or pyproj raise:
+an unreadable file (``OSError``: no permission, a folder), bad JSON or text
+(``ValueError``), a GDAL error (``RuntimeError``), an invalid geometry
+(``ShapelyError``), or values of the wrong shape. Each becomes a problem naming the file."""
+
+_T = TypeVar("_T")
+
+
+def _guarded(
+    reader: Callable[[Path, list[Problem]], _T | None],
+    path: Path,
+    problems: list[Problem],
+    causes: list[BaseException],
+) -> _T | None:
+    """Run one reader; whatever a bad file makes it raise becomes a problem naming the file."""
+    try:
+        return reader(path, problems)
+    except UNREADABLE as exc:
+        causes.append(exc)
+        problems.append(
+            Problem(
+                str(path),
+                "",
+                f"cannot read the file ({type(exc).__name__}: {exc})"[:300],
+                "check that it is the documented download (see the data README); "
+                "run with --debug for details",
+            )
+        )
+        return None
+
+
+def _first_text(*candidates: object) -> str:
+    """The first candidate that is a non-empty string (stripped), else ``""``."""
+    for text in candidates:
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return ""
+
+
+def _geocoded_facts(
+    geocoded: gpd.GeoDataFrame,
+) -> tuple[dict[str, str], dict[str, str], dict[str, int]]:
+    """Per code in the geocoded file: its name, its place and its pupils (first row wins)."""
+    first = geocoded.drop_duplicates("vestigingscode").set_index("vestigingscode")
+    names = {c: v for c, v in first["naam"].items() if isinstance(v, str)}
+    places = (
+        {c: v for c, v in first["plaats"].items() if isinstance(v, str)}
+        if "plaats" in first.columns
+        else {}
+    )
+    pupils = {
+        c: int(v) for c, v in pd.to_numeric(first["leerlingen"], errors="coerce").items() if v == v
+    }
+    return names, places, pupils
 
 
 def _participants(

@@ -6,9 +6,12 @@ kept as read (a code listed twice stays listed twice) so the checker can report 
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +21,10 @@ import numpy as np
 from regionopt.errors import InputError, Problem
 
 PLAN_COLUMNS = ("vestiging_code", "region_id")
+CODE_RE = re.compile(r"^[0-9A-Z]{4}[0-9]{2}$")
+"""A vestiging code: 4-character BRIN + 2-digit location number (``02QZ00``)."""
+MAX_LISTED_PROBLEMS = 50
+"""At most this many problems of one file are listed (then a count of the rest)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ class Plan:
         Documented members that match no code at all.
     complete : bool
         True when the plan claims to cover every participating school.
+    lines : tuple of int
+        The file line of each row when read from a file (empty otherwise).
     """
 
     rows: tuple[tuple[str, str], ...]
@@ -58,6 +67,8 @@ class Plan:
     ambiguous: tuple[AmbiguousMember, ...] = ()
     unmatched: tuple[tuple[str, str], ...] = ()
     complete: bool = True
+    lines: tuple[int, ...] = field(default=(), compare=False)
+    """The file line of each row, when the plan was read from a file (for messages)."""
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, str], **kwargs: object) -> Plan:
@@ -138,25 +149,45 @@ def read_plan(path: Path, *, name: str | None = None) -> Plan:
     """Read a plan CSV with at least the columns ``vestiging_code,region_id``.
 
     Extra columns (name, penvoerder, ...) are ignored, so ``regions.csv`` written by
-    ``propose`` reads back as is. Every malformed row is reported at once.
+    ``propose`` reads back as is. What spreadsheets write is read too: ``,``, ``;`` (Dutch
+    Excel) or tab as separator (taken from the header line), UTF-8 with or without BOM, else
+    Windows-1252; CRLF line ends, empty lines, quoted values, lower-case codes and headers.
+    Every malformed row is reported at once, with its line number.
 
     Raises
     ------
     InputError
-        Missing file or columns, empty codes or regions, a code that is not 6 characters.
+        Missing or unreadable file, missing columns, empty codes or regions, a code that is
+        not 4 characters + 2 digits, a row with more values than the header.
     """
     path = Path(path)
+    if path.is_dir():
+        raise InputError(
+            [Problem(str(path), "", "is a directory, not a plan CSV", "name the CSV file")]
+        )
     if not path.is_file():
         raise InputError([Problem(str(path), "", "plan file not found", "check the path")])
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
+        raw = path.read_bytes()
+    except OSError as exc:
         raise InputError(
-            [Problem(str(path), "", "not UTF-8 text", "save the CSV as UTF-8")]
+            [Problem(str(path), "", f"cannot read: {exc.strerror or exc}", "check the file")]
         ) from None
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in PLAN_COLUMNS if c not in header]
+    if b"\x00" in raw:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "not a text file (it holds NUL bytes)",
+                    "save the plan as CSV (vestiging_code,region_id)",
+                )
+            ]
+        )
+    text = decode_text(raw)
+    sep, header = _plan_header(text)
+    columns = {h.strip().lower(): i for i, h in reversed(list(enumerate(header)))}
+    missing = [c for c in PLAN_COLUMNS if c not in columns]
     if missing:
         raise InputError(
             [
@@ -164,45 +195,169 @@ def read_plan(path: Path, *, name: str | None = None) -> Plan:
                     str(path),
                     "header",
                     f"missing column(s) {', '.join(missing)} "
-                    f"(found: {', '.join(header) or 'none'})",
-                    "the first line must name at least vestiging_code,region_id",
+                    f"(found: {', '.join(h.strip() for h in header if h.strip()) or 'none'})",
+                    "the first line must name at least vestiging_code,region_id "
+                    "(separated by ',' or ';')",
                 )
             ]
         )
+    i_code, i_region = columns["vestiging_code"], columns["region_id"]
+    i_name = columns.get("region_name")
     problems: list[Problem] = []
     rows: list[tuple[str, str]] = []
+    lines: list[int] = []
     names: dict[str, str] = {}
-    for lineno, raw in enumerate(reader, start=2):
-        rec = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
-        code, region = rec["vestiging_code"].upper(), rec["region_id"]
-        if not code and not region:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        next(reader, None)
+        for values in reader:
+            lineno = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"row {lineno}",
+                        f"{len(values)} values but the header has {len(header)}: a value "
+                        f"holds a {_SEP_NAMES[sep]} without quotes",
+                        'put that value in double quotes ("Lyceum, Enschede"), or save the file '
+                        "from a spreadsheet as CSV",
+                    )
+                )
+                continue
+            cell = dict(enumerate(v.strip() for v in values))
+            code, region = cell.get(i_code, "").upper(), cell.get(i_region, "")
+            if not CODE_RE.fullmatch(code):
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"row {lineno}",
+                        f"vestiging code {code!r} is not 4-character BRIN + 2 digits",
+                        "use the 6-character DUO code, e.g. 02QZ00",
+                    )
+                )
+                continue
+            if not region:
+                problems.append(
+                    Problem(str(path), f"row {lineno}", f"{code} has no region_id", "fill it in")
+                )
+                continue
+            rows.append((code, region))
+            lines.append(lineno)
+            if i_name is not None and cell.get(i_name):
+                names[region] = cell[i_name]
+    except csv.Error as exc:
+        problems.append(
+            Problem(str(path), f"row {reader.line_num}", f"not readable as CSV: {exc}", "")
+        )
+    if problems:
+        shown = problems[:MAX_LISTED_PROBLEMS]
+        if len(problems) > len(shown):
+            shown.append(Problem(str(path), "", f"... and {len(problems) - len(shown)} more", ""))
+        raise InputError(shown, title=f"Invalid plan {path.name}")
+    return Plan(rows=tuple(rows), name=name or path.stem, region_names=names, lines=tuple(lines))
+
+
+def decode_text(raw: bytes) -> str:
+    """Text of a CSV as spreadsheets save it: UTF-8 (BOM or not), else Windows-1252."""
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+_SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _plan_header(text: str) -> tuple[str, list[str]]:
+    """The separator and the header fields, from the first non-empty line.
+
+    The separator is the one that yields the plan columns (``;`` for Dutch Excel), else the
+    one that splits the header into the most fields.
+    """
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    best: tuple[int, str, list[str]] | None = None
+    for sep in _SEP_NAMES:
+        try:
+            fields = next(csv.reader([first], delimiter=sep), [])
+        except csv.Error:
             continue
-        if len(code) != 6 or not code[:4].isalnum() or not code[4:].isdigit():
+        found = {f.strip().lower() for f in fields}
+        if all(c in found for c in PLAN_COLUMNS):
+            return sep, fields
+        if best is None or len(fields) > best[0]:
+            best = (len(fields), sep, fields)
+    return (best[1], best[2]) if best else (",", [])
+
+
+def plan_code_problems(plan: Plan, known: Collection[str], *, source: str) -> list[Problem]:
+    """Codes a plan lists that are not participating schools, and codes in two regions.
+
+    Parameters
+    ----------
+    plan : Plan
+        A plan read from ``source``.
+    known : collection of str
+        The participating vestiging codes (``Instance.index``).
+    source : str
+        The plan's file, for the messages.
+
+    Returns
+    -------
+    list of Problem
+        One per unknown code (with its line when known) and per code listed in several
+        regions; empty when the plan's codes are all fine.
+    """
+    problems: list[Problem] = []
+    line_of = dict(zip(plan.rows, plan.lines, strict=False)) if plan.lines else {}
+    seen: set[str] = set()
+    for code, region in plan.rows:
+        if code in known or code in seen:
+            continue
+        seen.add(code)
+        line = line_of.get((code, region))
+        problems.append(
+            Problem(
+                source,
+                f"row {line}" if line else f"code {code}",
+                f"{code} is not a participating vestiging in the data (an unknown code, or a "
+                "school that does not take part under the [participation] settings)",
+                "correct the code, remove the row, or set the [participation] option that "
+                "includes the school",
+            )
+        )
+    for code, regions in plan.duplicates.items():
+        distinct = sorted(set(regions))
+        if len(distinct) > 1:
+            where = [
+                f"{region} (row {line})" if line else region
+                for region in distinct
+                for line in [line_of.get((code, region))]
+            ]
             problems.append(
                 Problem(
-                    str(path),
-                    f"row {lineno}",
-                    f"vestiging code {code!r} is not 4-character BRIN + 2 digits",
-                    "use the 6-character DUO code, e.g. 02QZ00",
+                    source,
+                    f"code {code}",
+                    f"listed in {len(distinct)} regions: {', '.join(where)}",
+                    "keep one row per vestiging",
                 )
             )
-            continue
-        if not region:
-            problems.append(
-                Problem(str(path), f"row {lineno}", f"{code} has no region_id", "fill it in")
-            )
-            continue
-        rows.append((code, region))
-        if rec.get("region_name"):
-            names[region] = rec["region_name"]
-    if problems:
-        raise InputError(problems, title=f"Invalid plan {path.name}")
-    return Plan(rows=tuple(rows), name=name or path.stem, region_names=names)
+    return problems
 
 
 def write_plan_rows(path: Path, header: list[str], rows: Iterable[Iterable[object]]) -> None:
-    """Write a plan-like CSV (UTF-8, ``,``-separated)."""
-    with Path(path).open("w", newline="", encoding="utf-8") as fh:
+    """Write a plan-like CSV: ``,``-separated UTF-8 with a BOM.
+
+    The BOM makes Excel (also Dutch Excel) open names such as "Mariëndael" right; every
+    reader of regionopt reads the file with or without it.
+    """
+    with Path(path).open("w", newline="", encoding="utf-8-sig") as fh:
         w = csv.writer(fh)
         w.writerow(header)
         w.writerows(rows)

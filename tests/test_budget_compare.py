@@ -212,9 +212,10 @@ def test_budget_on_real_data(workspace) -> None:
 def test_cli_budget_and_compare_json(workspace, tmp_path) -> None:
     plan = workspace.loaded.actual
     path = tmp_path / "actual.csv"
+    # Only participating schools: a plan file with other codes is refused (exit 2).
+    rows = [(c, r) for c, r in plan.assignment.items() if c in workspace.instance.index]
     path.write_text(
-        "vestiging_code,region_id\n" + "".join(f"{c},{r}\n" for c, r in plan.assignment.items()),
-        encoding="utf-8",
+        "vestiging_code,region_id\n" + "".join(f"{c},{r}\n" for c, r in rows), encoding="utf-8"
     )
     data = workspace.loaded.report.data_dir
     runner = CliRunner()

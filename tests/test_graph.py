@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
@@ -13,12 +14,14 @@ from typer.testing import CliRunner
 
 from regionopt.cli import app
 from regionopt.commute import commute_model, shared_catchment
-from regionopt.config import CommuteConfig
+from regionopt.config import CommuteConfig, Config, ParticipationConfig
 from regionopt.graph import FERRY_SIDE, build_graph, catchment_retention
+from regionopt.instance import Instance, PupilCounts
 from regionopt.plan import Plan
 from regionopt.territory import UNKNOWN, territories
+from regionopt.workspace import open_workspace
 
-from .conftest import make_instance
+from .conftest import make_instance, make_school
 
 KM = 1000.0
 
@@ -144,3 +147,32 @@ def test_graph_command_writes_layers(tmp_path: Path, real_data: Path) -> None:
     assert layers == {"nodes", "edges", "territories"}
     again = runner.invoke(app, ["graph", "--out", str(out), "--data", str(real_data)])
     assert again.exit_code == 2 and "--force" in again.output
+
+
+def test_school_that_joins_draws_by_its_own_pupils() -> None:
+    # Rule 6: a tl-only school with 100 tl pupils draws families like a vmbo school with 100
+    # beroepsgerichte pupils, not like an empty school, so it gets a catchment and links.
+    vmbo = make_school(0, 0, 0, beroepsgericht=100)
+    tl_only = replace(
+        make_school(1, 4, 0, beroepsgericht=0, technical=0, kind="tl"),
+        pupils=PupilCounts(tl=100),
+    )
+    twin = make_school(1, 4, 0, beroepsgericht=100)
+    origins, pupils = _origins([(1, 1), (3, 1), (5, 1)]), np.full(3, 100.0)
+    joined = commute_model(Instance(schools=(vmbo, tl_only)), origins, pupils)
+    as_vmbo = commute_model(Instance(schools=(vmbo, twin)), origins, pupils)
+    np.testing.assert_allclose(joined.flows.toarray(), as_vmbo.flows.toarray())
+    assert joined.school_catchment[1] > 50
+    assert build_graph(Instance(schools=(vmbo, tl_only)), joined).has_edge(0, 1)
+
+
+@pytest.mark.realdata
+def test_every_participation_option_gives_one_graph(real_data: Path) -> None:
+    everyone = Config(
+        participation=ParticipationConfig(include_tl_only=True, include_pro=True, include_vso=True)
+    )
+    ws = open_workspace(real_data, everyone)
+    kinds = {s.kind for s in ws.instance.schools}
+    assert kinds == {"vmbo", "tl", "pro", "vso"} and ws.instance.n > 1500
+    assert nx.number_connected_components(ws.graph) == 1
+    assert all(s.name != s.code and s.place for s in ws.instance.schools)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import click
 import typer
 from rich.console import Console
+from rich.text import Text
 
-from regionopt.errors import InfeasibleError, InputError, RegionoptError
+from regionopt.errors import InfeasibleError, RegionoptError
 
 app = typer.Typer(
     name="regionopt",
@@ -46,25 +49,73 @@ EXIT_INTERRUPTED = 130
 """128 + SIGINT, as shells report a Ctrl-C."""
 
 
-def friendly_errors(func: F) -> F:
-    """Turn regionopt's own errors into a message and exit code 2, with no traceback.
+_DEBUG_ENV = "REGIONOPT_DEBUG"
+_state: dict[str, bool] = {"debug": False}
 
-    A Ctrl-C ends with a one-line message and exit code 130 instead of a traceback.
+
+@app.callback()
+def _global_options(
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help=f"Show the full traceback of an unexpected error (or set {_DEBUG_ENV}=1).",
+        ),
+    ] = False,
+) -> None:
+    """Propose, check and map the regions of Sterk Techniekonderwijs."""
+    _state["debug"] = debug or os.environ.get(_DEBUG_ENV, "") not in ("", "0")
+
+
+def _say(label: str, text: str, style: str = "bold red") -> None:
+    """Print ``label`` styled and ``text`` literally: user text is never read as markup."""
+    err_console.print(Text.assemble((label, style), text), highlight=False)
+
+
+def friendly_errors(func: F) -> F:
+    """Turn every error into a short message and an exit code, never a traceback.
+
+    ``InputError`` (a user mistake): exit code 2; ``InfeasibleError`` (no valid plan) and any
+    other ``RegionoptError``: 1 and 2; Ctrl-C: 130. Anything unexpected becomes a one-line
+    message asking to report it, exit code 1; ``--debug`` adds the traceback. Text from
+    files, options and exceptions is printed literally (square brackets are not markup).
     """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except (
+            typer.Exit,
+            typer.Abort,
+            click.exceptions.Exit,
+            click.exceptions.Abort,
+            click.ClickException,
+        ):
+            raise
         except InfeasibleError as exc:
-            err_console.print(f"[bold red]{exc}[/]", highlight=False)
+            err_console.print(Text(str(exc), style="bold red"), highlight=False)
             raise typer.Exit(EXIT_BROKEN) from None
-        except (InputError, RegionoptError) as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        except RegionoptError as exc:
+            if _state["debug"] and exc.__cause__ is not None:
+                err_console.print_exception()  # what a bad file made a library raise
+            _say("error: ", str(exc), "bold red")
             raise typer.Exit(EXIT_INPUT) from None
         except KeyboardInterrupt:
-            err_console.print("[bold red]interrupted[/] (Ctrl-C)", highlight=False)
+            _say("interrupted", " (Ctrl-C)")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:
+            if _state["debug"]:
+                err_console.print_exception()
+            detail = f"{type(exc).__name__}: {exc}"
+            if len(detail) > 300:
+                detail = detail[:297] + "..."
+            _say(
+                "unexpected error: ",
+                f"{detail}\nThis is a bug in regionopt; please report it with the command you "
+                "ran. Run again with --debug for the traceback.",
+            )
+            raise typer.Exit(EXIT_BROKEN) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -75,11 +126,12 @@ def print_json(obj: object) -> None:
 
 
 def prepare_out_dir(out: Path, *, force: bool) -> Path:
-    """Create ``out``; refuse to reuse a non-empty directory unless ``force`` (nothing lost)."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
-        raise InputError(
-            f"output directory {out} already exists and is not empty; "
-            "choose another --out or pass --force to overwrite"
-        )
+    """Create ``out``; refuse a file, or a non-empty directory unless ``force`` (nothing lost).
+
+    Prefer ``regionopt.output.staged_dir``, which also leaves nothing behind on an error.
+    """
+    from regionopt.output import check_out_dir
+
+    check_out_dir(out, force=force)
     out.mkdir(parents=True, exist_ok=True)
     return out

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from regionopt.check import check, is_valid
@@ -59,13 +60,18 @@ def check_command(
             }
         )
         raise typer.Exit(EXIT_OK if valid else EXIT_BROKEN)
-    table = Table(title=f"Check of {the_plan.name}: {len(the_plan.regions)} regions")
+    table = Table(title=f"Check of {escape(the_plan.name)}: {len(the_plan.regions)} regions")
     for col in ("severity", "rule", "region", "what"):
         table.add_column(col)
     colour = {"broken": "red", "unknown": "yellow", "warning": "cyan"}
     for v in sorted(violations, key=lambda v: (v.severity != "broken", v.rule, v.region_id)):
         name = the_plan.region_name(v.region_id) if v.region_id else ""
-        table.add_row(f"[{colour[v.severity]}]{v.severity}[/]", v.rule, name, v.message)
+        table.add_row(
+            f"[{colour[v.severity]}]{v.severity}[/]",
+            escape(v.rule),
+            escape(name),
+            escape(v.message),
+        )
     if violations:
         console.print(table)
     counts = Counter(v.severity for v in violations)

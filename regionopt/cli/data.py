@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from regionopt.cli._app import ConfigOption, DataOption, JsonOption, app, console, friendly_errors
@@ -26,7 +27,9 @@ def summary(data: DataOption = None, config: ConfigOption = None, json: JsonOpti
 
         print_json(result)
         return
-    table = Table(title=f"regionopt data summary ({loaded.report.data_dir})", show_header=False)
+    table = Table(
+        title=f"regionopt data summary ({escape(loaded.report.data_dir)})", show_header=False
+    )
     table.add_column("what")
     table.add_column("value", justify="right")
     t = result["pupils_technical_lj34"]
@@ -55,4 +58,4 @@ def summary(data: DataOption = None, config: ConfigOption = None, json: JsonOpti
         table.add_row(k, f"{v:,}" if isinstance(v, int) else str(v))
     console.print(table)
     for w in loaded.report.warnings:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        console.print(f"[yellow]warning:[/] {escape(str(w))}", highlight=False)

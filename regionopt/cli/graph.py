@@ -9,6 +9,7 @@ from typing import Annotated
 import geopandas as gpd
 import shapely
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from regionopt.cli._app import (
@@ -20,9 +21,9 @@ from regionopt.cli._app import (
     friendly_errors,
     print_json,
 )
-from regionopt.errors import InputError
 from regionopt.graph import catchment_retention, graph_stats
 from regionopt.load import RD_NEW
+from regionopt.output import check_out_file, staged_file
 from regionopt.plan import read_plan
 from regionopt.territory import territories
 from regionopt.workspace import open_workspace
@@ -47,15 +48,15 @@ def graph_command(
     json: JsonOption = False,
 ) -> None:
     """Build the school graph from the modelled commuting areas and report on it."""
-    if out is not None and out.exists() and not force:
-        raise InputError(f"{out} already exists; pass --force to overwrite it")
-    if out is not None and out.suffix.lower() != ".gpkg":
-        raise InputError(f"--out {out}: use a .gpkg file name")
+    if out is not None:
+        check_out_file(out, force=force, suffixes=(".gpkg",))
+    the_plan = read_plan(plan) if plan is not None else None
     start = time.perf_counter()
     ws = open_workspace(data, config)
     built_s = time.perf_counter() - start
     inst, g = ws.instance, ws.graph
-    the_plan = read_plan(plan) if plan is not None else ws.loaded.actual
+    if the_plan is None:
+        the_plan = ws.loaded.actual
     stats = graph_stats(g) | {
         "build_s": round(built_s, 2),
         "decay_km": ws.config.commute.decay_km,
@@ -90,12 +91,10 @@ def graph_command(
             geometry=[shapely.LineString([inst.xy[a], inst.xy[b]]) for a, b, _ in edge_list],
             crs=RD_NEW,
         )
-        if out.exists():
-            out.unlink()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        nodes.to_file(out, layer="nodes", driver="GPKG")
-        edges.to_file(out, layer="edges", driver="GPKG")
-        terr.to_file(out, layer="territories", driver="GPKG")
+        with staged_file(out, force=force, suffixes=(".gpkg",)) as staging:
+            nodes.to_file(staging, layer="nodes", driver="GPKG")
+            edges.to_file(staging, layer="edges", driver="GPKG")
+            terr.to_file(staging, layer="territories", driver="GPKG")
         stats["out"] = str(out)
     if json:
         print_json(stats)
@@ -119,6 +118,8 @@ def graph_command(
         table.add_row(key.replace("_", " "), str(stats[key]))
     console.print(table)
     for part in stats["disconnected_parts"]:
-        console.print(f"[yellow]disconnected part:[/] {', '.join(part)}")
+        console.print(f"[yellow]disconnected part:[/] {escape(', '.join(part))}")
     if stats.get("out"):
-        console.print(f"wrote nodes, edges and territories to {stats['out']}")
+        console.print(
+            f"wrote nodes, edges and territories to {escape(stats['out'])}", highlight=False
+        )

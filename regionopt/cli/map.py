@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from regionopt.cli._app import ConfigOption, DataOption, app, console, friendly_errors
 from regionopt.config import load_config
@@ -13,6 +14,7 @@ from regionopt.errors import InputError, Problem
 from regionopt.load import load_all, read_actual_regions
 from regionopt.mapdata import write_plan_map
 from regionopt.model.rules import RegionRules
+from regionopt.output import check_out_file, staged_file
 from regionopt.plan import read_plan
 
 MAPS_DIR = Path("maps")
@@ -58,17 +60,7 @@ def map_command(
         raise InputError(
             [Problem(str(target), "", "the map is an HTML file", "end --out with .html")]
         )
-    if target.exists() and not force:
-        raise InputError(
-            [
-                Problem(
-                    str(target),
-                    "",
-                    "file already exists",
-                    "choose another --out or pass --force to overwrite it",
-                )
-            ]
-        )
+    check_out_file(target, force=force)
     if actual is not None and not actual.is_file():
         raise InputError([Problem(str(actual), "", "file not found", "check the --actual path")])
     cfg = load_config(config)
@@ -84,9 +76,12 @@ def map_command(
         params["config"] = config.name
     if actual is not None:
         params["actual"] = actual.name
-    result = write_plan_map(loaded, the_plan, target, params=params, config=cfg, actual=actual_plan)
+    with staged_file(target, force=force) as staging:
+        result = write_plan_map(
+            loaded, the_plan, staging, params=params, config=cfg, actual=actual_plan
+        )
     console.print(
-        f"wrote {result.path} ({result.size_bytes / 1e6:.2f} MB, {result.n_regions} regions, "
-        f"{result.seconds:.1f} s)",
+        f"wrote {escape(str(target))} ({result.size_bytes / 1e6:.2f} MB, "
+        f"{result.n_regions} regions, {result.seconds:.1f} s)",
         highlight=False,
     )

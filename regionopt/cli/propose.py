@@ -7,7 +7,7 @@ verdict and write the outputs.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -24,10 +24,10 @@ from regionopt.cli._app import (
     app,
     console,
     friendly_errors,
-    prepare_out_dir,
 )
-from regionopt.config import SearchConfig
+from regionopt.config import MAX_WEIGHT, SearchConfig, fix_for
 from regionopt.errors import InputError, Problem
+from regionopt.output import check_out_dir, staged_dir
 from regionopt.plan import read_plan
 from regionopt.proposal import ProposeResult, run_propose, write_outputs
 from regionopt.solve.pipeline import Progress, proven_gap
@@ -102,7 +102,7 @@ def search_settings(base: SearchConfig, options: dict[str, object]) -> SearchCon
                 SEARCH_OPTIONS.get(str(err["loc"][0]), f"search.{err['loc'][0]}"),
                 str(given.get(str(err["loc"][0]), "")),
                 err["msg"],
-                "see `regionopt propose --help`",
+                fix_for(err, SearchConfig),
             )
             for err in exc.errors()
         ]
@@ -114,9 +114,14 @@ def _check_reference_options(
 ) -> None:
     """``--reference-weight`` finite and >= 0, ``--max-moves`` >= 0, both with ``--reference``."""
     problems = []
-    if reference_weight is not None and not (0 <= reference_weight < float("inf")):
+    if reference_weight is not None and not (0 <= reference_weight <= MAX_WEIGHT):
         problems.append(
-            Problem("--reference-weight", str(reference_weight), "must be a number >= 0", "")
+            Problem(
+                "--reference-weight",
+                str(reference_weight),
+                f"must be a finite number from 0 to {MAX_WEIGHT:,.0f}",
+                "only its ratio to the other weights matters",
+            )
         )
     if max_moves is not None and max_moves < 0:
         problems.append(Problem("--max-moves", str(max_moves), "must be >= 0", ""))
@@ -125,6 +130,15 @@ def _check_reference_options(
             problems.append(Problem(flag, str(value), "needs --reference", "add --reference PLAN"))
     if problems:
         raise InputError(problems, title="Invalid options")
+
+
+def _problems_of(check: Callable[[], object]) -> list[Problem]:
+    """The problems of a check that raises ``InputError`` (none when it passes)."""
+    try:
+        check()
+    except InputError as exc:
+        return list(exc.problems)
+    return []
 
 
 class _LiveLine:
@@ -300,22 +314,25 @@ def propose_command(
     span = parse_regions(regions)
     locks = parse_locks(lock or [])
     cfg = load_config(config)
-    search = search_settings(
-        cfg.search,
-        {
-            "bound_s": bound_time,
-            "improve_s": improve_time,
-            "seed": seed,
-            "workers": workers,
-            "radius_km": radius,
-            "contiguity": contiguity,
-        },
-    )
-    if time_limit is not None:
-        search_settings(search, {"cp_sat_s": time_limit})
-    _check_reference_options(reference, reference_weight, max_moves)
+    given: dict[str, object] = {
+        "bound_s": bound_time,
+        "improve_s": improve_time,
+        "seed": seed,
+        "workers": workers,
+        "radius_km": radius,
+        "contiguity": contiguity,
+    }
+    # Every bad option in one message, before anything loads.
+    option_problems = [
+        *_problems_of(lambda: search_settings(cfg.search, given)),
+        *_problems_of(lambda: search_settings(cfg.search, {"cp_sat_s": time_limit})),
+        *_problems_of(lambda: _check_reference_options(reference, reference_weight, max_moves)),
+    ]
+    if option_problems:
+        raise InputError(option_problems, title="Invalid options")
+    search = search_settings(cfg.search, given)
     ref_plan = read_plan(Path(reference)) if reference not in (None, "actual") else None
-    prepare_out_dir(out, force=force)
+    check_out_dir(out, force=force)
     started = time.perf_counter()
     ws = open_workspace(data, cfg)
     if reference == "actual":
@@ -346,7 +363,8 @@ def propose_command(
         )
         raise typer.Exit(EXIT_BROKEN)
     _print_result(result)
-    written = write_outputs(ws, result, out)
+    with staged_dir(out, force=force) as staging:
+        written = [out / p.relative_to(staging) for p in write_outputs(ws, result, staging)]
     broken = [v for v in result.violations if v.severity == "broken"]
     verdict = "[green]VALID[/]" if result.valid else f"[red]BROKEN ({len(broken)})[/]"
     console.print(f"checker: {verdict}; {len(result.violations)} finding(s)")

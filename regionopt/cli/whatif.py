@@ -18,14 +18,14 @@ from regionopt.cli._app import (
     app,
     console,
     friendly_errors,
-    prepare_out_dir,
     print_json,
 )
 from regionopt.config import load_config
 from regionopt.errors import InputError
 from regionopt.load import LoadedData, load_all
 from regionopt.names import label
-from regionopt.plan import Plan, read_plan
+from regionopt.output import check_out_dir, staged_dir
+from regionopt.plan import Plan, plan_code_problems, read_plan
 
 if TYPE_CHECKING:
     from regionopt.whatif import RegionReport, WhatIfResult
@@ -39,6 +39,22 @@ def resolve_plan(arg: str, loaded: LoadedData) -> Plan:
     if arg.strip().lower() == ACTUAL:
         return loaded.actual
     return read_plan(Path(arg))
+
+
+def _refuse_unknown_codes(loaded: LoadedData, plans: dict[str, Plan]) -> None:
+    """Unknown codes, or codes in two regions, of a plan file are an input error (exit 2).
+
+    ``plans`` maps each command-line argument to its plan; the documented actual regions are
+    the data's own and are not judged here (``check actual`` reports on them).
+    """
+    problems = [
+        problem
+        for arg, plan in plans.items()
+        if arg.strip().lower() != ACTUAL
+        for problem in plan_code_problems(plan, loaded.instance.index, source=arg)
+    ]
+    if problems:
+        raise InputError(problems, title="The plan lists codes it cannot use")
 
 
 def _eur(value: float | None) -> str:
@@ -89,11 +105,14 @@ def budget_command(
         read_plan(Path(plan))  # a bad plan fails before the data loads
     loaded = load_all(data, participation=cfg.participation)
     the_plan = resolve_plan(plan, loaded)
+    _refuse_unknown_codes(loaded, {plan: the_plan})
     money = budget(loaded.instance, the_plan, cfg.budget)
     if json:
         print_json(money.as_dict(per_school=per_school))
         return
-    table = Table(title=f"Budget of plan {the_plan.name} (EUR a year, rounded; --json: cents)")
+    table = Table(
+        title=f"Budget of plan {escape(the_plan.name)} (EUR a year, rounded; --json: cents)"
+    )
     for col in (
         "region",
         "schools",
@@ -106,7 +125,7 @@ def budget_command(
         table.add_column(col, justify="left" if col == "region" else "right")
     for r in money.regions:
         table.add_row(
-            r.region_id,
+            escape(r.region_id),
             str(r.n_schools),
             str(r.technical_pupils),
             _whole(r.transition_cents),
@@ -149,7 +168,7 @@ def budget_command(
         for s in money.schools:
             st.add_row(
                 s.code,
-                s.region_id,
+                escape(s.region_id),
                 str(s.technical_pupils),
                 _eur(s.transition_eur),
                 _eur(s.structural_eur),
@@ -177,6 +196,7 @@ def compare_command(
             read_plan(Path(arg))
     loaded = load_all(data, participation=cfg.participation)
     a, b = resolve_plan(plan_a, loaded), resolve_plan(plan_b, loaded)
+    _refuse_unknown_codes(loaded, {plan_a: a, plan_b: b})
     result = compare(loaded.instance, a, b, budget_config=cfg.budget)
     if json:
         print_json(result.as_dict())
@@ -184,7 +204,8 @@ def compare_command(
     ari = "undefined" if result.ari is None else f"{result.ari:.4f}"
     p = result.pairs
     console.print(
-        f"[bold]{a.name}[/] vs [bold]{b.name}[/]: {result.shared_schools} schools in both; "
+        f"[bold]{escape(a.name)}[/] vs [bold]{escape(b.name)}[/]: {result.shared_schools} "
+        "schools in both; "
         f"adjusted Rand index {ari}\n"
         f"pairs together in both {p.together_both:,}, only in A {p.only_a:,}, only in B "
         f"{p.only_b:,}, apart in both {p.apart_both:,}\n"
@@ -193,7 +214,7 @@ def compare_command(
         highlight=False,
     )
     for note in result.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     table = Table(title="Regions: A and its best-matching region in B (values A / B)")
     for col in ("region A", "region B", "shared", "schools", "tech. pupils", "techniekarm"):
         table.add_column(col)
@@ -201,8 +222,8 @@ def compare_command(
     for d in result.regions:
         row = d.as_dict()
         table.add_row(
-            row["region_a"] or "-",
-            row["region_b"] or "-",
+            escape(row["region_a"] or "-"),
+            escape(row["region_b"] or "-"),
             str(row["shared_schools"]),
             _pair(row["schools_a"], row["schools_b"]),
             _pair(row["technical_pupils_a"], row["technical_pupils_b"]),
@@ -215,7 +236,12 @@ def compare_command(
         for col in ("vestiging", "name", "region A", "region B", "partner of A in B"):
             mt.add_column(col)
         for m in result.moved:
-            mt.add_row(m.code, m.name, m.region_a, m.region_b, m.partner_of_a or "-")
+            mt.add_row(
+                *(
+                    escape(v)
+                    for v in (m.code, m.name, m.region_a, m.region_b, m.partner_of_a or "-")
+                )
+            )
         console.print(mt)
 
 
@@ -279,8 +305,8 @@ def whatif_command(
     changes = parse_changes(join or [], leave or [], move or [])
     if not changes:
         raise InputError("no change given; use --join CODE=REGION, --leave CODE or --move")
-    if out is not None and out.exists() and not force and (not out.is_dir() or any(out.iterdir())):
-        prepare_out_dir(out, force=False)  # raises the standard "not empty" error
+    if out is not None:
+        check_out_dir(out, force=force)
     if plan.strip().lower() != ACTUAL:
         read_plan(Path(plan))  # a bad plan fails before the data loads
     ws = open_workspace(data, config)
@@ -297,8 +323,9 @@ def whatif_command(
     )
     written: list[Path] = []
     if out is not None:
-        prepare_out_dir(out, force=force)
-        written = _write_whatif(ws, result, out, plan_arg=plan)
+        with staged_dir(out, force=force) as staging:
+            staged = _write_whatif(ws, result, staging, plan_arg=plan)
+        written = [out / p.relative_to(staging) for p in staged]
     if json:
         payload = result.as_dict()
         payload["written"] = [str(p) for p in written]
@@ -306,7 +333,7 @@ def whatif_command(
     else:
         _print_whatif(result)
         for p in written:
-            console.print(f"wrote {p}", highlight=False)
+            console.print(f"wrote {escape(str(p))}", highlight=False)
     if not result.valid_final:
         raise typer.Exit(EXIT_BROKEN)
 
@@ -365,14 +392,16 @@ def find_command(
         print_json([asdict(m) for m in found])
         return
     if not found:
-        console.print(f"no participating school matches {text!r}", highlight=False)
+        console.print(f"no participating school matches {escape(repr(text))}", highlight=False)
         raise typer.Exit(EXIT_BROKEN)
-    table = Table(title=f"Schools matching {text!r}" + (f" in {the_plan.name}" if the_plan else ""))
+    table = Table(
+        title=escape(f"Schools matching {text!r}" + (f" in {the_plan.name}" if the_plan else ""))
+    )
     for col in ("code", "name", "place", "gemeente", "region"):
         table.add_column(col)
     for m in found:
         region = label(m.region_name, m.region_id) if m.region_id else ("-" if the_plan else "")
-        table.add_row(m.code, m.name, m.place, m.gemeente, region)
+        table.add_row(*(escape(v) for v in (m.code, m.name, m.place, m.gemeente, region)))
     console.print(table)
 
 
@@ -381,9 +410,10 @@ def _print_whatif(result: WhatIfResult) -> None:
     _widen()
     verdict = "[green]keeps every rule[/]" if result.valid_after else "[red]breaks a rule[/]"
     where = ", ".join(result.region_label(r) for r in result.affected)
+    changes = ", ".join(str(c) for c in result.changes)
     console.print(
-        f"What-if on {result.before.name}: {', '.join(str(c) for c in result.changes)} -> "
-        f"{verdict} in {where}",
+        f"What-if on {escape(result.before.name)}: {escape(changes)} -> "
+        f"{verdict} in {escape(where)}",
         highlight=False,
     )
     for r in result.regions:
@@ -396,14 +426,14 @@ def _region_table(r: RegionReport) -> Table:
     stages = [("before", r.before, r.penvoerder_before), ("after", r.after, r.penvoerder_after)]
     if r.repaired is not None:
         stages.append(("repaired", r.repaired, r.penvoerder_repaired or r.penvoerder_after))
-    title = r.label + (" [red]dissolved[/]" if r.dissolved else "")
+    title = escape(r.label) + (" [red]dissolved[/]" if r.dissolved else "")
     table = Table(title=title, title_justify="left")
     table.add_column("")
     for stage, _, _ in stages:
         table.add_column(stage)
     for s in r.rules:
         cells = [s.before, s.after] + ([s.repaired or ""] if r.repaired is not None else [])
-        table.add_row(s.rule, *[_colour(c) for c in cells])
+        table.add_row(escape(s.rule), *[_colour(c) for c in cells])
     table.add_row("schools", *[str(f.n_schools) for _, f, _ in stages])
     table.add_row("technical pupils", *[str(f.technical_pupils) for _, f, _ in stages])
     table.add_row("techniekarm", *["ja" if f.techniekarm else "nee" for _, f, _ in stages])
@@ -452,7 +482,7 @@ def _print_repair(result: WhatIfResult) -> None:
     if rep.status == "not_needed":
         console.print("repair: not needed")
     elif rep.status == "repaired":
-        console.print(f"repair: {rep.headline()}", highlight=False)
+        console.print(f"repair: {escape(rep.headline())}", highlight=False)
         for m in rep.moves:
             console.print(
                 f"  move {m.code}: {escape(result.region_label(m.from_region))} -> "
@@ -482,4 +512,4 @@ def _colour(status: str) -> str:
         "warning": "yellow",
         "dissolved": "red",
     }.get(status)
-    return f"[{colour}]{status}[/]" if colour else status
+    return f"[{colour}]{status}[/]" if colour else escape(status)
