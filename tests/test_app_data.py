@@ -40,6 +40,10 @@ def _square(lon0: float, lat0: float, size: float = 0.1) -> list:
     return [[*ring, ring[0]]]
 
 
+def _polygon(lon0: float, lat0: float, size: float = 0.1) -> dict:
+    return {"type": "Polygon", "coordinates": _square(lon0, lat0, size)}
+
+
 def _count_row(code: str, name: str, place: str, lj3: int) -> str:
     counts = ["0"] * 12
     counts[4], counts[6] = str(lj3), "1"  # leerjaar 3 and 4, man
@@ -89,13 +93,13 @@ def write_town_data(root: Path, *, names: dict[str, str] | None = None) -> Path:
     geo = {"type": "FeatureCollection", "features": points}
     (root / "duo/scholen-geocoded-2024.geojson").write_text(json.dumps(geo))
     gemeenten = [
-        _feature({"statcode": gm, "statnaam": name}, {"type": "Polygon", "coordinates": _square(lon, 52.0)})
+        _feature({"statcode": gm, "statnaam": name}, _polygon(lon, 52.0))
         for gm, name, lon in GEMEENTEN
-    ]  # fmt: skip
+    ]
     (root / "cbs/gemeenten-2022.geojson").write_text(
         json.dumps({"type": "FeatureCollection", "features": gemeenten})
     )
-    province = _feature({"name": "Utrecht"}, {"type": "Polygon", "coordinates": _square(4.9, 51.9, 0.5)})  # fmt: skip
+    province = _feature({"name": "Utrecht"}, _polygon(4.9, 51.9, 0.5))
     (root / "cbs/provincies.geojson").write_text(
         json.dumps({"type": "FeatureCollection", "features": [province]})
     )

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -278,6 +279,11 @@ def _request_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status, exc.message, **exc.extra)
 
 
+def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(exc.status_code, f"{exc.detail}: {request.url.path[:100]}")
+
+
 def _stale(request: Request, exc: Exception) -> Response:
     return error_response(409, str(exc))
 
@@ -313,6 +319,7 @@ def create_app(
         InputError: _input_error,
         RequestError: _request_error,
         StaleError: _stale,
+        HTTPException: _http_error,
         Exception: _internal,
     }
     return Starlette(

@@ -83,7 +83,7 @@ class Workbench:
             "plan": {"name": start.name, "n_regions": len(start.regions)},
             "regions": [
                 {"id": r, "name": self.names.get(r, r), "colour": self.colours.get(r, NO_COLOUR)}
-                for r in sorted(start.regions, key=lambda r: self.names.get(r, r).casefold())
+                for r in sorted(start.regions, key=lambda r: (self.names.get(r) or r).casefold())
             ],
             "schools": [self._school_point(s.code) for s in self.instance.schools],
             "start_shapes": self.shapes.geojson(start, props),

@@ -150,7 +150,20 @@ def repair_view(
                 "to_name": names.get(m.to_region, m.to_region),
             }
         )
-    money = money_by_region(result.money_repaired or result.money)
+    money = money_by_region(result.money)
+    for region_id, amounts in money_by_region(result.money_repaired).items():
+        # budget_changes(before, repaired): its "after" is the repaired plan's money.
+        merged = money.setdefault(region_id, {})
+        merged.update(
+            {
+                k.replace("_after", "_repaired"): v
+                for k, v in amounts.items()
+                if k.endswith("_after")
+            }
+        )
+        for key in MONEY_KEYS:  # a region only the repair touches: no change before it
+            merged.setdefault(f"{key}_before", amounts[f"{key}_before"])
+            merged.setdefault(f"{key}_after", amounts[f"{key}_before"])
     return {
         "status": rep.status,
         "headline": rep.headline() if rep.status == "repaired" else "",

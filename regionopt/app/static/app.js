@@ -295,9 +295,9 @@
         var f = region.figures[s]; return f ? nl(f.technical_pupils) : "-"; }],
       ["Techniekarm", function (s) {
         var f = region.figures[s]; return f ? (f.techniekarm ? "ja" : "nee") : "-"; }],
-      ["Penvoerder", function (s) {
+      ["Penvoerder", true, function (s) {
         var p = region.penvoerder[s]; return p && p.code ? p.name + " (" + p.code + ")" : "geen"; }],
-      ["Mbo-partner", function (s) {
+      ["Mbo-partner", true, function (s) {
         var m = region.mbo[s]; return m && m.length ? m.slice(0, 3).join(", ") +
           (m.length > 3 ? " en " + (m.length - 3) + " andere" : "") : "geen"; }],
       ["Transitiegeld", function (s) { return euro(region.money["transition_" + s]); }],
@@ -307,9 +307,11 @@
     var body = el("tbody");
     rows.forEach(function (row) {
       var tr = el("tr", null, el("th", {text: row[0]}));
-      var values = stages.map(function (st) { return row[1](st[0] === "repaired" ? "after" : st[0]); });
+      var text = row[1] === true;
+      var value = text ? row[2] : row[1];
+      var values = stages.map(function (st) { return value(st[0]); });
       stages.forEach(function (st, i) {
-        var cls = "num" + (i > 0 && values[i] !== values[0] ? " changed-value" : "");
+        var cls = (text ? "text" : "num") + (i > 0 && values[i] !== values[0] ? " changed-value" : "");
         tr.appendChild(el("td", {class: cls, text: values[i]}));
       });
       body.appendChild(tr);
@@ -519,7 +521,7 @@
 
   function closeProposal() {
     app.proposal = null;
-    $("repair-panel").hidden = true;
+    clear($("repair-panel")).hidden = true;
     if (app.layers.proposal) app.layers.proposal.clearLayers();
   }
 
@@ -603,6 +605,9 @@
       app.schoolByCode = {};
       base.schools.forEach(function (s) { app.schoolByCode[s.code] = s; });
       base.regions.forEach(function (reg) { app.region[reg.id] = reg; });
+      RULE_LABELS.min_vmbo = "Minstens " + base.limits.min_vmbo + " vmbo-scholen";
+      RULE_LABELS.size = "Genoeg techniekleerlingen (minstens " +
+        nl(base.limits.min_technical_pupils) + ")";
       $("plan-name").textContent = base.plan.name + " · " + base.plan.n_regions + " regio's";
       buildMap(base);
       app.layers.regions.addData(base.start_shapes);
