@@ -160,9 +160,9 @@ class Api:
         return await self._run(request, lambda ed: self._commit(ed, change))
 
     def _commit(self, ed: Editor, change: Change) -> dict[str, Any]:
-        candidate = self.bench.preview(ed, change)
+        candidate, result = self.bench.preview(ed, change)
         ed.commit(candidate)
-        return self.bench.state(ed)
+        return self.bench.state(ed, result)
 
     async def undo(self, request: Request) -> Response:
         return await self._run(request, lambda ed: (ed.undo(), self.bench.state(ed))[1])

@@ -110,10 +110,14 @@ class Workbench:
 
     # ---- a tab's plan
 
-    def state(self, editor: Editor) -> dict[str, Any]:
-        """The tab's plan: what changed since the start, judged by ``whatif``; undo/redo."""
+    def state(self, editor: Editor, result: WhatIfResult | None = None) -> dict[str, Any]:
+        """The tab's plan: what changed since the start, judged by ``whatif``; undo/redo.
+
+        ``result`` is ``judge`` of the tab's plan when the caller has it already.
+        """
         changes = editor.changes()
-        result = self.judge(editor.plan, changes) if changes else None
+        if result is None and changes:
+            result = self.judge(editor.plan, changes)
         proposal = editor.proposal
         return {
             "version": editor.version,
@@ -121,7 +125,7 @@ class Workbench:
             "redo": editor.undone[0].label if editor.can_redo else None,
             "steps": len(editor.history),
             "changed": {c.code: c.region_id for c in changes},
-            "whatif": None if result is None else self._whatif_view(result),
+            "whatif": None if not changes or result is None else self._whatif_view(result),
             "actual_differences": sorted(
                 plan_differences(
                     editor.plan, self.actual, plan_names=self.names, actual_names=self.actual_names
@@ -155,8 +159,10 @@ class Workbench:
             r["colour"] = self.colours.get(r["region_id"], NO_COLOUR)
         return view
 
-    def preview(self, editor: Editor, change: Change) -> Candidate:
+    def preview(self, editor: Editor, change: Change) -> tuple[Candidate, WhatIfResult]:
         """The change on a copy of the tab's plan, judged; nothing is committed.
+
+        Returns the candidate and ``judge`` of its plan (for ``state`` after the commit).
 
         Raises
         ------
@@ -165,8 +171,7 @@ class Workbench:
         """
         candidate = editor.preview([change], self.instance)
         # Judged here, so a change whatif cannot handle fails before the commit, not after.
-        self.judge(candidate.plan, changes_between(self.start, candidate.plan))
-        return candidate
+        return candidate, self.judge(candidate.plan, changes_between(self.start, candidate.plan))
 
     def repair(self, editor: Editor, *, allow_dissolve: bool) -> dict[str, Any]:
         """Ask for the fewest further moves; the proposal is kept for ``Editor.preview_repair``.
