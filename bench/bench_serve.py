@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -34,8 +35,10 @@ from starlette.testclient import TestClient
 
 from regionopt.app.api import create_app
 from regionopt.app.service import Workbench
+from regionopt.app.state import Editor
 from regionopt.cli.serve import bind
 from regionopt.plan import Plan
+from regionopt.whatif import Change
 from regionopt.workspace import Workspace, open_workspace
 
 CHROMIUM = "/usr/bin/chromium"
@@ -112,8 +115,43 @@ def time_repairs(client: TestClient, ws: Workspace, plan: Plan, n: int) -> None:
     print(f"repair ({len(times)} cases: {'; '.join(moves)}): {ms(times)} (target <= 1 s)")
 
 
-def time_page(bench: Workbench, runs: int = 3) -> None:
-    """Open the page in Chromium ``runs`` times; time until the map and points are drawn."""
+def breaking_move(bench: Workbench, moves: list[tuple[str, str]]) -> tuple[str, str, str]:
+    """The first move that breaks a rule: (school, target region, a region it breaks)."""
+    for code, region in moves:
+        _, result = bench.preview(Editor(bench.start), Change("move", code, region))
+        broken = [r.region_id for r in result.regions if not r.keeps_every_rule("after")]
+        if broken:
+            return code, region, broken[0]
+    raise RuntimeError("no move breaks a rule")
+
+
+def screenshot(page: Any, bench: Workbench, moves: list[tuple[str, str]], png: Path) -> None:
+    """The page after a move that breaks a rule, with the broken region's panel open."""
+    from PIL import Image
+
+    code, region, broken = breaking_move(bench, moves)
+    page.fill("#search", code)
+    page.locator(f"#search-results li[data-code='{code}']").click()
+    page.wait_for_selector("#move")
+    page.select_option("#target-region", region)
+    page.click("#move")
+    page.locator("#change-panel td.broken").first.wait_for()
+    page.locator(f"#change-panel [data-region='{broken}'] h3 .link").click()
+    page.locator("#region-panel h2").wait_for()
+    page.wait_for_timeout(800)  # the new region shapes are drawn
+    page.screenshot(path=str(png))
+    Image.open(png).convert("RGB").quantize(colors=256).save(png, optimize=True)
+    print(f"screenshot: move {code} -> {region} breaks {broken}; {png} "
+          f"({png.stat().st_size / 1e3:.0f} kB)")  # fmt: skip
+
+
+def time_page(
+    bench: Workbench, runs: int = 3, shot: tuple[list[tuple[str, str]], Path] | None = None
+) -> None:
+    """Open the page in Chromium ``runs`` times; time until the map and points are drawn.
+
+    With ``shot`` (moves, path), the last page then makes the screenshot (``screenshot``).
+    """
     import uvicorn
     from playwright.sync_api import sync_playwright
 
@@ -128,7 +166,7 @@ def time_page(bench: Workbench, runs: int = 3) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(runs):
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page = browser.new_page(viewport={"width": 1400, "height": 860})
             page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url)
                        else (blocked.append(r.request.url), r.abort()))  # fmt: skip
             t0 = time.perf_counter()
@@ -138,6 +176,8 @@ def time_page(bench: Workbench, runs: int = 3) -> None:
             page.evaluate("new Promise(r => requestAnimationFrame(() => r()))")
             times.append(time.perf_counter() - t0)
             n_regions = page.evaluate("window.regionopt.layers.regions.getLayers().length")
+            if shot is not None and len(times) == runs:
+                screenshot(page, bench, *shot)
             page.close()
         browser.close()
     server.should_exit = True
@@ -156,6 +196,7 @@ def main() -> None:
     parser.add_argument("--repairs", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--screenshot", type=Path, default=None, help="e.g. docs/serve.png")
     args = parser.parse_args()
 
     t0 = time.perf_counter()
@@ -173,10 +214,11 @@ def main() -> None:
         t0 = time.perf_counter()
         base = client.get("/api/base")
         print(f"/api/base: {len(base.content) / 1e6:.2f} MB in {time.perf_counter() - t0:.3f} s")
-        time_moves(client, border_moves(ws, plan, args.moves, args.seed))
+        moves = border_moves(ws, plan, args.moves, args.seed)
+        time_moves(client, moves)
         time_repairs(client, ws, plan, args.repairs)
     if not args.no_browser:
-        time_page(bench)
+        time_page(bench, shot=(moves, args.screenshot) if args.screenshot else None)
 
 
 if __name__ == "__main__":

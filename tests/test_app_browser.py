@@ -183,7 +183,24 @@ def test_two_tabs_edit_their_own_plans(server: Server, browser: Any) -> None:
     one.page.wait_for_selector("body[data-ready='1']")
     assert one.page.evaluate("window.regionopt.state.changed") == {"21BB00": "west"}
     assert two.page.evaluate("window.regionopt.state.changed") == {"31CC00": None}
-    for tab in (one, two):
+    # A duplicated tab inherits sessionStorage: it sees the other tab alive and takes a copy.
+    three = open_tab(context, server.url)
+    three.page.evaluate(
+        "id => sessionStorage.setItem('regionopt-session', id)",
+        one.page.evaluate("window.regionopt.session"),
+    )
+    three.page.reload()
+    three.page.wait_for_selector("body[data-ready='1']")
+    assert three.page.evaluate("window.regionopt.state.changed") == {"21BB00": "west"}
+    assert three.page.evaluate("window.regionopt.session") != one.page.evaluate(
+        "window.regionopt.session"
+    )
+    three.page.click("#undo")
+    three.page.locator("#change-panel").wait_for(state="hidden")
+    one.page.reload()
+    one.page.wait_for_selector("body[data-ready='1']")
+    assert one.page.evaluate("window.regionopt.state.changed") == {"21BB00": "west"}
+    for tab in (one, two, three):
         assert tab.errors == [] and tab.blocked == [] and tab.dialogs == []
     context.close()
 

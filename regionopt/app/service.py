@@ -25,11 +25,11 @@ from regionopt.budget import budget
 from regionopt.check import check
 from regionopt.errors import InputError, Problem
 from regionopt.evaluate import plan_rows, region_table
-from regionopt.mapdata import plan_differences
+from regionopt.mapdata import plan_differences, plan_layers, subtitle, whatif_layers
 from regionopt.names import region_names
 from regionopt.plan import Plan
 from regionopt.render import NO_REGION_COLOUR as NO_COLOUR
-from regionopt.render import colour_regions, prepare_polygons
+from regionopt.render import colour_regions, map_page, prepare_polygons, render_layers
 from regionopt.repair import region_adjacency
 from regionopt.whatif import RULE_NAMES, Change, WhatIfResult, find_schools, whatif
 from regionopt.workspace import Workspace
@@ -284,25 +284,43 @@ class Workbench:
 
     def report_html(self, plan: Plan, changes: Sequence[Change]) -> str:
         """The what-if report of the changes from the start that give ``plan``, or the
-        proposal report of ``plan`` when there are none."""
+        proposal report of ``plan`` when there are none; each with its map."""
         from regionopt.report import write_proposal_report, write_whatif_report
 
         parameters: dict[str, object] = {
             "plan": self.start.name,
-            "served": True,
             "rules": self.config.rules.model_dump(),
         }
         with self._report_lock, tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "report.html"
             if changes:
                 result = self.judge(plan, changes)
-                write_whatif_report(path, result, self.instance, parameters=parameters)
+                write_whatif_report(
+                    path, result, self.instance, map_html=self._whatif_map(result),
+                    parameters=parameters,
+                )  # fmt: skip
             else:
                 write_proposal_report(
-                    path,
-                    instance=self.instance,
-                    plan=plan,
-                    config=self.config,
-                    parameters=parameters,
-                )
+                    path, instance=self.instance, plan=plan, config=self.config,
+                    map_html=self._plan_map(plan), parameters=parameters,
+                )  # fmt: skip
             return path.read_text(encoding="utf-8")
+
+    def _whatif_map(self, result: WhatIfResult) -> str:
+        """The what-if's map (``mapdata.whatif_layers``), territories from ``self.shapes``."""
+        layers = whatif_layers(
+            self.ws.loaded, result, config=self.config, make_territories=self.shapes.polygons
+        )
+        title = "What-if: " + ", ".join(str(c) for c in result.changes)
+        sub = subtitle(self.ws.loaded, None, {"plan": self.start.name})
+        return map_page(render_layers(layers, title=title[:300], subtitle=sub))
+
+    def _plan_map(self, plan: Plan) -> str:
+        """The plan's map with the documented regions (``mapdata.plan_layers``)."""
+        layers = plan_layers(
+            self.instance, plan, self.actual, geography=self.ws.loaded.geography,
+            config=self.config, territories=self.shapes.polygons(plan),
+            actual_territories=self.shapes.polygons(self.actual),
+        )  # fmt: skip
+        title = f"STO-regio's: {plan.name}"
+        return map_page(render_layers(layers, title=title, subtitle=subtitle(self.ws.loaded, plan)))

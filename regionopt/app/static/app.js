@@ -251,6 +251,7 @@
     renderChanges(state.whatif);
     if (!state.has_proposal) closeProposal();
     if (app.selected) selectSchool(app.selected, true);
+    if (app.openRegion) showRegion(app.openRegion, true);
   }
 
   function change(kind, code, region) {
@@ -426,11 +427,15 @@
     }).catch(function (e) { showError(e.message, e.problems); });
   }
 
-  function showRegion(id) {
+  function showRegion(id, quiet) {
+    app.openRegion = id;
     return call("GET", "/api/region?id=" + encodeURIComponent(id)).then(function (r) {
       var panel = clear($("region-panel"));
       panel.hidden = false;
-      panel.appendChild(el("h2", null, swatch(r.region_id), " ", r.name + " (" + r.region_id + ")"));
+      panel.appendChild(el("div", {class: "row"},
+        el("h2", null, swatch(r.region_id), " ", "Regio " + r.name + " (" + r.region_id + ")"),
+        el("button", {type: "button", class: "panel-button secondary", text: "×",
+                      title: "Sluiten", onclick: function () { panel.hidden = true; app.openRegion = null; }})));
       if (r.dissolved) { panel.appendChild(el("p", {text: "Opgeheven: geen school meer."})); return; }
       var f = r.figures;
       var rules = el("tbody");
@@ -440,11 +445,14 @@
           el("td", {class: rule.status, text: STATUS_LABELS[rule.status] || rule.status})));
       });
       panel.appendChild(el("table", {class: "rules"}, rules));
+      var partners = f.mbo.length ? f.mbo.slice(0, 4).join(", ") +
+        (f.mbo.length > 4 ? " en " + (f.mbo.length - 4) + " andere" : "") : "geen";
       var rows = [["Scholen", nl(f.n_schools)], ["Techniekleerlingen lj 3-4", nl(f.technical_pupils)],
         ["Techniekarm", f.techniekarm ? "ja" : "nee"],
-        ["Penvoerder", f.penvoerder.code ? f.penvoerder.name + " (" + f.penvoerder.code + ")" : "geen"],
-        ["Mbo-partner", f.mbo.length ? f.mbo.join(", ") : "geen"]];
-      f.profiles.forEach(function (p) { rows.push(["  " + p.profile, nl(p.pupils)]); });
+        ["Penvoerder", f.penvoerder.code ? f.penvoerder.name + " (" + f.penvoerder.code + ")" : "geen",
+         true],
+        ["Mbo-partner", partners, true]];
+      f.profiles.forEach(function (p) { rows.push(["\u2003" + p.profile, nl(p.pupils)]); });
       if (r.money) {
         rows.push(["Transitiegeld", euro(r.money.transition)],
                   ["Structureel geld", euro(r.money.structural)],
@@ -452,7 +460,8 @@
       }
       var body = el("tbody");
       rows.forEach(function (row) {
-        body.appendChild(el("tr", null, el("th", {text: row[0]}), el("td", {class: "num", text: row[1]})));
+        body.appendChild(el("tr", null, el("th", {text: row[0]}),
+                            el("td", {class: row[2] ? "text" : "num", text: row[1]})));
       });
       panel.appendChild(el("table", {class: "figures"}, body));
       var members = el("ul", {class: "members"});
@@ -462,6 +471,7 @@
       });
       panel.appendChild(el("h3", {text: "Scholen (techniekleerlingen)"}));
       panel.appendChild(members);
+      if (!quiet) panel.scrollIntoView({block: "nearest"});
     }).catch(function () {});
   }
 
