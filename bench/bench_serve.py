@@ -205,6 +205,7 @@ def main() -> None:
     plan = national_plan(ws, args.plan)
     t0 = time.perf_counter()
     bench = Workbench(ws, plan)
+    bench.warm_up()  # as `regionopt serve` does before it prints its address
     t_bench = time.perf_counter() - t0
     print(
         f"load + graph {t_load:.2f} s; workbench (cells, territories, colours) {t_bench:.2f} s; "

@@ -66,6 +66,11 @@ class Workbench:
         self._base = self._base_payload()
         self._report_lock = threading.Lock()
 
+    def warm_up(self) -> None:
+        """Run the code paths of a first request once, so the first user waits no longer."""
+        self.state(Editor(self.start))
+        self.judge(self.start, [])
+
     # ---- what never changes
 
     def base(self) -> dict[str, Any]:

@@ -90,6 +90,7 @@ def serve_command(
     started = time.perf_counter()
     ws = open_workspace(data, config)
     bench = Workbench(ws, resolve_plan(plan, ws.loaded))
+    bench.warm_up()
     web = create_app(bench, token=token, allowed_hosts=LOCAL_HOSTS if local else None)
     url = page_url(host, sock.getsockname()[1], token)
     console.print(
