@@ -26,6 +26,7 @@ from regionopt.check import check
 from regionopt.errors import InputError, Problem
 from regionopt.evaluate import plan_rows, region_table
 from regionopt.mapdata import plan_differences, plan_layers, subtitle, whatif_layers
+from regionopt.model.rules import RegionRules
 from regionopt.names import region_names
 from regionopt.plan import Plan
 from regionopt.render import NO_REGION_COLOUR as NO_COLOUR
@@ -79,6 +80,7 @@ class Workbench:
 
     def _base_payload(self) -> dict[str, Any]:
         start, actual = self.start, self.actual
+        rules = RegionRules.from_config(self.config.rules)
         props = {r: {"name": self.names.get(r, r)} for r in self.colours}
         actual_shapes = feature_collection(
             prepare_polygons(self.shapes.polygons(actual)),
@@ -95,8 +97,8 @@ class Workbench:
             "actual_shapes": actual_shapes,
             "rules": RULE_NAMES,
             "limits": {
-                "min_vmbo": self.config.rules.min_vmbo,
-                "min_technical_pupils": self.config.rules.min_technical_pupils,
+                "min_vmbo": rules.min_vmbo_schools,
+                "min_technical_pupils": rules.min_technical,
             },
         }
 
@@ -227,7 +229,10 @@ class Workbench:
     def _nearby_regions(self, plan: Plan, code: str) -> list[str]:
         """Regions of the schools linked to this one in the school graph, most links first."""
         counts: dict[str, int] = {}
-        for j in self.graph.neighbors(self.instance.index[code]):
+        node = self.instance.index[code]
+        if node not in self.graph:  # a school the graph does not link (yet): no neighbours
+            return []
+        for j in self.graph.neighbors(node):
             r = plan.assignment.get(self.instance.schools[j].code)
             if r is not None and r != plan.assignment.get(code):
                 counts[r] = counts.get(r, 0) + 1
