@@ -55,7 +55,7 @@ def test_page_and_leaflet_come_from_the_package(client: TestClient) -> None:
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert 'src="/static/leaflet.js"' in page.text and "http" not in page.text.split("<body>")[0]
-    for name in ("app.js", "app.css", "leaflet.js", "leaflet.css", "images/layers.png"):
+    for name in ("core.js", "panels.js", "app.js", "app.css", "leaflet.js", "images/layers.png"):
         assert client.get(f"/static/{name}").status_code == 200, name
     for name in ("../../pyproject.toml", "state.py", "%2e%2e/api.py"):
         r = client.get(f"/static/{name}")
@@ -247,3 +247,32 @@ def test_the_csv_download_reads_back_with_read_plan(
     plan = read_plan(path)
     assert plan.assignment == bench.start.assignment
     assert is_valid(check(ws.instance, ws.graph, plan, ws.config.rules))
+
+
+def test_region_shapes_follow_the_plan_and_match_the_territories(
+    client: TestClient, town_bench: tuple[Workspace, Workbench]
+) -> None:
+    import shapely.geometry
+
+    from regionopt.territory import territories
+
+    ws, bench = town_bench
+    h = session(client)
+    before = client.get("/api/shapes", headers=h).json()
+    assert {f["properties"]["region_id"] for f in before["features"]} == {"west", "midden", "oost"}
+    assert all(f["properties"]["colour"].startswith("#") for f in before["features"])
+    move(client, h, kind="move", code=MOVE_BREAKS[0], region=MOVE_BREAKS[1])
+    after = client.get("/api/shapes", headers=h).json()
+
+    def area(geo: dict[str, Any], region: str) -> float:
+        feature = next(f for f in geo["features"] if f["properties"]["region_id"] == region)
+        return shapely.geometry.shape(feature["geometry"]).area
+
+    assert area(after, "west") < area(before, "west")
+    assert area(after, "midden") > area(before, "midden")
+    # The cached cell unions give the same land as territory.territories.
+    plan = bench.start.with_assignment({MOVE_BREAKS[0]: MOVE_BREAKS[1]})
+    fast = bench.shapes.polygons(plan).set_index("region_id").geometry
+    slow = territories(plan, ws.instance, ws.loaded.geography, ws.model).set_index("region_id")
+    for region in ("west", "midden", "oost"):
+        assert fast[region].symmetric_difference(slow.geometry[region]).area < 1.0  # m²

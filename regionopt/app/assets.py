@@ -18,6 +18,8 @@ _APP = ("regionopt.app", "static")
 
 ASSETS: dict[str, tuple[tuple[str, str], str, str]] = {
     "index.html": (_APP, "index.html", "text/html; charset=utf-8"),
+    "core.js": (_APP, "core.js", "text/javascript; charset=utf-8"),
+    "panels.js": (_APP, "panels.js", "text/javascript; charset=utf-8"),
     "app.js": (_APP, "app.js", "text/javascript; charset=utf-8"),
     "app.css": (_APP, "app.css", "text/css; charset=utf-8"),
     "leaflet.js": (_LEAFLET, "leaflet.js", "text/javascript; charset=utf-8"),
