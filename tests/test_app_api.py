@@ -276,3 +276,19 @@ def test_region_shapes_follow_the_plan_and_match_the_territories(
     slow = territories(plan, ws.instance, ws.loaded.geography, ws.model).set_index("region_id")
     for region in ("west", "midden", "oost"):
         assert fast[region].symmetric_difference(slow.geometry[region]).area < 1.0  # m²
+
+
+def test_serve_binds_a_free_port_and_says_when_one_is_taken() -> None:
+    from regionopt.cli.serve import bind, page_url
+    from regionopt.errors import InputError
+
+    first = bind("127.0.0.1", 0)
+    try:
+        port = first.getsockname()[1]
+        assert port > 0
+        with pytest.raises(InputError, match="choose another --port"):
+            bind("127.0.0.1", port)
+    finally:
+        first.close()
+    assert page_url("127.0.0.1", 8765, None) == "http://127.0.0.1:8765/"
+    assert page_url("::1", 8765, "abc") == "http://[::1]:8765/?token=abc"
