@@ -212,15 +212,22 @@ class Instance:
         pos = {g: i for i, g in enumerate(self.gemeente_codes)}
         return np.array([pos[s.gemeente] for s in self.schools], dtype=np.int64)
 
+    @cached_property
+    def _mbo_within(self) -> dict[float, tuple[tuple[int, ...], ...]]:
+        """``mbo_within`` per reach already asked for (the checker asks on every call)."""
+        return {}
+
     def mbo_within(self, reach_km: float) -> list[tuple[int, ...]]:
         """Per school the ids of mbo locations within ``reach_km`` (straight line)."""
         if not self.mbo:
             return [() for _ in self.schools]
-        from scipy.spatial import cKDTree
+        if reach_km not in self._mbo_within:
+            from scipy.spatial import cKDTree
 
-        tree = cKDTree(self.mbo_xy)
-        hits = tree.query_ball_point(self.xy, r=reach_km * 1000.0)
-        return [tuple(sorted(h)) for h in hits]
+            tree = cKDTree(self.mbo_xy)
+            hits = tree.query_ball_point(self.xy, r=reach_km * 1000.0)
+            self._mbo_within[reach_km] = tuple(tuple(sorted(h)) for h in hits)
+        return list(self._mbo_within[reach_km])
 
     def school(self, code: str) -> School:
         """The school with this vestiging code (``KeyError`` if absent)."""

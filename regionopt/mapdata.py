@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -520,7 +520,7 @@ def whatif_layers(
     result: WhatIfResult,
     *,
     config: Config | None = None,
-    make_territories: TerritoryMaker | None = None,
+    make_territories: Callable[[Plan], gpd.GeoDataFrame] | None = None,
 ) -> MapLayers:
     """The layers of a what-if's map: the regions it touched, after and before.
 

@@ -57,6 +57,48 @@ def origin_cells(geography: Geography, model: CommuteModel) -> gpd.GeoDataFrame:
     return pieces.rename(columns={"code": "gemeente"})
 
 
+def cell_regions(
+    plan: Plan,
+    instance: Instance,
+    model: CommuteModel,
+    cells: gpd.GeoDataFrame,
+) -> np.ndarray:
+    """The region each origin cell goes to (``UNKNOWN`` where no region wins it).
+
+    Parameters
+    ----------
+    plan : Plan
+        Any plan; schools outside it count towards ``unknown``.
+    instance : Instance
+    model : CommuteModel
+        Modelled flows from origins to schools.
+    cells : GeoDataFrame
+        ``origin_cells`` (they do not depend on the plan).
+
+    Returns
+    -------
+    ndarray of str (object)
+        Region id per row of ``cells``; ``territories`` dissolves the cells by it.
+    """
+    labels, region_ids = plan.labels(s.code for s in instance.schools)
+    unassigned = np.flatnonzero(labels < 0)
+    # Each school outside the plan is a bucket of its own: otherwise the many undocumented
+    # schools together would outweigh every documented region. Their cells become unknown.
+    col = labels.copy()
+    col[unassigned] = len(region_ids) + np.arange(len(unassigned))
+    n_buckets = len(region_ids) + len(unassigned)
+    onehot = np.zeros((instance.n, n_buckets))
+    onehot[np.arange(instance.n), col] = 1.0
+    by_bucket = np.asarray(model.flows @ onehot)
+    reached = by_bucket.sum(axis=1) > 0
+    winner = np.where(reached, by_bucket.argmax(axis=1), n_buckets)
+    winner = np.minimum(winner, len(region_ids))  # every non-region bucket -> unknown
+    names = np.array((*region_ids, UNKNOWN), dtype=object)
+    origin = cells["origin"].to_numpy()
+    region = names[np.where(reached[origin], winner[origin], _gemeente_fallback(cells, winner))]
+    return _claim_school_cells(region, cells, plan, instance)
+
+
 def territories(
     plan: Plan,
     instance: Instance,
@@ -86,23 +128,7 @@ def territories(
         ``unknown`` where the modelled pupils mostly go to schools outside the plan.
     """
     cells = origin_cells(geography, model) if cells is None else cells
-    labels, region_ids = plan.labels(s.code for s in instance.schools)
-    unassigned = np.flatnonzero(labels < 0)
-    # Each school outside the plan is a bucket of its own: otherwise the many undocumented
-    # schools together would outweigh every documented region. Their cells become unknown.
-    col = labels.copy()
-    col[unassigned] = len(region_ids) + np.arange(len(unassigned))
-    n_buckets = len(region_ids) + len(unassigned)
-    onehot = np.zeros((instance.n, n_buckets))
-    onehot[np.arange(instance.n), col] = 1.0
-    by_bucket = np.asarray(model.flows @ onehot)
-    reached = by_bucket.sum(axis=1) > 0
-    winner = np.where(reached, by_bucket.argmax(axis=1), n_buckets)
-    winner = np.minimum(winner, len(region_ids))  # every non-region bucket -> unknown
-    names = np.array((*region_ids, UNKNOWN), dtype=object)
-    origin = cells["origin"].to_numpy()
-    region = names[np.where(reached[origin], winner[origin], _gemeente_fallback(cells, winner))]
-    region = _claim_school_cells(region, cells, plan, instance)
+    region = cell_regions(plan, instance, model, cells)
     pieces = gpd.GeoDataFrame({"region_id": region}, geometry=cells.geometry.values, crs=RD_NEW)
     out = pieces.dissolve(by="region_id", as_index=False)
     out["geometry"] = shapely.make_valid(out.geometry.values)
