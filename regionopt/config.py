@@ -183,9 +183,9 @@ class WeightsConfig(_Frozen):
         ge=0,
         le=MAX_WEIGHT,
         allow_inf_nan=False,
-        description="Per region, times the squared relative deviation of its technical pupils "
-        "from the national mean per region: a region far bigger than the rest cannot work "
-        "together, one far smaller is rarely big enough to make good choices [001].",
+        description="Per region, times the relative deviation of its technical pupils from the "
+        "national mean per region, |T - mean| / mean: a region far bigger than the rest cannot "
+        "work together, one far smaller is rarely big enough to make good choices [001].",
     )
 
 
@@ -253,17 +253,10 @@ class SearchConfig(_Frozen):
 
     cp_sat_s: float = Field(
         1.0,
-        gt=0,
+        ge=0,
         allow_inf_nan=False,
-        description="Seconds of the CP-SAT phase. Column generation does the rest from any "
-        "start; with the defaults CP-SAT only hands on the constructive warm start.",
-    )
-    cp_sat_only_s: float = Field(
-        60.0,
-        gt=0,
-        allow_inf_nan=False,
-        description="Seconds of the CP-SAT phase when it is the only phase that improves the "
-        "plan (contiguity 'exact': column generation then gives the bound only).",
+        description="Seconds of the national CP-SAT model after the warm start (0: none). "
+        "Column generation does the rest from any start.",
     )
     bound_s: float = Field(
         150.0,
@@ -286,19 +279,20 @@ class SearchConfig(_Frozen):
     seed: int = Field(
         0, ge=0, le=2**31 - 1, description="Random seed of the warm start and CP-SAT (32 bits)."
     )
-    radius_km: float = Field(
+    radius_km: float | None = Field(
         25.0,
         gt=0,
         allow_inf_nan=False,
-        description="Restriction: a school joins a penvoerder at most this far along the graph.",
+        description="Restriction a user may ask for: a school joins a penvoerder at most this "
+        "far along the school graph (no value: any distance).",
     )
     min_roots: int = Field(
         3, ge=1, description="Restriction: each school may always join its nearest roots."
     )
-    contiguity: Literal["hess", "exact"] = Field(
+    contiguity: Literal["connected", "hess"] = Field(
         "hess",
-        description="'hess': through schools closer to the penvoerder; 'exact': any connected "
-        "region (CP-SAT only, for small instances).",
+        description="'connected': any connected region; 'hess' (a restriction): a school joins "
+        "its penvoerder through schools closer to it.",
     )
     objective_scale: int = Field(
         100, ge=1, le=10_000, description="Objective units are scaled by this for integers."

@@ -30,7 +30,7 @@ def exact_search(**kw: Any) -> SearchConfig:
         "improve_s": 0.0,
         "workers": 1,
         "seed": 0,
-        "radius_km": 1000.0,
+        "radius_km": None,
         "relative_gap": 0.0,
     }
     base.update(kw)

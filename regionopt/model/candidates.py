@@ -1,16 +1,18 @@
 """Which school may join which root: the region model's candidate pairs and its restriction.
 
 Every region has a root: a member with technical pupils (a possible penvoerder) that is its
-centre for compactness. Under the ``hess`` restriction a school may join a root at most
-``radius_km`` along the school graph away (and always its ``min_roots`` nearest roots), and only
-through a graph neighbour strictly closer to that root (Hess-style contiguity). The restriction
-decides what "optimal" means, so ``Restriction.scope`` says it in words for every output.
+centre for compactness. Without a restriction every connected region that meets the rules is
+a region of the model. Optional restrictions a user may ask for: a ``radius_km`` (a school joins
+a root at most that far along the school graph, and always its ``min_roots`` nearest roots),
+and ``hess`` contiguity (a school joins through a graph neighbour strictly closer to the root).
+The restriction decides what "optimal" means, so ``Restriction.scope`` says it in words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
@@ -18,26 +20,38 @@ from scipy.sparse.csgraph import dijkstra
 from regionopt.model.problem import Problem
 from regionopt.model.rules import totals
 
+Contiguity = Literal["connected", "hess"]
+
 
 @dataclass(frozen=True)
 class Restriction:
-    """The shape of the regions the model considers."""
+    """The shape of the regions the model considers (none: every connected region)."""
 
-    radius_km: float = 25.0
-    """A school joins a root at most this far along the school graph."""
+    radius_km: float | None = None
+    """A school joins a root at most this far along the school graph (None: any distance)."""
     min_roots: int = 3
-    """Each school can always join at least this many of its nearest roots."""
-    contiguity: str = "hess"
-    """``hess``: through strictly closer neighbours; ``exact``: any connected region."""
+    """With a radius, each school can always join at least this many of its nearest roots."""
+    contiguity: Contiguity = "connected"
+    """``connected``: any connected region; ``hess``: through strictly closer neighbours."""
+
+    @property
+    def hess(self) -> bool:
+        """True when regions must follow the Hess order."""
+        return self.contiguity == "hess"
+
+    @property
+    def unrestricted(self) -> bool:
+        """True when every connected region that meets the rules is a region of the model."""
+        return self.radius_km is None and not self.hess
 
     @property
     def scope(self) -> str:
         """What an optimum under this restriction is optimal among, in words."""
-        shape = (
-            "joined to it through closer schools (Hess order)"
-            if self.contiguity == "hess"
-            else "connected in the school graph"
-        )
+        if self.unrestricted:
+            return "all connected regions that meet the rules"
+        shape = "joined to it through closer schools (Hess order)" if self.hess else "connected"
+        if self.radius_km is None:
+            return f"regions {shape.replace('it', 'their penvoerder', 1)}"
         return (
             f"regions whose schools lie within {self.radius_km:g} km of their penvoerder along "
             f"the school graph, {shape}"
@@ -46,11 +60,15 @@ class Restriction:
     @property
     def scope_nl(self) -> str:
         """``scope`` in Dutch, for reports."""
+        if self.unrestricted:
+            return "alle samenhangende regio's die aan de regels voldoen"
         shape = (
             "via scholen die dichter bij de penvoerder liggen (Hess-volgorde)"
-            if self.contiguity == "hess"
+            if self.hess
             else "samenhangend in het scholennetwerk"
         )
+        if self.radius_km is None:
+            return f"regio's {shape}"
         return (
             f"regio's waarvan elke school binnen {self.radius_km:g} km (over het scholennetwerk) "
             f"van de penvoerder ligt, {shape}"
@@ -73,6 +91,8 @@ class Candidates:
     """Shortest-path km from each viable root to every school, no radius, (r, n)."""
     pred: np.ndarray
     """Shortest-path predecessors from each viable root, (r, n), -9999 at the root."""
+    hess: bool = False
+    """True when regions follow the Hess order of ``graph_km`` (else: any connected region)."""
 
     def row(self, root: int) -> int:
         """The row of a root school in the arrays."""
@@ -113,6 +133,7 @@ class Candidates:
             rejected_roots={},
             full_km=self.full_km[rows][:, ids_arr],
             pred=pred,
+            hess=self.hess,
         )
 
 
@@ -128,24 +149,14 @@ def candidates(problem: Problem, restriction: Restriction) -> Candidates:
     leaders = np.flatnonzero(problem.can_lead)
     if len(leaders) == 0:
         empty = np.zeros((0, problem.n))
-        return Candidates(leaders, empty, [], {}, empty, empty.astype(np.int64))
+        return Candidates(leaders, empty, [], {}, empty, empty.astype(np.int64), restriction.hess)
     gd, pred = dijkstra(
         problem.graph_lengths, directed=False, indices=leaders, return_predecessors=True
     )
-    allowed = gd <= restriction.radius_km
-    k = min(restriction.min_roots, len(leaders))
-    nearest = np.argsort(gd, axis=0, kind="stable")[:k]  # (k, n) leader rows per school
-    for col in range(problem.n):
-        for row in nearest[:, col]:
-            if np.isfinite(gd[row, col]):
-                allowed[row, col] = True
-    # Close the sets under shortest-path predecessors.
-    for row in range(len(leaders)):
-        for col in np.flatnonzero(allowed[row]):
-            node = int(pred[row, col])
-            while node >= 0 and not allowed[row, node]:
-                allowed[row, node] = True
-                node = int(pred[row, node])
+    if restriction.radius_km is None:
+        allowed = np.isfinite(gd)
+    else:
+        allowed = _within_radius(gd, pred, restriction.radius_km, restriction.min_roots)
     keep, rejected = [], {}
     for r, j in enumerate(leaders):
         why = _why_no_region(problem, np.flatnonzero(allowed[r]), int(j))
@@ -159,7 +170,28 @@ def candidates(problem: Problem, restriction: Restriction) -> Candidates:
     members = [np.flatnonzero(np.isfinite(row)) for row in graph_km]
     full_km = gd[keep_arr] if keep else np.zeros((0, problem.n))
     preds = pred[keep_arr] if keep else np.zeros((0, problem.n), dtype=np.int64)
-    return Candidates(roots, graph_km, members, rejected, full_km, preds)
+    return Candidates(roots, graph_km, members, rejected, full_km, preds, restriction.hess)
+
+
+def _within_radius(
+    gd: np.ndarray, pred: np.ndarray, radius_km: float, min_roots: int
+) -> np.ndarray:
+    """Pairs within the radius and each school's nearest roots, closed under shortest paths."""
+    allowed = gd <= radius_km
+    k = min(min_roots, gd.shape[0])
+    nearest = np.argsort(gd, axis=0, kind="stable")[:k]  # (k, n) root rows per school
+    for col in range(gd.shape[1]):
+        for row in nearest[:, col]:
+            if np.isfinite(gd[row, col]):
+                allowed[row, col] = True
+    # Close the sets under shortest-path predecessors.
+    for row in range(gd.shape[0]):
+        for col in np.flatnonzero(allowed[row]):
+            node = int(pred[row, col])
+            while node >= 0 and not allowed[row, node]:
+                allowed[row, node] = True
+                node = int(pred[row, node])
+    return np.asarray(allowed)
 
 
 def _why_no_region(problem: Problem, ball: np.ndarray, root: int) -> str:
@@ -177,4 +209,4 @@ def _why_no_region(problem: Problem, ball: np.ndarray, root: int) -> str:
     return "; ".join(why)
 
 
-__all__ = ["Candidates", "Restriction", "candidates"]
+__all__ = ["Candidates", "Contiguity", "Restriction", "candidates"]

@@ -24,12 +24,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from regionopt.config import WeightsConfig
 from regionopt.model.problem import Problem
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 DEFAULT_SCALE = 100
 """Objective units are scaled by this and rounded: CP-SAT needs integers."""
@@ -52,7 +56,7 @@ class ObjectiveComponents:
     splits: Mapping[str, int] = field(default_factory=dict)
     """Splits per item family (the gemeente included)."""
     size_balance: float = 0.0
-    """Sum over regions of the squared relative deviation from the mean size."""
+    """Sum over regions of the relative deviation from the mean size, |T - mean| / mean."""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -65,6 +69,56 @@ class ObjectiveComponents:
             "size_balance": round(self.size_balance, 4),
             "total": round(self.total, 3),
         }
+
+
+SIZE_FINE = 1024
+"""The size cost's lines have integer coefficients in 1/SIZE_FINE of the scaled unit."""
+
+
+@dataclass(frozen=True)
+class SizeCost:
+    """The size balance of a region with T technical pupils: ``weight * |T - mean| / mean``.
+
+    The maximum of two lines (``lines``: integer (a, b), the cost at least
+    ``(a + b * T) / SIZE_FINE``), rounded up to a whole scaled unit: ``table[T]``. Every model
+    reads the same lines, so CP-SAT charges exactly the table, and any single line lies below
+    it (what column generation's relaxations use). Charged linearly, an area whose schools
+    add up to ``s`` times the mean is best served by ``round(s)`` regions of its own.
+    """
+
+    weight: float
+    """Scaled weight (objective scale times ``weights.size_balance``)."""
+    mean: float
+    lines: tuple[tuple[int, int], ...]
+    table: np.ndarray
+
+    @classmethod
+    def build(cls, problem: Problem, weight: float) -> SizeCost:
+        """The size cost of ``problem``'s regions (all zero without a weight)."""
+        total = int(problem.technical.sum())
+        mean = problem.size_mean
+        if weight <= 0:
+            return cls(0.0, mean, (), np.zeros(total + 1, dtype=np.int64))
+        slope = weight / mean
+        lines = (
+            (round(weight * SIZE_FINE), -round(slope * SIZE_FINE)),
+            (-round(weight * SIZE_FINE), round(slope * SIZE_FINE)),
+        )
+        a = np.array([ln[0] for ln in lines], dtype=np.int64)[:, None]
+        b = np.array([ln[1] for ln in lines], dtype=np.int64)[:, None]
+        t = np.arange(total + 1, dtype=np.int64)[None, :]
+        table = -((-(a + b * t).max(axis=0)) // SIZE_FINE)  # ceiling division
+        return cls(weight, mean, lines, np.maximum(table, 0).astype(np.int64))
+
+    @property
+    def active(self) -> bool:
+        """True when regions pay for their size at all."""
+        return self.weight > 0
+
+    def line_at(self, anchor: float) -> tuple[int, int]:
+        """The line (a, b) that is the cost around ``anchor`` technical pupils."""
+        values = [a + b * anchor for a, b in self.lines]
+        return self.lines[int(np.argmax(values))]
 
 
 @dataclass(frozen=True)
@@ -84,8 +138,8 @@ class Objective:
     """Per item family, per item: True when it is charged (at least two schools, cost > 0)."""
     move_cost: int
     constant: int
-    size_cost: np.ndarray
-    """Scaled size cost of a region with T technical pupils, for T = 0 .. all of them."""
+    size: SizeCost
+    """The size balance (its ``table`` is what a region pays)."""
 
     @classmethod
     def build(
@@ -132,7 +186,7 @@ class Objective:
             counted=tuple(counted),
             move_cost=move_cost,
             constant=constant,
-            size_cost=size_costs(problem, scale * weights.size_balance),
+            size=SizeCost.build(problem, scale * weights.size_balance),
         )
 
     @cached_property
@@ -170,7 +224,7 @@ class Objective:
         inside = np.zeros(self.problem.n, dtype=bool)
         inside[ids] = True
         km = int(self.km_costs[root][ids].sum())
-        size = int(self.size_cost[int(self.problem.technical[ids].sum())])
+        size = int(self.size.table[int(self.problem.technical[ids].sum())])
         return -self.internal(inside) + km + self.item_charge(ids) + size - self.saved(ids, ref)
 
     def kept(self, members: np.ndarray, ref: int) -> int:
@@ -256,7 +310,7 @@ class Objective:
             moves = int((prob.reference >= 0).sum()) - kept
         tech = np.bincount(labels[labels >= 0], weights=prob.technical[labels >= 0].astype(float))
         mean = prob.size_mean
-        balance = float((((tech - mean) / mean) ** 2).sum())
+        balance = float((np.abs(tech - mean) / mean).sum())
         return ObjectiveComponents(
             cut_pupils=cut,
             compactness_km=compact,
@@ -280,15 +334,31 @@ class Objective:
         return out
 
 
-def size_costs(problem: Problem, weight: float) -> np.ndarray:
-    """Scaled size cost ``weight * ((T - mean) / mean) ** 2`` for T = 0 .. all technical
-    pupils (zeros when the weight is 0)."""
-    total = int(problem.technical.sum())
-    if weight <= 0:
-        return np.zeros(total + 1, dtype=np.int64)
-    mean = problem.size_mean
-    t = np.arange(total + 1, dtype=float)
-    return np.rint(weight * ((t - mean) / mean) ** 2).astype(np.int64)
+def add_size_cost(
+    model: cp_model.CpModel,
+    size: SizeCost,
+    pupils: Sequence[int],
+    x: Sequence[cp_model.IntVar],
+    active: cp_model.IntVar | None = None,
+) -> cp_model.IntVar:
+    """A CP-SAT variable at least the region's size cost (equal to it at an optimum).
+
+    ``pupils[k]`` are the technical pupils of the school of ``x[k]``; with ``active`` the cost
+    applies only when the region exists (else it may be 0).
+    """
+    t_max = int(sum(pupils))
+    total = sum(int(t) * v for t, v in zip(pupils, x, strict=True) if t)
+    cost = model.new_int_var(0, int(size.table[: t_max + 1].max(initial=0)), "size_cost")
+    for a, b in size.lines:
+        # The size cost is at least this line (in 1/SIZE_FINE units); its maximum is the cost.
+        if a + b * t_max <= 0 and a <= 0:
+            continue  # the line is below 0 on [0, t_max]: the domain already says so
+        line = cost * SIZE_FINE >= a + b * total
+        if active is None:
+            model.add(line)
+        else:
+            model.add(line).only_enforce_if(active)
+    return cost
 
 
 def item_splits(index: np.ndarray, labels: np.ndarray) -> int:
@@ -298,4 +368,12 @@ def item_splits(index: np.ndarray, labels: np.ndarray) -> int:
     return len(pairs) - len({g for g, _ in pairs})
 
 
-__all__ = ["DEFAULT_SCALE", "Objective", "ObjectiveComponents", "item_splits", "size_costs"]
+__all__ = [
+    "DEFAULT_SCALE",
+    "SIZE_FINE",
+    "Objective",
+    "ObjectiveComponents",
+    "SizeCost",
+    "add_size_cost",
+    "item_splits",
+]

@@ -21,7 +21,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from regionopt.model.candidates import Candidates, Restriction
-from regionopt.model.objective import Objective
+from regionopt.model.objective import Objective, add_size_cost
 from regionopt.model.problem import Problem
 from regionopt.model.rules import add_region_rules
 from regionopt.solve.heuristic import Labelled
@@ -74,7 +74,7 @@ def build_model(objective: Objective, cand: Candidates, restriction: Restriction
     y = {int(j): x[int(j), int(j)] for j in cand.roots}
     m.add_linear_constraint(sum(y.values()), *problem.regions)
     n_hess = _region_constraints(built, objective, cand, restriction, y, terms)
-    if problem.rules.connected and restriction.contiguity == "exact":
+    if problem.rules.connected and not restriction.hess:
         _exact_contiguity(m, problem, x, of_school, y)
     _together(m, problem, x, of_school)
     _locks_apart(m, problem, x, cand)
@@ -111,7 +111,7 @@ def _region_constraints(
         members = cand.members[r].tolist()
         xs = [x[i, j] for i in members]
         add_region_rules(m, problem.rules, problem.facts, members, xs, y[j])
-        _size_term(m, objective, members, xs, terms)
+        _size_term(m, objective, members, xs, terms, y[j])
         km = objective.km_costs[j]
         for i, v in zip(members, xs, strict=True):
             # A member needs its root open (implied by contiguity, but tightens the LP).
@@ -119,7 +119,7 @@ def _region_constraints(
                 m.add_implication(v, y[j])
             if km[i]:
                 terms.append((int(km[i]), v))
-        if not (problem.rules.connected and restriction.contiguity == "hess"):
+        if not (problem.rules.connected and restriction.hess):
             continue
         row = cand.graph_km[r]
         for i in members:
@@ -141,18 +141,13 @@ def _size_term(
     members: list[int],
     xs: list[cp_model.IntVar],
     terms: list[Term],
+    open_root: cp_model.IntVar,
 ) -> None:
-    """The region's size cost from the objective's table; a closed root (size 0) pays none."""
-    if not objective.size_cost.any():
+    """The region's size cost (at least; a closed root pays none)."""
+    if not objective.size.active:
         return
-    tech = objective.problem.technical[members]
-    table = objective.size_cost[: int(tech.sum()) + 1].copy()
-    table[0] = 0  # only a closed root has no technical pupils: its root has some
-    size = m.new_int_var(0, len(table) - 1, "")
-    m.add(size == sum(int(t) * v for t, v in zip(tech.tolist(), xs, strict=True) if t))
-    cost = m.new_int_var(int(table.min()), int(table.max()), "")
-    m.add_element(size, table.tolist(), cost)
-    terms.append((1, cost))
+    tech = objective.problem.technical[members].tolist()
+    terms.append((1, add_size_cost(m, objective.size, tech, xs, open_root)))
 
 
 def _exact_contiguity(

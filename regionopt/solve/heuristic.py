@@ -16,7 +16,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from regionopt.model.candidates import Candidates
 from regionopt.model.objective import Objective
 from regionopt.model.problem import Problem
-from regionopt.model.rules import RegionTotals, totals, totals_by_label
+from regionopt.model.rules import RegionTotals, is_connected, totals, totals_by_label
 
 Labelled = tuple[np.ndarray, list[int]]
 """A plan as (labels, roots): ``labels[i]`` indexes ``roots``."""
@@ -132,7 +132,7 @@ def meets_model(problem: Problem, cand: Candidates, labels: np.ndarray, roots: l
         members = np.flatnonzero(labels == r)
         if labels[j] != r or not problem.rules.meets(totals(problem.facts, members)):
             return False
-        if not hess_region_ok(problem, cand, labels, r, members, int(j)):
+        if not fits_root(problem, cand, labels, r, members, int(j)):
             return False
     for g in problem.together_groups:
         if len(set(labels[g].tolist())) > 1:
@@ -141,7 +141,7 @@ def meets_model(problem: Problem, cand: Candidates, labels: np.ndarray, roots: l
     return len(set(heads)) == len(heads)
 
 
-def hess_region_ok(
+def fits_root(
     problem: Problem,
     cand: Candidates,
     labels: np.ndarray,
@@ -149,13 +149,17 @@ def hess_region_ok(
     members: np.ndarray,
     root: int,
 ) -> bool:
-    """True when every member reaches ``root`` and has a same-region neighbour closer to it."""
+    """True when the region is one of ``root``'s under the restriction: every member within
+    reach and the region connected (under Hess: through a same-region neighbour closer to the
+    root)."""
     row = cand.full_km[cand.row(root)]
     if not np.isfinite(row[members]).all():
         return False
     if not problem.rules.connected:
         return True
     adj = problem.adjacency
+    if not cand.hess:
+        return is_connected(adj, members.tolist())
     return all(
         i == root or any(labels[k] == r and row[k] < row[i] for k in adj[i]) for i in members
     )
@@ -338,9 +342,7 @@ class RegionMerger:
             arr = np.array(ids)
             leaders = [int(j) for j in arr[problem.can_lead[arr]] if int(j) in root_pos]
             leaders.sort(key=lambda j: float(dist[arr, j].sum()))
-            chosen = next(
-                (j for j in leaders if hess_region_ok(problem, cand, labels, r, arr, j)), None
-            )
+            chosen = next((j for j in leaders if fits_root(problem, cand, labels, r, arr, j)), None)
             if chosen is None:
                 return None
             roots.append(chosen)
@@ -386,7 +388,7 @@ def split_region(
 __all__ = [
     "Labelled",
     "RegionMerger",
-    "hess_region_ok",
+    "fits_root",
     "meets_model",
     "split_region",
     "warm_start",

@@ -140,8 +140,7 @@ def optimise(
     search : SearchConfig
         Budgets and knobs of every phase.
     cp_sat_s : float, optional
-        Seconds of the CP-SAT phase (default: ``search.cp_sat_s``, or ``search.cp_sat_only_s``
-        with exact contiguity, where CP-SAT is the only phase that improves the plan).
+        Seconds of the CP-SAT phase (default: ``search.cp_sat_s``; 0 skips it).
     progress : callable, optional
         Called with a ``Progress`` on every new plan or bound.
 
@@ -186,11 +185,6 @@ class _Pipeline:
         self.pool: tuple[Column, ...] = ()
         self.interrupted = False
         self.reports: dict[str, object] = {}
-
-    @property
-    def hess(self) -> bool:
-        """True when column generation's regions are regions of the model (Hess contiguity)."""
-        return self.restriction.contiguity == "hess" or not self.problem.rules.connected
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
@@ -247,7 +241,9 @@ class _Pipeline:
         """The national CP-SAT model, hinted with the warm start."""
         search = self.search
         if seconds is None:
-            seconds = search.cp_sat_only_s if search.contiguity == "exact" else search.cp_sat_s
+            seconds = search.cp_sat_s
+        if seconds <= 0:
+            return
         built = build_model(self.objective, self.cand, self.restriction)
         if self.best is not None:
             add_hint(built, self.objective, (self.best.labels, list(self.best.roots)))
@@ -317,9 +313,9 @@ class _Pipeline:
                 # the bound, then keeps the gap open: that is left to the windows.
                 tolerance=search.relative_gap / 5,
                 workers=search.workers,
-                ip_every_s=search.ip_every_s if self.hess else None,
+                ip_every_s=search.ip_every_s,
                 ip_time_s=search.ip_time_s,
-                target_gap=search.relative_gap if self.hess else 0.0,
+                target_gap=search.relative_gap,
             ),
             plans=[(self.best.labels, list(self.best.roots))],
             progress=self._relay_bound,
@@ -336,18 +332,17 @@ class _Pipeline:
                 f"column generation ({result.wall_time_s:.0f} s, {result.rounds} rounds)"
             )
         ip_objective = None
-        if self.hess:
-            self.pool = result.pool
-            if result.incumbent is not None:
-                ip_objective = Partition.scored(self.objective, *result.incumbent).objective
-                self.take(result.incumbent, "column generation")
-            if (ref_locks or self.over_cap(self.best)) and self.best is not None:
-                # The regions met, recombined with moves charged as the objective charges them.
-                found = best_partition(
-                    self.objective, [*self.pool, *_columns_of(self.best)], time_limit_s=10.0
-                )
-                if found is not None:
-                    self.take(found[0], "column generation")
+        self.pool = result.pool
+        if result.incumbent is not None:
+            ip_objective = Partition.scored(self.objective, *result.incumbent).objective
+            self.take(result.incumbent, "column generation")
+        if (ref_locks or self.over_cap(self.best)) and self.best is not None:
+            # The regions met, recombined with moves charged as the objective charges them.
+            found = best_partition(
+                self.objective, [*self.pool, *_columns_of(self.best)], time_limit_s=10.0
+            )
+            if found is not None:
+                self.take(found[0], "column generation")
         self.reports["bound"] = BoundReport(
             bound=result.bound,
             rounds=result.rounds,
@@ -360,7 +355,7 @@ class _Pipeline:
     def improve(self) -> None:
         """Windows of neighbouring regions, while the gap is open (no reference plan)."""
         search = self.search
-        if search.improve_s <= 0 or self.best is None or not self.hess:
+        if search.improve_s <= 0 or self.best is None:
             return
         if self.problem.has_reference or self.gap() <= search.relative_gap:
             return
@@ -442,8 +437,7 @@ def _infeasible_message(problem: Problem, restriction: Restriction) -> str:
     return (
         "CP-SAT proved that no plan meets every rule with these parameters "
         f"({lo}-{hi} regions, min_technical_pupils={rules.min_technical}, "
-        f"together_km={rules.together_within_km:g}, candidate radius "
-        f"{restriction.radius_km:g} km): "
+        f"together_km={rules.together_within_km:g}; {restriction.scope}): "
         "lower --regions or rules.min_technical_pupils, relax locks / --max-moves, or raise "
         "the radius"
     )

@@ -23,7 +23,7 @@ from ..strategies import WEIGHTS, line, partitions, problem_of, small_instances
 
 def _model_value(objective: Objective, labels: np.ndarray, roots: list[int]) -> int | None:
     """CP-SAT's objective for a plan fixed in its model (None when the model rejects it)."""
-    restriction = Restriction(radius_km=1000.0, contiguity="exact")
+    restriction = Restriction()
     built = build_model(objective, candidates(objective.problem, restriction), restriction)
     for i, lab in enumerate(labels.tolist()):
         var = built.x.get((i, roots[lab]))
@@ -73,7 +73,7 @@ def test_model_column_costs_and_score_agree_on_random_plans(
         objective.region_cost(np.flatnonzero(labels == r), roots[r], refs[r]) for r in range(k)
     )
     assert column_sum == scored
-    restriction = Restriction(radius_km=1000.0, contiguity="exact")
+    restriction = Restriction()
     pricing = PricingProblem(objective, candidates(problem, restriction), restriction)
     cost_sum = pricing.constant + sum(
         pricing.cost(np.flatnonzero(labels == r), roots[r], refs[r]) for r in range(k)

@@ -8,15 +8,29 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import regionopt.solve.pipeline as pipeline
 from regionopt.check import check, is_valid
+from regionopt.config import RulesConfig, WeightsConfig
+from regionopt.errors import InfeasibleError
+from regionopt.graph import graph_from_edges
 from regionopt.model.objective import Objective
+from regionopt.model.problem import Problem
 from regionopt.plan import Plan
 from regionopt.proposal import region_ids
 from regionopt.solve.pipeline import optimise
 
-from ..strategies import LINE_RULES, WEIGHTS, exact_search, line
+from ..conftest import make_instance
+from ..strategies import (
+    LINE_RULES,
+    WEIGHTS,
+    brute_force,
+    exact_search,
+    line,
+    problem_of,
+    small_instances,
+)
 
 SEARCH = exact_search(contiguity="hess", bound_s=5.0, improve_s=5.0, relative_gap=0.001)
 
@@ -140,3 +154,52 @@ def test_regions_come_in_a_canonical_order() -> None:
     codes = [problem.codes[j] for j in a.partition.roots]
     assert codes == sorted(codes)
     assert a.partition.labels.tolist() == b.partition.labels.tolist()
+
+
+UNRESTRICTED = exact_search(
+    contiguity="connected", cp_sat_s=0.0, bound_s=20.0, improve_s=2.0, relative_gap=0.0
+)
+
+
+@settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(small_instances(max_n=7))
+def test_the_unrestricted_optimum_equals_brute_force_over_connected_partitions(case: dict) -> None:
+    """Column generation over every connected region (no CP-SAT, no radius, no Hess order)."""
+    problem, inst, graph = problem_of(case)
+    objective = Objective.build(problem, WEIGHTS)
+    expected = brute_force(objective, inst, graph, case["rules"])
+    try:
+        done = optimise(problem, WEIGHTS, UNRESTRICTED)
+    except InfeasibleError:
+        assert expected is None
+        return
+    if expected is None:
+        assert done.partition is None
+        return
+    assert done.partition is not None, "a valid plan exists but none was found"
+    assert done.scope == "all connected regions that meet the rules"
+    optimum = expected / objective.scale
+    assert done.bound <= optimum + 1e-6 <= done.partition.objective + 1e-6
+    if done.status == "OPTIMAL":
+        assert done.partition.objective == pytest.approx(optimum)
+
+
+def test_the_hess_order_can_exclude_the_optimum() -> None:
+    """r-x is long and y lies near r through z, so the region {r, x, y} is connected but y has
+    no same-region neighbour closer to r: Hess excludes it, the unrestricted model finds it."""
+    inst = make_instance(
+        [(0, 0), (3, 0), (1.2, -1.2), (1, -1), (1, -3)], technical=[30, 0, 0, 30, 30]
+    )
+    edges = [(0, 1, 10.0), (1, 2, 10.0), (0, 3, 1.0), (3, 2, 1.0), (3, 4, 20.0)]
+    graph = graph_from_edges(inst, edges)
+    rules = RulesConfig(min_technical_pupils=30, min_vmbo=2, mbo_reach_km=100, together_km=0)
+    problem = Problem.from_instance(inst, graph, rules, regions=(2, 2))
+    weights = WeightsConfig(cut_pupils=1.0, compactness_km=0.0, gemeente_split=0.0)
+    done = optimise(problem, weights, UNRESTRICTED)
+    assert done.status == "OPTIMAL" and done.partition is not None
+    assert done.partition.objective == 2.0  # cuts r-z and z-y only
+    assert done.partition.labels.tolist() in ([0, 0, 0, 1, 1], [1, 1, 1, 0, 0])
+    hess = optimise(problem, weights, UNRESTRICTED.model_copy(update={"contiguity": "hess"}))
+    assert hess.partition is None or hess.partition.objective > 2.0

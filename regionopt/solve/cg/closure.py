@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 from ortools.graph.python import max_flow
 
+from regionopt.model.objective import SIZE_FINE
 from regionopt.solve.cg.pricing_problem import FINE, RootData
 
 # Max-flow capacities stay far below int64's limit (sums of them must not overflow).
@@ -82,7 +83,7 @@ def closure(
     root: RootData,
     pi: np.ndarray,
     move_cost: int = 0,
-    size_line: tuple[float, float] | None = None,
+    size_line: tuple[int, int] | None = None,
 ) -> tuple[float, np.ndarray]:
     """Upper bound on a root's pricing value and the maximising member set (global ids).
 
@@ -91,17 +92,17 @@ def closure(
     member touches them. With a reference plan, one closure per match (none, or each reference
     region among the members, whose schools then earn back their move and the kept row's
     dual, and whose match dual is added): the best of them. With a size cost, ``size_line``
-    (slope, intercept) is a line below it: each member then pays ``slope`` per technical pupil
-    (rounded in its favour) and the value the intercept.
+    (a, b) is one of its lines, ``(a + b * T) / SIZE_FINE``, which lies below it: each member
+    then pays ``b`` per technical pupil (rounded in its favour) and the value ``a``.
     """
     duals = root.rounded_duals(pi)
     nm, nr = len(root.members), len(root.refs)
     base = duals[:nm] - FINE * root.km
     offset = 0.0
     if size_line is not None:
-        slope, intercept = size_line
-        base = base - np.floor(FINE * slope * root.size).astype(np.int64)
-        offset = intercept
+        a, b = size_line
+        base = base - (FINE * b * root.size) // SIZE_FINE
+        offset = a / SIZE_FINE
     # A kept member earns back its move, plus the kept row's dual (when there is one).
     bonus = np.full(nm, FINE * move_cost, dtype=np.int64)
     if len(duals) > nm + nr:
@@ -156,19 +157,32 @@ def closure_of(root: RootData, profit_nodes: np.ndarray) -> tuple[float, np.ndar
 
 
 def size_closure(
-    root: RootData, pi: np.ndarray, move_cost: int, tangent: Callable[[float], tuple[float, float]]
+    root: RootData, pi: np.ndarray, move_cost: int, tangent: Callable[[float], tuple[int, int]]
 ) -> tuple[float, np.ndarray]:
-    """The closure bound with the size cost linearised twice: at the root's last anchor and at
-    the size of that optimum; the lower of the two (both are valid bounds)."""
-    value, chosen = closure(root, pi, move_cost, tangent(root.size_anchor))
-    local = np.searchsorted(root.members, chosen)
-    anchor = float(root.size[local].sum())
-    if abs(anchor - root.size_anchor) > 0.5:
-        again, found = closure(root, pi, move_cost, tangent(anchor))
-        root.size_anchor = anchor
-        if again < value:
-            return again, found
-    return value, chosen
+    """The closure bound with the size cost linearised where it binds: every anchor gives a
+    valid bound, so a few bisection steps on the anchor keep the lowest one.
+
+    A closure optimum larger than its anchor says a steeper line (a larger anchor) could
+    lower the bound, a smaller one a flatter line.
+    """
+    lo, hi = 0.0, float(root.size.sum())
+    anchor = min(max(root.size_anchor, lo), hi)
+    best = (math.inf, root.members[:0])
+    for _ in range(SIZE_STEPS):
+        value, chosen = closure(root, pi, move_cost, tangent(anchor))
+        if value < best[0]:
+            best = (value, chosen)
+            root.size_anchor = anchor
+        size = float(root.size[np.searchsorted(root.members, chosen)].sum())
+        if abs(size - anchor) <= 0.5:
+            break
+        lo, hi = (anchor, hi) if size > anchor else (lo, anchor)
+        anchor = (lo + hi) / 2.0
+    return best
+
+
+SIZE_STEPS = 5
+"""Bisection steps on the anchor of the size cost's line (each one closure)."""
 
 
 __all__ = ["ClosureNet", "closure", "closure_of", "size_closure"]

@@ -3,16 +3,25 @@
 The model is built once per root; each call only writes the objective's coefficients (the
 duals) and solves. CP-SAT's proven ``best_objective_bound`` stays a valid upper bound on the
 pricing value when it stops on its time limit.
+
+Contiguity: under the Hess restriction a member needs a same-region neighbour closer to the
+root (one clause per member). Otherwise connectivity is added lazily: a solution whose members
+fall apart gets, for every part C away from the root, the separator cuts
+``x[a] <= sum(x[k] for k in N(C))`` (a member of C needs one of C's outside neighbours), and is
+solved again. The cuts hold for every connected region, so they stay in the root's model for
+every later call, and a bound proven with only some of them is still a valid upper bound.
 """
 
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from regionopt.model.rules import add_region_rules
+from regionopt.model.objective import add_size_cost
+from regionopt.model.rules import add_region_rules, components, is_connected
 from regionopt.solve.cg.pricing_problem import FINE, PricingProblem, RootData
 
 # An objective domain's open end for CP-SAT (far beyond any pricing value, within int64).
@@ -53,6 +62,11 @@ class ExactPricer:
         ].astype(np.int64)
         self.kept_profit = np.full(len(kept), FINE * prob.move_cost, dtype=np.int64)
         self.solver = _pricing_solver()
+        self.cut_rounds = 0
+        """Re-solves because a solution fell apart (the cuts it added stay)."""
+        self._connected = problem.rules.connected and not prob.restriction.hess
+        self._adjacency = prob.problem.adjacency
+        self._local = {int(i): k for k, i in enumerate(mem)}
 
     def _hess(self, prob: PricingProblem, mem: list[int]) -> None:
         """Hess contiguity: a member joins through a neighbour strictly closer to the root."""
@@ -69,17 +83,10 @@ class ExactPricer:
                 self.model.add(self.x[k] == 0)
 
     def _size_cost(self, prob: PricingProblem, root: RootData) -> list[cp_model.IntVar]:
-        """The region's size cost, read from the objective's table (none without one)."""
-        if prob.size_weight <= 0:
+        """The region's size cost (at least; none without a size balance)."""
+        if not prob.objective.size.active:
             return []
-        table = prob.objective.size_cost[: int(root.size.sum()) + 1]
-        size = self.model.new_int_var(0, len(table) - 1, "size")
-        self.model.add(
-            size == sum(int(t) * v for t, v in zip(root.size.tolist(), self.x, strict=True))
-        )
-        cost = self.model.new_int_var(int(table.min()), int(table.max()), "size_cost")
-        self.model.add_element(size, table.tolist(), cost)
-        return [cost]
+        return [add_size_cost(self.model, prob.objective.size, root.size.tolist(), self.x)]
 
     def _reference(self, root: RootData) -> tuple[list[cp_model.IntVar], list[cp_model.IntVar]]:
         """Match the region to at most one reference region; a member of that region is kept
@@ -125,18 +132,42 @@ class ExactPricer:
         cut = math.floor(floor * FINE) if floor > -math.inf else None
         if cut is not None:
             objective.domain.extend([-_INT64_SAFE, -cut - 1])
-        self.solver.parameters.max_time_in_seconds = time_limit_s
-        found = _Solutions(self.x)
-        status = self.solver.solve(self.model, found)
-        if status == cp_model.INFEASIBLE:
-            return (-math.inf if cut is None else cut / FINE), [], "INFEASIBLE"
-        bound = float(self.solver.best_objective_bound) / FINE
-        if cut is not None:
-            bound = max(bound, cut / FINE)
-        name = self.solver.status_name(status)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or not found.sets:
-            return bound, [], name
-        return bound, [root.members[chosen] for chosen in found.sets], name
+        deadline = time.perf_counter() + time_limit_s
+        while True:
+            self.solver.parameters.max_time_in_seconds = max(deadline - time.perf_counter(), 0.01)
+            found = _Solutions(self.x)
+            status = self.solver.solve(self.model, found)
+            if status == cp_model.INFEASIBLE:
+                return (-math.inf if cut is None else cut / FINE), [], "INFEASIBLE"
+            bound = float(self.solver.best_objective_bound) / FINE
+            if cut is not None:
+                bound = max(bound, cut / FINE)
+            name = self.solver.status_name(status)
+            sets = [root.members[chosen] for chosen in found.sets]
+            if not self._connected or not sets:
+                return bound, sets, name
+            whole = [s for s in sets if is_connected(self._adjacency, s.tolist())]
+            apart = [s for s in sets if len(s) and not is_connected(self._adjacency, s.tolist())]
+            for members in apart:
+                self._cut(members)
+            best_apart = bool(apart) and apart[-1] is sets[-1]
+            if not best_apart or time.perf_counter() >= deadline:
+                # The best solution is connected (exact), or time is up: the bound of this
+                # solve holds for connected regions too.
+                return bound, whole, name
+            self.cut_rounds += 1
+
+    def _cut(self, members: np.ndarray) -> None:
+        """Separator cuts for every part of ``members`` that does not hold the root."""
+        root = self.root.root
+        for part in components(self._adjacency, members.tolist()):
+            if root in part:
+                continue
+            inside = set(part)
+            border = {q for a in part for q in self._adjacency[a]} - inside
+            rhs = [self.x[self._local[q]] for q in sorted(border) if q in self._local]
+            for a in part:
+                self.model.add(self.x[self._local[a]] <= sum(rhs))
 
 
 def _pricing_solver() -> cp_model.CpSolver:

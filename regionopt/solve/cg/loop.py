@@ -235,7 +235,7 @@ class _Run:
             root = prob.roots[k]
             column: np.ndarray | None = chosen
             if not ok:
-                column = prob.hess_repair(root, chosen)
+                column = prob.repair(root, chosen)
                 if column is None:
                     continue
             ref = prob.best_match(column, sol.pi)

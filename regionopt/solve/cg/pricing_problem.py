@@ -23,7 +23,7 @@ import numpy as np
 
 from regionopt.model.candidates import Candidates, Restriction
 from regionopt.model.objective import Objective
-from regionopt.model.rules import totals
+from regionopt.model.rules import components, is_connected, totals
 
 if TYPE_CHECKING:
     from regionopt.solve.cg.closure import ClosureNet
@@ -132,9 +132,6 @@ class PricingProblem:
         for k, g in enumerate(self.groups):
             self.group_of[g] = k
         self.lo, self.hi = problem.regions
-        self.size_weight = float(objective.scale * objective.weights.size_balance)
-        """The size cost's weight in the model's units (0: no size balance)."""
-        self.size_mean = problem.size_mean
         self.rpos = {int(j): r for r, j in enumerate(cand.roots.tolist())}
         self.roots: list[RootData] = []
         for r, j in enumerate(cand.roots.tolist()):
@@ -186,7 +183,7 @@ class PricingProblem:
             memberships=memberships,
             tie=tie,
             size=problem.technical[members].astype(np.int64),
-            size_anchor=self.size_mean,
+            size_anchor=objective.size.mean,
             refs=refs,
             ref_local=ref_local,
             dual_index=np.r_[members, problem.n + refs, cap_dual].astype(np.int64),
@@ -275,24 +272,12 @@ class PricingProblem:
             best = min(best, float(order[:k].sum()))
         return float(pi @ self.rhs) + best
 
-    def size_tangent(self, anchor: float) -> tuple[float, float]:
-        """(slope, intercept) of a line below every integer size cost, touching the size
-        balance near ``anchor``: cost(T) >= intercept + slope * T for every T.
-
-        The table rounds ``w * ((T - mean) / mean) ** 2`` to integers, at most 0.5 off the
-        real parabola, whose tangent at ``anchor`` lies below it.
-        """
-        w, m = self.size_weight, self.size_mean
-        slope = 2.0 * w * (anchor - m) / m**2
-        at_anchor = w * ((anchor - m) / m) ** 2
-        return slope, at_anchor - slope * anchor - 0.5
-
     def closure(self, root: RootData, pi: np.ndarray) -> tuple[float, np.ndarray]:
         """The closure bound of a root's pricing value and its member set (see ``closure``)."""
         from regionopt.solve.cg.closure import closure, size_closure
 
-        if self.size_weight > 0:
-            return size_closure(root, pi, self.move_cost, self.size_tangent)
+        if self.objective.size.active:
+            return size_closure(root, pi, self.move_cost, self.objective.size.line_at)
         return closure(root, pi, self.move_cost)
 
     def to_units(self, scaled: float) -> float:
@@ -310,13 +295,36 @@ class PricingProblem:
         for g in {int(self.group_of[i]) for i in inside if self.group_of[i] >= 0}:
             if not set(self.groups[g]) <= inside:
                 return False
-        if problem.rules.connected and self.restriction.contiguity == "hess":
-            row = self.cand.graph_km[self.rpos[root.root]]
-            adj = problem.adjacency
-            for i in inside:
-                if i != root.root and not any(q in inside and row[q] < row[i] for q in adj[i]):
-                    return False
-        return True
+        if not problem.rules.connected:
+            return True
+        if not self.restriction.hess:
+            return is_connected(problem.adjacency, ids.tolist())
+        row = self.cand.graph_km[self.rpos[root.root]]
+        adj = problem.adjacency
+        return all(
+            i == root.root or any(q in inside and row[q] < row[i] for q in adj[i]) for i in inside
+        )
+
+    def repair(self, root: RootData, ids: np.ndarray) -> np.ndarray | None:
+        """The part of a member set that is a region of the root (its connected part, or what it
+        reaches in Hess order), if that meets the rules; None otherwise."""
+        if self.restriction.hess:
+            return self.hess_repair(root, ids)
+        kept = set(ids.tolist())
+        adj = self.problem.adjacency
+        while True:
+            if root.root not in kept:
+                return None
+            part = next(p for p in components(adj, sorted(kept)) if root.root in p)
+            kept = {
+                i
+                for i in part
+                if self.group_of[i] < 0 or set(self.groups[self.group_of[i]]) <= set(part)
+            }
+            if kept == set(part):
+                break
+        out = np.array(sorted(kept), dtype=np.int64)
+        return out if len(out) and self.is_column(root, out) else None
 
     def hess_repair(self, root: RootData, ids: np.ndarray) -> np.ndarray | None:
         """The part of a member set the root reaches in Hess order, if that is a column."""

@@ -73,7 +73,7 @@ def test_with_a_size_balance_the_closure_still_bounds_its_relaxation(case: dict,
     for root in prob.roots:
         for _ in range(2):  # the second call starts from the anchor the first one moved
             value, chosen = prob.closure(root, pi)
-            assert value >= _relaxed_maximum(root, pi, prob.objective.size_cost) - 1e-9
+            assert value >= _relaxed_maximum(root, pi, prob.objective.size.table) - 1e-9
             assert root.root in chosen.tolist()
 
 
