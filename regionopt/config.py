@@ -258,6 +258,20 @@ class SearchConfig(_Frozen):
         description="Seconds of the national CP-SAT model after the warm start (0: none). "
         "Column generation does the rest from any start.",
     )
+    area_start_s: float = Field(
+        60.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="At most this many seconds for a start plan made area by area: each "
+        "labour-market region planned on its own, the regions shared out by a knapsack (only "
+        "when weights.labour_market_split > 0; 0: none).",
+    )
+    area_solve_s: float = Field(
+        2.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Seconds of column generation per area and number of regions in that start.",
+    )
     bound_s: float = Field(
         150.0,
         ge=0,

@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from regionopt.config import SearchConfig, WeightsConfig
 from regionopt.errors import InfeasibleError
 from regionopt.model.candidates import Candidates, Restriction, candidates
@@ -30,9 +32,13 @@ from regionopt.solve.cg.ip import best_partition
 from regionopt.solve.cg.loop import CgResult, CgSettings, CgStep, column_generation
 from regionopt.solve.cg.pricing_problem import Column
 from regionopt.solve.cpsat import CpSatProgress, CpSatRun, add_hint, build_model, solve_model
+from regionopt.solve.decompose import decomposed_start
 from regionopt.solve.heuristic import Labelled, warm_start
 from regionopt.solve.precheck import precheck
 from regionopt.solve.windows import WindowSettings, WindowsResult, WindowStep, improve_by_windows
+
+NO_START_CP_SAT_S = 10.0
+"""Seconds of CP-SAT when neither the warm start nor the area start found a plan."""
 
 
 @dataclass(frozen=True)
@@ -236,12 +242,52 @@ class _Pipeline:
             self.warm_objective = self.best.objective
             self.first_valid = None if self.over_cap(self.best) else self.elapsed()
             self.report("warm start", self.best.objective)
+        self.area_start()
+
+    def area_start(self) -> None:
+        """A start plan made area by area, when regions pay for crossing an item family."""
+        family = next(
+            (
+                f
+                for f, cost in zip(self.problem.items, self.objective.item_cost, strict=True)
+                if f.name != "gemeente" and cost > 0
+            ),
+            None,
+        )
+        search = self.search
+        if family is None or search.area_start_s <= 0 or self.problem.has_reference:
+            return
+        sub_search = search.model_copy(
+            update={
+                "area_start_s": 0.0,
+                "cp_sat_s": 0.0,
+                "bound_s": search.area_solve_s,
+                "improve_s": search.area_solve_s / 2,
+                "workers": 1,
+            }
+        )
+        weights = self.objective.weights
+
+        def solve(sub: Problem, sub_config: SearchConfig) -> Labelled | None:
+            done = optimise(sub, weights, sub_config)
+            part = done.partition
+            return None if part is None else (np.asarray(part.labels), list(part.roots))
+
+        plan = decomposed_start(
+            self.objective, family, sub_search, solve, time_limit_s=search.area_start_s
+        )
+        if plan is not None:
+            self.cand = self.cand.with_plan(*plan)
+            self.take(plan, "area start")
 
     def cp_sat(self, seconds: float | None) -> None:
         """The national CP-SAT model, hinted with the warm start."""
         search = self.search
         if seconds is None:
             seconds = search.cp_sat_s
+        if seconds <= 0 and self.best is None:
+            # No start plan: CP-SAT is then the way to a first one.
+            seconds = self.elapsed() + NO_START_CP_SAT_S
         if seconds <= 0:
             return
         built = build_model(self.objective, self.cand, self.restriction)

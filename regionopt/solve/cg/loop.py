@@ -22,7 +22,7 @@ from regionopt.model.candidates import Candidates, Restriction
 from regionopt.model.objective import Objective
 from regionopt.solve.cg.ip import best_partition
 from regionopt.solve.cg.master import Master, MasterSolution
-from regionopt.solve.cg.pricing_problem import Column, PricingProblem
+from regionopt.solve.cg.pricing_problem import FINE, Column, PricingProblem
 from regionopt.solve.cg.tighten import tighten
 from regionopt.solve.cg.workers import PricingPool
 from regionopt.solve.heuristic import Labelled
@@ -208,6 +208,16 @@ class _Run:
         feasible = np.array(
             [prob.is_column(root, sets[k]) for k, root in enumerate(prob.roots)], dtype=bool
         )
+        # A root is priced exactly when its closure optimum is a column worth its closure value
+        # (a relaxed cost, e.g. the size cost's line, can make the closure value higher).
+        rounded = np.ceil(sep * FINE - 1e-6) / FINE
+        settled = feasible & np.array(
+            [
+                ok and prob.value(sets[k], root.root, rounded) >= ub[k] - 1e-6
+                for k, (root, ok) in enumerate(zip(prob.roots, feasible, strict=True))
+            ],
+            dtype=bool,
+        )
         n_exact = 0
         extra: list[tuple[int, np.ndarray]] = []
         if self.exact:
@@ -217,7 +227,7 @@ class _Run:
                 sep,
                 ub,
                 sets,
-                feasible,
+                settled,
                 exact_time_s=self.settings.exact_time_s,
                 budget_s=self.settings.round_budget_s,
                 extra=extra,

@@ -17,7 +17,7 @@ def tighten(
     pi: np.ndarray,
     ub: np.ndarray,
     sets: list[np.ndarray],
-    feasible: np.ndarray,
+    settled: np.ndarray,
     *,
     exact_time_s: float,
     budget_s: float,
@@ -26,7 +26,8 @@ def tighten(
 ) -> tuple[np.ndarray, int]:
     """Lower the largest per-root upper bounds with exact pricing, largest first.
 
-    A root whose closure optimum is itself a column is exact already, and a root's last
+    A root whose closure optimum is a column worth its closure value is exact already
+    (``settled``), and a root's last
     proven bound, shifted by how far its duals rose, can rule it out without a call.
     ``known`` holds lower bounds on the pricing values (the master's columns): its ``hi``-th
     largest is at most the ``hi``-th largest final bound, so a call only has to search above
@@ -34,12 +35,12 @@ def tighten(
     ``hi`` largest bounds are settled (exact, or priced once) or the budget is spent.
 
     Returns the tightened bounds (still valid) and how many CP-SAT calls ran. A set CP-SAT
-    found replaces the root's entry of ``sets`` (and marks it in ``feasible``); the other
-    solutions it met go to ``extra`` as (root index, member set).
+    found replaces the root's entry of ``sets``; the other solutions it met go to ``extra`` as
+    (root index, member set).
     """
     started = time.perf_counter()
     ub = np.minimum(ub, [root.shifted_bound(pi) for root in prob.roots])
-    settled = feasible.copy()
+    settled = settled.copy()
     calls = 0
     top = prob.hi
     floor = -math.inf
@@ -64,7 +65,7 @@ def tighten(
         root.last_bound = bound_k
         ub[k] = min(ub[k], bound_k)
         if found:
-            sets[k], feasible[k] = found[-1], True
+            sets[k] = found[-1]
             extra += [(k, chosen) for chosen in found[:-1]]
     return ub, calls
 

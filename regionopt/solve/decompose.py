@@ -1,0 +1,181 @@
+"""A start from the labour-market regions: solve each area on its own, then share the regions.
+
+When the objective charges regions for spanning several items of a family (labour-market
+regions), a good plan keeps most regions inside one item. So each item's schools (an *area*)
+are planned on their own for every sensible number of regions, and a knapsack over the areas
+picks the numbers that add up to the regions asked for at the least total cost. Every region
+of the result lies inside one area, is connected and meets the rules: a valid plan, which the
+national phases then improve (a region may still cross areas there when that pays).
+
+Areas that cannot hold a valid region alone (too few technical pupils or vmbo schools), and
+schools the family leaves out, join the neighbouring area they share most commuting pupils
+with.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from regionopt.config import SearchConfig
+from regionopt.errors import InfeasibleError
+from regionopt.model.objective import Objective
+from regionopt.model.problem import ItemFamily, Problem
+from regionopt.model.rules import totals
+from regionopt.solve.heuristic import Labelled
+
+AreaSolver = Callable[[Problem, SearchConfig], Labelled | None]
+"""Plans one area's problem (its ``regions`` set) under a search configuration."""
+
+
+@dataclass(frozen=True)
+class AreaPlan:
+    """One area planned with a given number of regions."""
+
+    regions: int
+    cost: int
+    """The sum of its regions' costs in the national objective (scaled)."""
+    labels: np.ndarray
+    """National school id -> region index within the area, for the area's schools."""
+    schools: np.ndarray
+    roots: tuple[int, ...]
+    """National school ids of the regions' roots."""
+
+
+def areas(problem: Problem, family: ItemFamily) -> list[np.ndarray]:
+    """The schools of each item, every area able to hold a valid region on its own."""
+    link = _links(problem)
+    group = family.index.copy()
+    for i in np.flatnonzero(group < 0):
+        known = [j for j in problem.adjacency[i] if group[j] >= 0]
+        if known:
+            group[i] = group[max(known, key=lambda j: link.get((i, j), 0.0))]
+    while True:
+        small = [
+            g for g in sorted(set(group.tolist())) if not _can_hold_a_region(problem, group, g)
+        ]
+        if not small:
+            break
+        merged = _merge_into_neighbour(problem, group, small[0], link)
+        if not merged:
+            break
+    return [np.flatnonzero(group == g) for g in sorted(set(group.tolist()))]
+
+
+def _links(problem: Problem) -> dict[tuple[int, int], float]:
+    out: dict[tuple[int, int], float] = {}
+    for (u, v), w in zip(problem.edges.tolist(), problem.edge_weight.tolist(), strict=True):
+        out[(u, v)] = out.get((u, v), 0.0) + w + 1e-6
+        out[(v, u)] = out.get((v, u), 0.0) + w + 1e-6
+    return out
+
+
+def _can_hold_a_region(problem: Problem, group: np.ndarray, g: int) -> bool:
+    return not problem.rules.short_of(totals(problem.facts, np.flatnonzero(group == g)))
+
+
+def _merge_into_neighbour(
+    problem: Problem, group: np.ndarray, g: int, link: dict[tuple[int, int], float]
+) -> bool:
+    """Give area ``g`` to the neighbouring area it shares most commuting pupils with."""
+    shared: dict[int, float] = {}
+    for i in np.flatnonzero(group == g).tolist():
+        for j in problem.adjacency[i]:
+            if group[j] != g:
+                shared[int(group[j])] = shared.get(int(group[j]), 0.0) + link[(i, j)]
+    if not shared:
+        return False
+    group[group == g] = max(shared, key=lambda k: (shared[k], -k))
+    return True
+
+
+def plan_area(
+    objective: Objective,
+    schools: np.ndarray,
+    regions: int,
+    search: SearchConfig,
+    solve: AreaSolver,
+) -> AreaPlan | None:
+    """One area's best plan with ``regions`` regions (None when there is none)."""
+    sub = objective.problem.restrict(schools).with_regions(regions)
+    try:
+        found = solve(sub, search)
+    except InfeasibleError:
+        return None
+    if found is None:
+        return None
+    labels, roots = found
+    cost = sum(
+        objective.region_cost(schools[np.flatnonzero(labels == r)], int(schools[j]))
+        for r, j in enumerate(roots)
+    )
+    return AreaPlan(
+        regions, cost, np.asarray(labels), schools, tuple(int(schools[j]) for j in roots)
+    )
+
+
+def region_counts(problem: Problem, schools: np.ndarray) -> range:
+    """The numbers of regions worth trying for an area: around its share of the regions."""
+    share = float(problem.technical[schools].sum()) / problem.size_mean
+    most = problem.rules.capacity(totals(problem.facts, schools))
+    return range(max(1, math.floor(share) - 1), min(most, math.ceil(share) + 2) + 1)
+
+
+def share_regions(tables: list[dict[int, AreaPlan]], lo: int, hi: int) -> list[AreaPlan] | None:
+    """One plan per area whose region counts add up to ``lo..hi``, at the least total cost
+    (a knapsack over the areas)."""
+    best: dict[int, tuple[int, list[AreaPlan]]] = {0: (0, [])}
+    for table in tables:
+        nxt: dict[int, tuple[int, list[AreaPlan]]] = {}
+        for count, (cost, chosen) in best.items():
+            for p, plan in table.items():
+                total = count + p
+                if total > hi:
+                    continue
+                if total not in nxt or nxt[total][0] > cost + plan.cost:
+                    nxt[total] = (cost + plan.cost, [*chosen, plan])
+        best = nxt
+    feasible = [best[k] for k in range(lo, hi + 1) if k in best]
+    return min(feasible, key=lambda c: c[0])[1] if feasible else None
+
+
+def decomposed_start(
+    objective: Objective,
+    family: ItemFamily,
+    search: SearchConfig,
+    solve: AreaSolver,
+    *,
+    time_limit_s: float,
+) -> Labelled | None:
+    """A valid plan whose regions each lie inside one area of ``family`` (None: none found
+    in time, or the areas cannot add up to the regions asked for)."""
+    problem = objective.problem
+    started = time.perf_counter()
+    tables: list[dict[int, AreaPlan]] = []
+    for schools in areas(problem, family):
+        table: dict[int, AreaPlan] = {}
+        for p in region_counts(problem, schools):
+            if time.perf_counter() - started > time_limit_s:
+                return None
+            plan = plan_area(objective, schools, p, search, solve)
+            if plan is not None:
+                table[p] = plan
+        if not table:
+            return None
+        tables.append(table)
+    chosen = share_regions(tables, *problem.regions)
+    if chosen is None:
+        return None
+    labels = np.full(problem.n, -1, dtype=np.int64)
+    roots: list[int] = []
+    for plan in chosen:
+        labels[plan.schools] = plan.labels + len(roots)
+        roots += list(plan.roots)
+    return labels, roots
+
+
+__all__ = ["AreaPlan", "areas", "decomposed_start", "plan_area", "region_counts", "share_regions"]
