@@ -112,7 +112,7 @@ class Candidates:
         members = [np.flatnonzero(np.isfinite(row)) for row in graph_km]
         return replace(self, graph_km=graph_km, members=members)
 
-    def restrict(self, ids: Sequence[int], n: int) -> Candidates:
+    def restrict(self, ids: Sequence[int] | np.ndarray, n: int) -> Candidates:
         """These candidates on a subset of the schools (numbered as ``Problem.restrict``).
 
         The graph distances stay those of the whole problem, so a region of the subset is a
@@ -186,8 +186,8 @@ def _within_radius(
                 allowed[row, col] = True
     # Close the sets under shortest-path predecessors.
     for row in range(gd.shape[0]):
-        for col in np.flatnonzero(allowed[row]):
-            node = int(pred[row, col])
+        for school in np.flatnonzero(allowed[row]).tolist():
+            node = int(pred[row, school])
             while node >= 0 and not allowed[row, node]:
                 allowed[row, node] = True
                 node = int(pred[row, node])

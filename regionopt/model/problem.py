@@ -196,7 +196,8 @@ class Problem:
             _read_only(instance.gemeente_index.astype(np.int64)),
             instance.gemeente_codes,
         )
-        ref_labels, ref_ids = None, ()
+        ref_labels: np.ndarray | None = None
+        ref_ids: tuple[str, ...] = ()
         if reference is not None:
             lab, ref_ids = reference.labels(s.code for s in instance.schools)
             ref_labels = _read_only(lab.astype(np.int64))
@@ -223,7 +224,7 @@ class Problem:
             max_moves=max_moves,
         )
 
-    def restrict(self, ids: Sequence[int]) -> Problem:
+    def restrict(self, ids: Sequence[int] | np.ndarray) -> Problem:
         """The problem of some schools (renumbered ``0..len(ids)-1`` in order).
 
         Edges, close pairs and locks keep only what lies inside; the reference plan is dropped.

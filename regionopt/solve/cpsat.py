@@ -171,8 +171,10 @@ def _exact_contiguity(
             m.add(region[i] == region[k]).only_enforce_if(p)
             m.add(level[i] >= level[k] + 1).only_enforce_if(p)
             parents.append(p)
-        is_root = y.get(i)
-        m.add(sum(parents) + (is_root if is_root is not None else 0) == 1)
+        if i in y:
+            m.add(sum(parents) + y[i] == 1)
+        else:
+            m.add(sum(parents) == 1)
 
 
 def _together(
@@ -298,8 +300,8 @@ def add_hint(built: CpSatModel, objective: Objective, plan: Labelled) -> None:
     model = built.model
     for (i, j), v in built.x.items():
         model.add_hint(v, root_of[i] == j)
-    for s, u, v, j in built.same:
-        model.add_hint(s, root_of[u] == j and root_of[v] == j)
+    for inside, u, w, j in built.same:
+        model.add_hint(inside, root_of[u] == j and root_of[w] == j)
     for z, ids, j in built.items:
         model.add_hint(z, any(root_of[i] == j for i in ids))
     if built.match:

@@ -50,7 +50,7 @@ def areas(problem: Problem, family: ItemFamily) -> list[np.ndarray]:
     """The schools of each item, every area able to hold a valid region on its own."""
     link = _links(problem)
     group = family.index.copy()
-    for i in np.flatnonzero(group < 0):
+    for i in np.flatnonzero(group < 0).tolist():
         known = [j for j in problem.adjacency[i] if group[j] >= 0]
         if known:
             group[i] = group[max(known, key=lambda j: link.get((i, j), 0.0))]

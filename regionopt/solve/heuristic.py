@@ -189,8 +189,8 @@ class RegionMerger:
         }
         self.links = self._links()
         self.cover_of_school: list[set[int]] = [set() for _ in range(problem.n)]
-        for j, ids in zip(cand.roots.tolist(), cand.members, strict=True):
-            for i in ids.tolist():
+        for j, reach in zip(cand.roots.tolist(), cand.members, strict=True):
+            for i in reach.tolist():
                 self.cover_of_school[i].add(j)
         self.root_set = set(cand.roots.tolist())
         self.cover = {g: self._cover(ids) for g, ids in self.members.items()}

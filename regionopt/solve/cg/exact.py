@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -121,7 +123,8 @@ class ExactPricer:
         kept = self.kept_profit + duals[nm + nr :] if len(duals) > nm + nr else self.kept_profit
         # Only the objective's coefficients change between calls: write them into the model
         # (CP-SAT minimises, so the maximisation is stored negated, scaling -1).
-        self.model.clear_objective()
+        clear_objective = cast(Callable[[], None], self.model.clear_objective)
+        clear_objective()
         objective = self.model.proto.objective
         objective.vars.extend(self.objective_vars)
         objective.coeffs.extend(

@@ -243,11 +243,9 @@ class _Run:
         added = 0
         for k, chosen, ok in found:
             root = prob.roots[k]
-            column: np.ndarray | None = chosen
-            if not ok:
-                column = prob.repair(root, chosen)
-                if column is None:
-                    continue
+            column = chosen if ok else prob.repair(root, chosen)
+            if column is None:
+                continue
             ref = prob.best_match(column, sol.pi)
             reduced = -prob.value(column, root.root, sol.pi) - sol.mu
             if reduced < -1e-6 and self.master.add(column, root.root, ref):

@@ -90,7 +90,8 @@ class RootData:
         LP duals carry float noise (around 1e-9), so a dual a hair above a whole number of
         units counts as that number rather than one more.
         """
-        return np.ceil(pi[self.dual_index] * FINE - 1e-6).astype(np.int64)
+        duals: np.ndarray = pi[self.dual_index]
+        return np.ceil(duals * FINE - 1e-6).astype(np.int64)
 
     def shifted_bound(self, pi: np.ndarray) -> float:
         """An upper bound on the pricing value at ``pi`` from the last proven one.

@@ -17,6 +17,7 @@ import multiprocessing.connection
 import multiprocessing.process
 import signal
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 
@@ -151,10 +152,8 @@ class PricingPool:
             for w, conn in enumerate(self._conns):
                 self._busy[w] += 1
                 conn.send(("closures", range(w, len(roots), n), pi))
-            parts = [self._receive(w) for w in range(n)]
-            found = [None] * len(roots)  # type: ignore[list-item]
-            for w, part in enumerate(parts):
-                found[w::n] = part  # type: ignore[assignment]
+            parts = [cast(list[tuple[float, np.ndarray]], self._receive(w)) for w in range(n)]
+            found = [parts[k % n][k // n] for k in range(len(roots))]
         return np.array([v for v, _ in found], dtype=float), [c for _, c in found]
 
     def close(self) -> None:
