@@ -1,0 +1,129 @@
+"""Fit the objective's weights to the documented regions, cross-validated by region.
+
+Usage::
+
+    python bench/calibrate.py [--grid FILE.json] [--bound-time 60] [--improve-time 30]
+                              [--out DIR]
+
+Runs ``regionopt propose`` once per candidate setting of the grid (weights and rules; every
+other parameter as configured), scores each plan against the documented regions and the
+official partitions (``regionopt.validate``), and chooses among the settings by
+leave-one-documented-region-out cross-validation (``regionopt.calibrate``). Prints, per
+setting, the in-sample pairwise F1 and the regions kept whole and unmixed; then the
+cross-validated F1 and whole-and-unmixed count, the fold choices, the best setting (the one to
+make the default) and the official partitions on the same pairs. ``--grid`` is a JSON object
+of ``{"weights.size_balance": [..], "rules.min_technical_pupils": [..], ...}``; the default grid
+is ``DEFAULT_GRID``. No region, school or place is named anywhere in it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from regionopt.calibrate import cross_validate, settings_grid
+from regionopt.config import Config
+from regionopt.evaluate import plan_rows
+from regionopt.load import FILES
+from regionopt.official import read_official_partitions
+from regionopt.plan import Plan, write_plan_rows
+from regionopt.proposal import run_propose
+from regionopt.validate import documented_members, summarise
+from regionopt.workspace import Workspace, open_workspace
+
+DEFAULT_GRID: dict[str, list[Any]] = {
+    "weights.size_balance": [300.0, 1000.0],
+    "weights.labour_market_split": [100.0, 300.0],
+    "weights.gemeente_split": [20.0, 100.0],
+}
+"""The candidate settings: every combination of these values."""
+
+
+def configured(base: Config, setting: dict[str, Any]) -> Config:
+    """The configuration with a setting's ``section.key`` values applied (validated)."""
+    raw = base.model_dump()
+    for dotted, value in setting.items():
+        section, key = dotted.split(".", 1)
+        raw[section][key] = value
+    return Config.model_validate(raw)
+
+
+def label(setting: dict[str, Any]) -> str:
+    """A short readable label of a setting."""
+    return ", ".join(f"{k.split('.', 1)[1]} {v:g}" for k, v in setting.items())
+
+
+def run_setting(
+    ws: Workspace, setting: dict[str, Any], search: dict[str, Any]
+) -> tuple[Plan, float]:
+    """The plan of one setting and its objective."""
+    config = configured(ws.config, setting)
+    workspace = Workspace(config, ws.loaded, ws.model, ws.graph)
+    result = run_propose(workspace, search=config.search.model_copy(update=search))
+    part = result.optimised.partition
+    if part is None or not result.valid:
+        raise SystemExit(f"setting {label(setting)} gave no valid plan")
+    return result.plan, part.objective
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--grid", type=Path, default=None)
+    parser.add_argument("--bound-time", type=float, default=None)
+    parser.add_argument("--improve-time", type=float, default=None)
+    parser.add_argument("--out", type=Path, default=None, help="write each setting's plan here")
+    args = parser.parse_args()
+    grid_axes = json.loads(args.grid.read_text()) if args.grid else DEFAULT_GRID
+    search = {
+        k: v
+        for k, v in (("bound_s", args.bound_time), ("improve_s", args.improve_time))
+        if v is not None
+    }
+    ws = open_workspace()
+    documented = documented_members(ws.instance, ws.loaded.actual)
+    plans: dict[str, Plan] = {}
+    print(
+        "| setting | F1 | precision | recall | whole & unmixed | regions (schools) | objective | s |"
+    )
+    print("|---|---:|---:|---:|---:|---|---:|---:|")
+    for setting in settings_grid(grid_axes):
+        started = time.perf_counter()
+        plan, objective = run_setting(ws, setting, search)
+        name = label(setting)
+        plans[name] = plan
+        if args.out is not None:
+            args.out.mkdir(parents=True, exist_ok=True)
+            header, rows = plan_rows(ws.instance, plan)
+            write_plan_rows(args.out / f"plan-{len(plans):02d}.csv", header, rows)
+        s = summarise(ws.instance, documented, plan)
+        sizes = np.array([len(c) for c in plan.regions.values()])
+        print(
+            f"| {name} | {s.score.f1:.3f} | {s.score.precision:.3f} | {s.score.recall:.3f} | "
+            f"{s.whole_and_unmixed} of {len(s.headline_regions)} | {sizes.min()} / "
+            f"{int(np.median(sizes))} / {sizes.max()} | {objective:,.0f} | "
+            f"{time.perf_counter() - started:.0f} |",
+            flush=True,
+        )
+    cv = cross_validate(documented, plans)
+    print(
+        f"\ncross-validated (leave one documented region out): F1 {cv.f1:.3f}, "
+        f"whole and unmixed {cv.whole_and_unmixed} of {cv.regions}"
+    )
+    for fold in cv.folds:
+        print(f"  without {fold.region}: chose {fold.chosen} (F1 {fold.train_f1:.3f} on the rest)")
+    print(f"best setting (in sample F1 {cv.in_sample[cv.best]:.3f}): {cv.best}")
+    print("\nofficial partitions on the same pairs:")
+    for plan in read_official_partitions(Path(ws.loaded.report.data_dir) / FILES["locations"]):
+        s = summarise(ws.instance, documented, plan)
+        print(f"  {plan.name:<16} F1 {s.score.f1:.3f}  whole and unmixed {s.whole_and_unmixed}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Calibration: leave-one-documented-region-out choice among candidate settings, computed by
+hand on tiny plans, and the true weights recovered on a synthetic case."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from regionopt.calibrate import Pairs, cross_validate, f1, settings_grid, whole_and_unmixed
+from regionopt.config import RulesConfig, WeightsConfig
+from regionopt.graph import graph_from_edges
+from regionopt.model.problem import Problem
+from regionopt.plan import Plan
+from regionopt.solve.pipeline import optimise
+from regionopt.validate import DocumentedMembers, documented_members
+
+from .conftest import make_instance
+from .strategies import exact_search
+
+CODES = [f"{i:02d}AA00" for i in range(6)]
+TRUTH = Plan.from_mapping({c: ("X" if i < 3 else "Y") for i, c in enumerate(CODES)}, complete=False)
+
+
+def _documented() -> DocumentedMembers:
+    inst = make_instance([(float(i), 0.0) for i in range(6)])
+    return documented_members(inst, TRUTH)
+
+
+def test_pairs_and_f1_by_hand() -> None:
+    pairs = Pairs.of(_documented())
+    assert len(pairs) == 15 and int(pairs.positive.sum()) == 6
+    # Everything in one region: 6 TP, 9 FP, 0 FN: precision 6/15, recall 1.
+    one = Plan.from_mapping({c: "R" for c in CODES})
+    assert f1(pairs.positive, pairs.together(one)) == pytest.approx(2 * 0.4 / 1.4)
+    assert pairs.touching("X").sum() == 3 + 9  # pairs inside X, and X-Y pairs
+
+
+def test_each_fold_chooses_without_its_region() -> None:
+    documented = _documented()
+    right = Plan.from_mapping({c: ("A" if i < 3 else "B") for i, c in enumerate(CODES)})
+    # "half" keeps Y whole but splits X: a fold that leaves X out cannot tell them apart on
+    # the pairs it sees (Y's pairs are all right in both), and takes the larger label.
+    half = Plan.from_mapping(
+        {c: ("A" if i < 2 else ("C" if i == 2 else "B")) for i, c in enumerate(CODES)}
+    )
+    cv = cross_validate(documented, {"right": right, "zhalf": half})
+    by_region = {f.region: f.chosen for f in cv.folds}
+    assert by_region["Y"] == "right"  # without Y, X's pairs show "right" is better
+    assert by_region["X"] == "zhalf"  # without X, both score 1.0 on Y: ties go to the later label
+    # X's 3 internal pairs and 9 X-Y pairs come from fold X ("zhalf"), Y's 3 from fold Y.
+    assert cv.f1 == pytest.approx(
+        f1(
+            np.array([True] * 6 + [False] * 9),
+            np.array([True, False, False] + [True] * 3 + [False] * 9),
+        )
+    )
+    assert cv.whole_and_unmixed == 1 and cv.regions == 2
+    assert cv.best == "right" and cv.in_sample["right"] == 1.0
+    assert whole_and_unmixed(documented, half, "Y") and not whole_and_unmixed(documented, half, "X")
+
+
+def test_the_true_weights_are_recovered_on_a_synthetic_case() -> None:
+    """Regions made by known weights are documented; the calibration finds those weights."""
+    # Two clusters of three schools whose commuting links are weak inside and strong across,
+    # in two gemeenten that follow the clusters: only a strong gemeente weight keeps them.
+    inst = make_instance(
+        [(0.0, 0.0), (1.0, 0.0), (2.0, 0.0), (3.0, 0.0), (4.0, 0.0), (5.0, 0.0)],
+        technical=[30] * 6,
+        gemeenten=["GM0001"] * 3 + ["GM0002"] * 3,
+    )
+    graph = graph_from_edges(
+        inst, [(0, 1, 1.0), (1, 2, 1.0), (2, 3, 4.0), (3, 4, 1.0), (4, 5, 1.0), (0, 5, 0.0)]
+    )
+    rules = RulesConfig(min_technical_pupils=60, min_vmbo=1, mbo_reach_km=100.0, together_km=0)
+    problem = Problem.from_instance(inst, graph, rules, regions=(2, 2))
+    plans = {}
+    for setting in settings_grid({"gemeente_split": [0.0, 10.0]}):
+        weights = WeightsConfig.model_validate(
+            {"cut_pupils": 1.0, "compactness_km": 0.0, **setting}
+        )
+        part = optimise(problem, weights, exact_search()).partition
+        assert part is not None
+        plans[f"gemeente {setting['gemeente_split']}"] = part.plan(problem.codes, ("R1", "R2"))
+    truth = plans["gemeente 10.0"]
+    documented = documented_members(inst, Plan(rows=truth.rows, complete=False))
+    assert plans["gemeente 0.0"].assignment != truth.assignment  # the weight matters here
+    cv = cross_validate(documented, plans)
+    assert {f.chosen for f in cv.folds} == {"gemeente 10.0"}
+    assert cv.f1 == 1.0 and cv.best == "gemeente 10.0"
