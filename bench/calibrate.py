@@ -89,7 +89,8 @@ def main() -> None:
     documented = documented_members(ws.instance, ws.loaded.actual)
     plans: dict[str, Plan] = {}
     print(
-        "| setting | F1 | precision | recall | whole & unmixed | regions (schools) | objective | s |"
+        "| setting | F1 | precision | recall | whole & unmixed | schools per region "
+        "| objective | s |"
     )
     print("|---|---:|---:|---:|---:|---|---:|---:|")
     for setting in settings_grid(grid_axes):
