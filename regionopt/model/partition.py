@@ -58,8 +58,10 @@ class Partition:
 
 
 def canonical_order(partition: Partition, codes: Sequence[str]) -> Partition:
-    """The same partition with its regions numbered by their root's code (deterministic)."""
-    order = sorted(range(partition.k), key=lambda r: codes[partition.roots[r]])
+    """The same partition with its regions numbered by their smallest member code, so equal
+    partitions are numbered alike whatever the order and the roots a phase found them in."""
+    first = {r: min(codes[i] for i in partition.members(r)) for r in range(partition.k)}
+    order = sorted(range(partition.k), key=lambda r: first[r])
     new_label = np.empty(partition.k, dtype=np.int64)
     new_label[order] = np.arange(partition.k)
     labels = np.where(partition.labels >= 0, new_label[np.clip(partition.labels, 0, None)], -1)
