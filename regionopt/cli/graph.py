@@ -21,8 +21,8 @@ from regionopt.cli._app import (
     friendly_errors,
     print_json,
 )
+from regionopt.crs import RD_NEW
 from regionopt.graph import catchment_retention, graph_stats
-from regionopt.load import RD_NEW
 from regionopt.output import check_out_file, staged_file
 from regionopt.plan import read_plan
 from regionopt.territory import territories
