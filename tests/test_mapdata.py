@@ -18,10 +18,9 @@ from regionopt.instance import Instance, MboLocation, Municipality, PupilCounts,
 from regionopt.load import Geography
 from regionopt.mapdata import plan_differences, plan_layers, whatif_changes
 from regionopt.plan import AmbiguousMember, Plan
-from regionopt.render import region_tooltip
+from regionopt.render import external_resources, region_tooltip
 from regionopt.whatif import Change, whatif
-
-from .test_render import RD_NEW, X0, Y0, grid_regions, in_page
+from tests.render.maps import RD_NEW, X0, Y0, grid_regions, in_page
 
 TO_WGS84 = Transformer.from_crs(RD_NEW, "EPSG:4326", always_xy=True)
 
@@ -191,3 +190,18 @@ def test_whatif_map_money_equals_cli_and_budget(workspace, tmp_path: Path) -> No
         assert row.budget_eur == pytest.approx(cli_structural[rid], abs=0.005)
         # The figure is on the map page the CLI wrote, formatted as the tooltip shows it.
         assert in_page(f"€ {round(row.budget_eur):,}".replace(",", "."), page)
+
+
+@pytest.mark.realdata
+def test_national_map_is_under_five_megabytes(tmp_path: Path, real_data: Path) -> None:
+    from regionopt.load import load_all
+    from tests.national import rmc_plan
+
+    loaded = load_all(real_data)
+    plan = rmc_plan(loaded.instance, real_data)
+    from regionopt.mapdata import write_plan_map
+
+    result = write_plan_map(loaded, plan, tmp_path / "national.html")
+    assert result.size_bytes < 5_000_000
+    assert result.n_regions == len(plan.regions)
+    assert external_resources((tmp_path / "national.html").read_text(encoding="utf-8")) == []

@@ -17,8 +17,8 @@ from regionopt.plan import Plan
 from regionopt.render import external_resources, map_page, render_map
 from regionopt.report import write_proposal_report, write_whatif_report
 from regionopt.whatif import Change, whatif
+from tests.render.maps import EVIL, grid_regions, school_frame
 
-from .test_render import EVIL, grid_regions, school_frame
 from .test_repair import RULES, line_case
 
 SRCDOC = re.compile(r'srcdoc="([^"]*)"')
