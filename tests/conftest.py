@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from regionopt.instance import Instance, MboLocation, PupilCounts, School
+from regionopt.plan import Plan
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -283,3 +284,11 @@ def workspace(real_data: Path):
     from regionopt.workspace import open_workspace
 
     return open_workspace(real_data)
+
+
+@pytest.fixture(scope="module")
+def national(workspace, tmp_path_factory) -> tuple[Plan, Path]:
+    """The stand-in national plan and its ``regions.csv`` (``tests.national.standin_plan``)."""
+    from tests.national import standin_plan_csv
+
+    return standin_plan_csv(workspace, tmp_path_factory.mktemp("national"))

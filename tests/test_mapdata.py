@@ -157,8 +157,7 @@ def test_whatif_changes_marks_every_changed_school() -> None:
 @pytest.mark.realdata
 def test_whatif_map_money_equals_cli_and_budget(workspace, tmp_path: Path) -> None:
     from regionopt.mapdata import whatif_layers
-
-    from .test_whatif import standin_plan_csv
+    from tests.national import standin_plan_csv
 
     plan, plan_csv = standin_plan_csv(workspace, tmp_path)
     inst = workspace.instance
