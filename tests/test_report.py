@@ -17,15 +17,14 @@ from regionopt.plan import Plan
 from regionopt.render import external_resources, map_page, render_map
 from regionopt.report import write_proposal_report, write_whatif_report
 from regionopt.whatif import Change, whatif
+from tests.cases import RULES, line_case
 from tests.render.maps import EVIL, grid_regions, school_frame
-
-from .test_repair import RULES, line_case
 
 SRCDOC = re.compile(r'srcdoc="([^"]*)"')
 
 
 def hostile_line_case() -> tuple[Instance, Any, Plan]:
-    """``test_repair.line_case`` with a school named like a script (05AA00 leaves)."""
+    """``tests.cases.line_case`` with a school named like a script (05AA00 leaves)."""
     inst, graph, plan = line_case()
     schools = tuple(replace(s, name=EVIL) if s.code == "02AA00" else s for s in inst.schools)
     return Instance(schools=schools, mbo=inst.mbo), graph, plan

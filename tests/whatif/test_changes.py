@@ -11,7 +11,7 @@ from regionopt.whatif import (
     apply_changes,
     parse_changes,
 )
-from tests.whatif.grid import grid_case
+from tests.cases import grid_case
 
 
 def test_parse_changes_reports_every_bad_argument() -> None:

@@ -8,7 +8,7 @@ from regionopt.instance import Instance
 from regionopt.whatif import (
     find_schools,
 )
-from tests.whatif.grid import grid_case
+from tests.cases import grid_case
 
 
 def test_find_schools_by_code_name_place_and_gemeente() -> None:

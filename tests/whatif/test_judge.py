@@ -10,7 +10,7 @@ from regionopt.whatif import (
     Change,
     whatif,
 )
-from tests.whatif.grid import RULES, grid_case
+from tests.cases import RULES, grid_case, line_case
 
 # A 3 x 3 grid of schools 4 km apart; regions are the columns A, B, C.
 #   0 3 6
@@ -95,3 +95,36 @@ def test_national_repairs_keep_every_region(workspace, national) -> None:
 
 # --------------------------------------------------------------------------------------------
 # finding a school
+
+
+def test_whatif_reports_a_dissolved_region_and_never_as_keeping_rules() -> None:
+    inst, graph, plan = line_case()
+    config = Config(rules=RULES)
+    changes = [Change("leave", "05AA00")]
+    kept = whatif(inst, graph, plan, changes, config, do_repair=True)
+    assert kept.dissolved == () and len(kept.final.regions) == 3 and kept.valid_final
+    result = whatif(inst, graph, plan, changes, config, do_repair=True, allow_dissolve=True)
+    assert result.dissolved == ("B",) and len(result.final.regions) == 2
+    b = {r.region_id: r for r in result.regions}["B"]
+    assert b.dissolved and not b.keeps_every_rule("repaired")
+    assert {s.repaired for s in b.rules} == {"dissolved"}
+    assert b.repaired is not None and b.repaired.n_schools == 0
+    assert result.as_dict()["dissolved"] == ["B"]
+
+
+def test_penvoerder_change_is_reported_per_stage() -> None:
+    inst, graph, plan = line_case()
+    result = whatif(
+        inst, graph, plan, [Change("leave", "05AA00")], Config(rules=RULES), do_repair=True
+    )
+    b = {r.region_id: r for r in result.regions}["B"]
+    # Before: 05AA00 (30 pupils); after it leaves: 04AA00; repaired: 02AA00 and 03AA00 tie
+    # with 15 and the lower code wins (evaluate.penvoerder_candidate).
+    assert b.penvoerder_before.code == "05AA00"
+    assert b.penvoerder_after.code == "04AA00"
+    assert b.penvoerder_repaired is not None and b.penvoerder_repaired.code == "02AA00"
+    assert b.penvoerder_changed
+    a = {r.region_id: r for r in result.regions}["A"]
+    assert a.penvoerder_before.code == a.penvoerder_final.code == "00AA00"
+    assert not a.penvoerder_changed
+    assert result.as_dict()["regions"][1]["penvoerder"]["changed"] is True

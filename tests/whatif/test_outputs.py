@@ -11,7 +11,7 @@ from regionopt.whatif import (
     whatif,
     write_outputs,
 )
-from tests.whatif.grid import RULES, grid_case
+from tests.cases import RULES, grid_case
 
 
 def test_write_outputs(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The what-if and repair tests' case: a 3 x 3 grid of schools 4 km apart, column regions."""
+"""The what-if and repair tests' cases: a 3 x 3 grid of schools, and a line of nine."""
 
 from __future__ import annotations
 
@@ -32,3 +32,23 @@ def grid_case(technical: Iterable[int]) -> tuple[Instance, nx.Graph, Plan]:
     inst = make_instance(GRID, technical=list(technical), mbo_km=[(4.0, -4.0)])
     plan = Plan.from_mapping(dict(zip(grid_codes(9), COLUMNS, strict=True)), name="grid")
     return inst, graph_from_edges(inst, GRID_EDGES), plan
+
+
+# Nine schools 4 km apart on a line, linked in a chain: A = 0-3, B = 4-5, C = 6-8.
+LINE = [(4.0 * i, 0.0) for i in range(9)]
+LINE_EDGES = [(i, i + 1) for i in range(8)]
+LINE_REGIONS = "AAAABBCCC"
+# A = 20+20+15+15 = 70, B = 5+30 = 35, C = 60 technical pupils; the minimum is 30.
+LINE_TECHNICAL = [20, 20, 15, 15, 5, 30, 20, 20, 20]
+
+
+def line_case() -> tuple[Instance, nx.Graph, Plan]:
+    """When 05AA00 (30 pupils) leaves B, B keeps 04AA00 alone (5 pupils): broken.
+
+    Cheapest repair: move 04AA00 to A (1 move) and B is gone. Keeping B takes 2 moves:
+    02AA00 and 03AA00 (15 + 15) join it, A keeps 40 (by hand: nothing smaller works, as
+    B needs 25 more pupils and one more vmbo school next to 04AA00).
+    """
+    inst = make_instance(LINE, technical=LINE_TECHNICAL, mbo_km=[(16.0, 0.0)])
+    plan = Plan.from_mapping(dict(zip(grid_codes(9), LINE_REGIONS, strict=True)), name="line")
+    return inst, graph_from_edges(inst, LINE_EDGES), plan
