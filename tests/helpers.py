@@ -71,3 +71,9 @@ def rewrite_latin1(path: Path, old: str, new: str) -> None:
     text = path.read_bytes().decode("latin-1")
     assert old in text
     path.write_bytes(text.replace(old, new).encode("latin-1"))
+
+
+def write_file(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` in ``encoding`` to ``path``; return the path."""
+    path.write_bytes(text.encode(encoding))
+    return path
