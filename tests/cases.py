@@ -22,15 +22,15 @@ COLUMNS = "AAABBBCCC"
 RULES = RulesConfig(min_vmbo=2, min_technical_pupils=30, mbo_reach_km=50.0, together_km=0.5)
 
 
-def grid_codes(n: int) -> list[str]:
-    """The codes of the first ``n`` grid schools."""
+def school_codes(n: int) -> list[str]:
+    """The codes ``make_instance`` gives its first ``n`` schools."""
     return [f"{i:02d}AA00" for i in range(n)]
 
 
 def grid_case(technical: Iterable[int]) -> tuple[Instance, nx.Graph, Plan]:
     """The grid with these technical pupils per school, its graph and the column plan."""
     inst = make_instance(GRID, technical=list(technical), mbo_km=[(4.0, -4.0)])
-    plan = Plan.from_mapping(dict(zip(grid_codes(9), COLUMNS, strict=True)), name="grid")
+    plan = Plan.from_mapping(dict(zip(school_codes(9), COLUMNS, strict=True)), name="grid")
     return inst, graph_from_edges(inst, GRID_EDGES), plan
 
 
@@ -50,5 +50,18 @@ def line_case() -> tuple[Instance, nx.Graph, Plan]:
     B needs 25 more pupils and one more vmbo school next to 04AA00).
     """
     inst = make_instance(LINE, technical=LINE_TECHNICAL, mbo_km=[(16.0, 0.0)])
-    plan = Plan.from_mapping(dict(zip(grid_codes(9), LINE_REGIONS, strict=True)), name="line")
+    plan = Plan.from_mapping(dict(zip(school_codes(9), LINE_REGIONS, strict=True)), name="line")
     return inst, graph_from_edges(inst, LINE_EDGES), plan
+
+
+# Seven schools 3 km apart; technical pupils chosen so that the money splits leave remainders.
+SEVEN_TECHNICAL = [13, 0, 7, 29, 1, 0, 50]
+SEVEN_POINTS = [(i * 3.0, 0.0) for i in range(len(SEVEN_TECHNICAL))]
+
+
+def lettered_plan(labels: str, **kwargs: object) -> Plan:
+    """A plan from one region letter per school (``.``: in no region)."""
+    return Plan.from_mapping(
+        {c: r for c, r in zip(school_codes(len(labels)), labels, strict=True) if r != "."},
+        **kwargs,
+    )

@@ -11,14 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from regionopt.budget import budget
-from regionopt.config import BudgetConfig
 from regionopt.errors import InputError
 from regionopt.load import FILES
-from regionopt.plan import Plan, read_plan, write_plan_rows
+from regionopt.plan import read_plan, write_plan_rows
 from tests.helpers import assert_input_error, invoke, write_file
-
-from .conftest import make_instance
 
 # ---------------------------------------------------------------------------------------------
 # Plans
@@ -131,14 +127,6 @@ def test_config_numbers_are_checked(
     result = invoke("budget", "actual", "--config", cfg, "--data", tiny_data)
     assert_input_error(result, "bad.toml", *needles)
     assert not out.exists()
-
-
-def test_budget_refuses_amounts_that_skipped_validation() -> None:
-    inst = make_instance([(0, 0), (1, 0)])
-    plan = Plan(rows=(("00AA00", "R1"), ("01AA00", "R1")))
-    for amount in (float("inf"), float("nan"), 1e300, -1.0):
-        with pytest.raises(InputError, match=r"budget\.structural_national_eur"):
-            budget(inst, plan, BudgetConfig.model_construct(structural_national_eur=amount))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from tests.cases import (
     LINE_EDGES,
     RULES,
     grid_case,
-    grid_codes,
     line_case,
+    school_codes,
 )
 from tests.conftest import make_instance
 
@@ -69,7 +69,7 @@ def _random_case(seed: int) -> tuple[Instance, nx.Graph, Plan, Change]:
         inst, graph, plan = grid_case(tech)
         if not is_valid(check(inst, graph, plan, RULES)):
             continue
-        code = grid_codes(9)[int(rng.integers(0, 9))]
+        code = school_codes(9)[int(rng.integers(0, 9))]
         if rng.random() < 0.5:
             change = Change("leave", code)
         else:
@@ -196,7 +196,7 @@ def test_no_repair_without_dissolving_explains_the_way_out() -> None:
     # A = 0-1, B = 2-3, C = 4-5, every school 20 pupils: when 02AA00 leaves, B cannot be
     # refilled without breaking A or C; only dissolving B repairs the plan.
     inst = make_instance(LINE[:6], technical=[20] * 6, mbo_km=[(10.0, 0.0)])
-    plan = Plan.from_mapping(dict(zip(grid_codes(6), "AABBCC", strict=True)), name="short")
+    plan = Plan.from_mapping(dict(zip(school_codes(6), "AABBCC", strict=True)), name="short")
     graph = graph_from_edges(inst, LINE_EDGES[:5])
     after = apply_changes(plan, [Change("leave", "02AA00")], inst)
     refused = repair(inst, graph, after, RULES, regions=["B"])
