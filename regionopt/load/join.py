@@ -17,6 +17,7 @@ from regionopt.errors import InputError, Problem
 from regionopt.instance import (
     PROFILE_AFDELING,
     VAKMANSCHAPSROUTE_TECHNIEK,
+    Geocode,
     Instance,
     MboLocation,
     Municipality,
@@ -181,30 +182,21 @@ def _join(
     gemeenten = with_provinces(frames.gemeenten, frames.provincies)
     places = _Places(loc, count_names, count_places, *_geocoded_facts(frames.geocoded))
     gm_names = dict(zip(gemeenten["code"], gemeenten["name"], strict=True))
-    schools: list[School] = []
-    for code in sorted(gm_of):
-        pupils = _pupil_counts(table, code, kinds[code], places.pupils)
-        x, y, lon, lat = points[code]
-        schools.append(
-            School(
-                id=len(schools),
-                code=code,
-                name=places.name(code) or code,
-                bestuur=loc.at[code, "BEVOEGD GEZAG NUMMER"] if code in loc.index else "",
-                place=places.place(code) or gm_names.get(gm_of[code], ""),
-                gemeente=gm_of[code],
-                kind=kinds[code],
-                x=float(x),
-                y=float(y),
-                lon=float(lon),
-                lat=float(lat),
-                geocode=geocode_by[code],
-                pupils=pupils,
-                technical_pupils=pupils.technical(
-                    include_vakmanschapsroute=participation.vakmanschapsroute_is_technical
-                ),
-            )
+    schools = [
+        _school(
+            i,
+            code,
+            _pupil_counts(table, code, kinds[code], places.pupils),
+            places,
+            points[code],
+            gemeente=gm_of[code],
+            gemeente_name=gm_names.get(gm_of[code], ""),
+            kind=kinds[code],
+            geocode=geocode_by[code],
+            participation=participation,
         )
+        for i, code in enumerate(sorted(gm_of))
+    ]
     kept, offices = frames.mbo
     mbo_records = _mbo_locations(kept, paths["mbo"], warnings)
     municipalities = tuple(
@@ -232,6 +224,42 @@ def _join(
         warnings=tuple(warnings),
     )
     return LoadedData(instance=instance, geography=geography, actual=actual, report=report)
+
+
+def _school(
+    i: int,
+    code: str,
+    pupils: PupilCounts,
+    places: _Places,
+    point: Point,
+    *,
+    gemeente: str,
+    gemeente_name: str,
+    kind: SchoolKind,
+    geocode: Geocode,
+    participation: ParticipationConfig,
+) -> School:
+    """One participating vestiging as a record; its place is its gemeente's when no file
+    names one."""
+    x, y, lon, lat = point
+    return School(
+        id=i,
+        code=code,
+        name=places.name(code) or code,
+        bestuur=places.loc.at[code, "BEVOEGD GEZAG NUMMER"] if code in places.loc.index else "",
+        place=places.place(code) or gemeente_name,
+        gemeente=gemeente,
+        kind=kind,
+        x=float(x),
+        y=float(y),
+        lon=float(lon),
+        lat=float(lat),
+        geocode=geocode,
+        pupils=pupils,
+        technical_pupils=pupils.technical(
+            include_vakmanschapsroute=participation.vakmanschapsroute_is_technical
+        ),
+    )
 
 
 def _require_schools_in_gemeenten(
