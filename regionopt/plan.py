@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import numpy as np
 
@@ -34,6 +35,18 @@ class AmbiguousMember:
     region_id: str
     candidates: tuple[str, ...]
     label: str = ""
+
+
+class PlanFields(TypedDict, total=False):
+    """The fields of a ``Plan`` besides its rows (keyword arguments of its constructors)."""
+
+    name: str
+    region_names: Mapping[str, str]
+    partial_regions: frozenset[str]
+    ambiguous: tuple[AmbiguousMember, ...]
+    unmatched: tuple[tuple[str, str], ...]
+    complete: bool
+    lines: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -71,17 +84,19 @@ class Plan:
     """The file line of each row, when the plan was read from a file (for messages)."""
 
     @classmethod
-    def from_mapping(cls, mapping: Mapping[str, str], **kwargs: object) -> Plan:
+    def from_mapping(cls, mapping: Mapping[str, str], **kwargs: Unpack[PlanFields]) -> Plan:
         """A plan from a ``{code: region_id}`` mapping."""
-        return cls(rows=tuple((c, str(r)) for c, r in mapping.items()), **kwargs)  # type: ignore[arg-type]
+        return cls(rows=tuple((c, str(r)) for c, r in mapping.items()), **kwargs)
 
     @classmethod
-    def from_labels(cls, codes: Iterable[str], labels: Iterable[int], **kwargs: object) -> Plan:
+    def from_labels(
+        cls, codes: Iterable[str], labels: Iterable[int], **kwargs: Unpack[PlanFields]
+    ) -> Plan:
         """A plan from per-school integer labels; label ``-1`` means unassigned."""
         rows = tuple(
             (c, f"R{int(lab) + 1:02d}") for c, lab in zip(codes, labels, strict=True) if lab >= 0
         )
-        return cls(rows=rows, **kwargs)  # type: ignore[arg-type]
+        return cls(rows=rows, **kwargs)
 
     @cached_property
     def assignment(self) -> dict[str, str]:
@@ -135,7 +150,7 @@ class Plan:
         known = {c for c, _ in kept} | {c for c, r in changes.items() if r is None}
         kept += [(c, r) for c, r in changes.items() if r is not None and c not in known]
         return Plan(
-            rows=tuple(kept),  # type: ignore[arg-type]
+            rows=tuple(kept),
             name=name or self.name,
             region_names=self.region_names,
             partial_regions=self.partial_regions,

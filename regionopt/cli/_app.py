@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import click
 import typer
@@ -117,7 +117,7 @@ def friendly_errors(func: F) -> F:
             )
             raise typer.Exit(EXIT_BROKEN) from None
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
 
 
 def widen() -> None:

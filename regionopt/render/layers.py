@@ -69,7 +69,7 @@ _POINT_TO_LAYER = JsCode(
 def _radius(technical: object) -> float:
     """Marker radius in pixels: area grows with the technical pupils."""
     n = as_number(technical) or 0.0
-    return round(3.0 + np.sqrt(max(n, 0.0)) / 2.2, 1)
+    return float(round(3.0 + np.sqrt(max(n, 0.0)) / 2.2, 1))
 
 
 def add_provinces(fmap: folium.Map, provinces: gpd.GeoDataFrame, tolerance_m: float) -> None:
