@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -298,61 +298,6 @@ class _PlanRows:
         i_name = self.columns.get("region_name")
         if i_name is not None and cell.get(i_name):
             self.names[region] = cell[i_name]
-
-
-def plan_code_problems(plan: Plan, known: Collection[str], *, source: str) -> list[Problem]:
-    """Codes a plan lists that are not participating schools, and codes in two regions.
-
-    Parameters
-    ----------
-    plan : Plan
-        A plan read from ``source``.
-    known : collection of str
-        The participating vestiging codes (``Instance.index``).
-    source : str
-        The plan's file, for the messages.
-
-    Returns
-    -------
-    list of Problem
-        One per unknown code (with its line when known) and per code listed in several
-        regions; empty when the plan's codes are all fine.
-    """
-    problems: list[Problem] = []
-    line_of = dict(zip(plan.rows, plan.lines, strict=False)) if plan.lines else {}
-    seen: set[str] = set()
-    for code, region in plan.rows:
-        if code in known or code in seen:
-            continue
-        seen.add(code)
-        line = line_of.get((code, region))
-        problems.append(
-            Problem(
-                source,
-                f"row {line}" if line else f"code {code}",
-                f"{code} is not a participating vestiging in the data (an unknown code, or a "
-                "school that does not take part under the [participation] settings)",
-                "correct the code, remove the row, or set the [participation] option that "
-                "includes the school",
-            )
-        )
-    for code, regions in plan.duplicates.items():
-        distinct = sorted(set(regions))
-        if len(distinct) > 1:
-            where = [
-                f"{region} (row {line})" if line else region
-                for region in distinct
-                for line in [line_of.get((code, region))]
-            ]
-            problems.append(
-                Problem(
-                    source,
-                    f"code {code}",
-                    f"listed in {len(distinct)} regions: {', '.join(where)}",
-                    "keep one row per vestiging",
-                )
-            )
-    return problems
 
 
 def write_plan_rows(path: Path, header: list[str], rows: Iterable[Iterable[object]]) -> None:
