@@ -4,50 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from regionopt.app.api import create_app
-from regionopt.app.guard import MAX_BODY_BYTES, TOKEN_COOKIE
 from regionopt.app.service import Workbench
-from regionopt.app.state import SessionStore
 from regionopt.budget import budget, budget_changes
 from regionopt.check import check, is_valid
 from regionopt.evaluate import plan_rows
 from regionopt.plan import read_plan
 from regionopt.whatif import Change, whatif
-from regionopt.workspace import Workspace, open_workspace
-from tests.test_app_data import EVIL, MOVE_BREAKS, write_town_data, write_town_plan
-
-LOCAL = "http://127.0.0.1"
-
-
-@pytest.fixture(scope="module")
-def town_bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Workbench]:
-    root = tmp_path_factory.mktemp("town")
-    ws = open_workspace(write_town_data(root / "data", names={"22BB00": EVIL}))
-    return ws, Workbench(ws, read_plan(write_town_plan(root / "plan.csv")))
-
-
-@pytest.fixture
-def client(town_bench: tuple[Workspace, Workbench]) -> Iterator[TestClient]:
-    _, bench = town_bench
-    with TestClient(create_app(bench, sessions=SessionStore(bench.start)), base_url=LOCAL) as c:
-        yield c
-
-
-def session(client: TestClient) -> dict[str, str]:
-    r = client.post("/api/session", json={})
-    assert r.status_code == 200
-    return {"X-Session": r.json()["session"]}
-
-
-def move(client: TestClient, headers: dict[str, str], **body: Any) -> Any:
-    return client.post("/api/change", json=body, headers=headers)
+from regionopt.workspace import Workspace
+from tests.app.client import move, session
+from tests.app.town import MOVE_BREAKS
 
 
 def test_page_and_leaflet_come_from_the_package(client: TestClient) -> None:
@@ -195,48 +166,6 @@ def test_sessions_are_required_and_expire_cleanly(client: TestClient) -> None:
     assert r.status_code == 404 and r.json()["session"] is True
 
 
-def test_posts_must_be_json_and_bodies_are_bounded(client: TestClient) -> None:
-    h = session(client)
-    r = client.post(
-        "/api/change", content=b"kind=move", headers={**h, "Content-Type": "text/plain"}
-    )
-    assert r.status_code == 415 and "JSON" in r.json()["error"]
-    big = b'{"kind": "move", "pad": "' + b"x" * MAX_BODY_BYTES + b'"}'
-    headers = {**h, "Content-Type": "application/json"}
-    r = client.post("/api/change", content=big, headers=headers)
-    assert r.status_code == 413 and "error" in r.json()
-
-    def chunks() -> Iterator[bytes]:  # no Content-Length: counted while read
-        yield big[: MAX_BODY_BYTES // 2]
-        yield big[MAX_BODY_BYTES // 2 :]
-
-    r = client.post("/api/change", content=chunks(), headers=headers)
-    assert r.status_code == 413
-    assert client.get("/api/state", headers=h).json()["version"] == 0
-
-
-def test_unknown_host_is_refused(client: TestClient) -> None:
-    r = client.get("/api/base", headers={"Host": "attacker.example:8765"})
-    assert r.status_code == 400 and "Host" in r.json()["error"]
-
-
-def test_a_token_guards_every_request(town_bench: tuple[Workspace, Workbench]) -> None:
-    _, bench = town_bench
-    app = create_app(bench, token="s3cret", allowed_hosts=None)
-    with TestClient(app, base_url="http://192.0.2.10:8765") as c:
-        for path in ("/", "/static/app.js", "/api/base"):
-            r = c.get(path)
-            assert r.status_code == 401 and "token" in r.json()["error"], path
-        assert c.get("/api/base", headers={"X-Token": "wrong"}).status_code == 401
-        assert c.get("/api/base", headers={"X-Token": "s3cret"}).status_code == 200
-        opened = c.get("/?token=s3cret")
-        assert opened.status_code == 200 and TOKEN_COOKIE in opened.headers["set-cookie"]
-        assert "HttpOnly" in opened.headers["set-cookie"]
-        assert c.get("/api/base").status_code == 200  # the cookie now presents it
-        r = c.post("/api/session", json={})
-        assert r.status_code == 200
-
-
 def test_the_csv_download_reads_back_with_read_plan(
     client: TestClient, tmp_path: Path, town_bench: tuple[Workspace, Workbench]
 ) -> None:
@@ -247,48 +176,3 @@ def test_the_csv_download_reads_back_with_read_plan(
     plan = read_plan(path)
     assert plan.assignment == bench.start.assignment
     assert is_valid(check(ws.instance, ws.graph, plan, ws.config.rules))
-
-
-def test_region_shapes_follow_the_plan_and_match_the_territories(
-    client: TestClient, town_bench: tuple[Workspace, Workbench]
-) -> None:
-    import shapely.geometry
-
-    from regionopt.territory import territories
-
-    ws, bench = town_bench
-    h = session(client)
-    before = client.get("/api/shapes", headers=h).json()
-    assert {f["properties"]["region_id"] for f in before["features"]} == {"west", "midden", "oost"}
-    assert all(f["properties"]["colour"].startswith("#") for f in before["features"])
-    move(client, h, kind="move", code=MOVE_BREAKS[0], region=MOVE_BREAKS[1])
-    after = client.get("/api/shapes", headers=h).json()
-
-    def area(geo: dict[str, Any], region: str) -> float:
-        feature = next(f for f in geo["features"] if f["properties"]["region_id"] == region)
-        return shapely.geometry.shape(feature["geometry"]).area
-
-    assert area(after, "west") < area(before, "west")
-    assert area(after, "midden") > area(before, "midden")
-    # The cached cell unions give the same land as territory.territories.
-    plan = bench.start.with_assignment({MOVE_BREAKS[0]: MOVE_BREAKS[1]})
-    fast = bench.shapes.polygons(plan).set_index("region_id").geometry
-    slow = territories(plan, ws.instance, ws.loaded.geography, ws.model).set_index("region_id")
-    for region in ("west", "midden", "oost"):
-        assert fast[region].symmetric_difference(slow.geometry[region]).area < 1.0  # m²
-
-
-def test_serve_binds_a_free_port_and_says_when_one_is_taken() -> None:
-    from regionopt.cli.serve import bind, page_url
-    from regionopt.errors import InputError
-
-    first = bind("127.0.0.1", 0)
-    try:
-        port = first.getsockname()[1]
-        assert port > 0
-        with pytest.raises(InputError, match="choose another --port"):
-            bind("127.0.0.1", port)
-    finally:
-        first.close()
-    assert page_url("127.0.0.1", 8765, None) == "http://127.0.0.1:8765/"
-    assert page_url("::1", 8765, "abc") == "http://[::1]:8765/?token=abc"

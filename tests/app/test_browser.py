@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from tests.test_app_data import EVIL, MOVE_BREAKS, write_town_data, write_town_plan
+from tests.app.town import EVIL, MOVE_BREAKS, write_town_data, write_town_plan
 
 CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import COUNT_HEADER, LOCATION_HEADER
 
 GEMEENTEN = (("GM0001", "West", 5.0), ("GM0002", "Midden", 5.1), ("GM0003", "Oost", 5.2))
@@ -128,30 +126,3 @@ def write_town_plan(path: Path) -> Path:
     lines = ["vestiging_code,region_id", *(f"{c},{r}" for c, r in PLAN.items())]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def town(tmp_path: Path) -> tuple[Path, Path]:
-    """The town's data directory and plan CSV."""
-    return write_town_data(tmp_path / "data"), write_town_plan(tmp_path / "plan.csv")
-
-
-def test_town_plan_is_valid_and_the_move_breaks_size(town: tuple[Path, Path]) -> None:
-    from regionopt.check import check, is_valid
-    from regionopt.plan import read_plan
-    from regionopt.whatif import Change, whatif
-    from regionopt.workspace import open_workspace
-
-    data, plan_csv = town
-    ws = open_workspace(data)
-    assert ws.instance.n == len(SCHOOLS)
-    plan = read_plan(plan_csv)
-    assert is_valid(check(ws.instance, ws.graph, plan, ws.config.rules))
-    code, region = MOVE_BREAKS
-    result = whatif(ws.instance, ws.graph, plan, [Change("move", code, region)], ws.config,
-                    do_repair=True)  # fmt: skip
-    west = next(r for r in result.regions if r.region_id == "west")
-    assert west.after.technical_pupils == 82
-    assert {s.rule: s.after for s in west.rules}["size"] == "broken"
-    assert result.repair is not None and result.repair.status == "repaired"
-    assert is_valid(check(ws.instance, ws.graph, result.final, ws.config.rules))
