@@ -4,7 +4,8 @@ The only package (with ``territory``/``render`` writing files) that touches the 
 input data. Every problem in the input is collected and reported together, each naming the
 file, the row or code and what to do. Modules: ``files`` (finding the data), ``reading`` (bytes,
 text and CSV of one file), ``geojson``, ``duo``, ``mbo``, ``places`` and ``actual`` (one reader
-per file), ``locate`` (where each school is) and ``join`` (the frames joined into an instance).
+per file), ``locate`` (where each school is), ``schools`` (who takes part, as records) and
+``join`` (every file read, the frames joined into an instance).
 
 Policy per problem
 ------------------
