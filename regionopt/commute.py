@@ -94,21 +94,7 @@ def commute_model(
     if n == 0 or k == 0:
         empty = sparse.csr_matrix((k, n))
         return CommuteModel(empty, empty, np.asarray(origins_xy), config, 0.0)
-    tree = cKDTree(instance.xy)
-    dist_m = tree.sparse_distance_matrix(
-        cKDTree(np.asarray(origins_xy, dtype=float)),
-        config.cutoff_km * 1000.0,
-        output_type="coo_matrix",
-    ).T.tocsr()  # (k, n)
-    # A school at exactly the origin's point has distance 0, which sparse storage drops.
-    coo = dist_m.tocoo()
-    rows, cols, d_km = coo.row, coo.col, coo.data / 1000.0
-    same = tree.query_ball_point(np.asarray(origins_xy, dtype=float), r=1e-6)
-    stored = set(zip(rows.tolist(), cols.tolist(), strict=True))
-    extra = [(r, c) for r, hits in enumerate(same) for c in hits if (r, c) not in stored]
-    if extra:
-        er, ec = np.array(extra).T
-        rows, cols, d_km = np.r_[rows, er], np.r_[cols, ec], np.r_[d_km, np.zeros(len(er))]
+    rows, cols, d_km = _within_reach(instance.xy, origins_xy, config.cutoff_km)
     attract = np.maximum(instance.own_pupils.astype(float), 1.0)
     utility = attract[cols] * np.exp(-d_km / config.decay_km)
     util = sparse.csr_matrix((utility, (rows, cols)), shape=(k, n))
@@ -134,6 +120,29 @@ def commute_model(
         config=config,
         unreached_pupils=float(pupils[row_sum == 0].sum() * scale),
     )
+
+
+def _within_reach(
+    schools_xy: np.ndarray, origins_xy: np.ndarray, cutoff_km: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (origin, school) pair at most ``cutoff_km`` apart: origin rows, school columns and
+    the distances in km (a school at exactly the origin's point included, at 0 km)."""
+    tree = cKDTree(schools_xy)
+    dist_m = tree.sparse_distance_matrix(
+        cKDTree(np.asarray(origins_xy, dtype=float)),
+        cutoff_km * 1000.0,
+        output_type="coo_matrix",
+    ).T.tocsr()  # (k, n)
+    # A school at exactly the origin's point has distance 0, which sparse storage drops.
+    coo = dist_m.tocoo()
+    rows, cols, d_km = coo.row, coo.col, coo.data / 1000.0
+    same = tree.query_ball_point(np.asarray(origins_xy, dtype=float), r=1e-6)
+    stored = set(zip(rows.tolist(), cols.tolist(), strict=True))
+    extra = [(r, c) for r, hits in enumerate(same) for c in hits if (r, c) not in stored]
+    if extra:
+        er, ec = np.array(extra).T
+        rows, cols, d_km = np.r_[rows, er], np.r_[cols, ec], np.r_[d_km, np.zeros(len(er))]
+    return rows, cols, d_km
 
 
 def shared_catchment(model: CommuteModel) -> sparse.csr_matrix:

@@ -25,6 +25,15 @@ from regionopt.evaluate import is_techniekarm
 from regionopt.instance import Instance
 from regionopt.plan import Plan, partner_regions
 
+PARTIAL_NOTES = (
+    "one plan is partial: the index and pair counts cover only the schools both plans "
+    "assign; ambiguous members are not counted; region sizes of partial regions are "
+    "lower bounds",
+    "structural money is split over the schools each plan assigns, so a partial plan's "
+    "structural amounts per region are not comparable with a full plan's",
+)
+"""What ``compare`` notes when either plan is partial."""
+
 
 @dataclass(frozen=True)
 class RegionFigures:
@@ -285,19 +294,8 @@ def compare(
     assign_a = {c: r for c, r in a.assignment.items() if c in idx}
     assign_b = {c: r for c, r in b.assignment.items() if c in idx}
     shared = sorted(set(assign_a) & set(assign_b), key=lambda c: idx[c])
-    regions_a, regions_b = tuple(a.regions), tuple(b.regions)
-    pos_a = {r: i for i, r in enumerate(regions_a)}
-    pos_b = {r: i for i, r in enumerate(regions_b)}
-    la = np.array([pos_a[assign_a[c]] for c in shared], dtype=np.int64)
-    lb = np.array([pos_b[assign_b[c]] for c in shared], dtype=np.int64)
-    # Full-size table so every region has a row/column (also regions with no shared school).
-    table = np.zeros((len(regions_a), len(regions_b)), dtype=np.int64)
-    if shared:
-        np.add.at(table, (la, lb), 1)
-
+    table = _shared_table(a, b, [assign_a[c] for c in shared], [assign_b[c] for c in shared])
     partner = partner_regions(assign_a, assign_b)
-    partner_of_b = {v: k for k, v in partner.items()}
-
     moved = tuple(
         MovedSchool(
             code=c,
@@ -309,10 +307,52 @@ def compare(
         for c in shared
         if partner.get(assign_a[c]) != assign_b[c]
     )
+    partial = not a.complete or not b.complete
+    return Comparison(
+        name_a=a.name,
+        name_b=b.name,
+        shared_schools=len(shared),
+        ari=adjusted_rand_index(table) if shared else None,
+        pairs=pair_counts(table),
+        moved=moved,
+        only_in_a=tuple(sorted(set(assign_a) - set(assign_b))),
+        only_in_b=tuple(sorted(set(assign_b) - set(assign_a))),
+        unknown_codes_a=tuple(sorted(c for c in a.assignment if c not in idx)),
+        unknown_codes_b=tuple(sorted(c for c in b.assignment if c not in idx)),
+        regions=_region_diffs(instance, a, b, table, partner, budget_config or BudgetConfig()),
+        partial=partial,
+        notes=PARTIAL_NOTES if partial else (),
+    )
 
-    cfg = budget_config or BudgetConfig()
-    money_a: Budget = budget(instance, a, cfg)
-    money_b: Budget = budget(instance, b, cfg)
+
+def _shared_table(a: Plan, b: Plan, labels_a: list[str], labels_b: list[str]) -> np.ndarray:
+    """Schools per (region of A, region of B), for every region of both plans.
+
+    Full size, so every region has a row or column (also regions with no shared school).
+    """
+    pos_a = {r: i for i, r in enumerate(a.regions)}
+    pos_b = {r: i for i, r in enumerate(b.regions)}
+    table = np.zeros((len(pos_a), len(pos_b)), dtype=np.int64)
+    if labels_a:
+        la = np.array([pos_a[r] for r in labels_a], dtype=np.int64)
+        lb = np.array([pos_b[r] for r in labels_b], dtype=np.int64)
+        np.add.at(table, (la, lb), 1)
+    return table
+
+
+def _region_diffs(
+    instance: Instance,
+    a: Plan,
+    b: Plan,
+    table: np.ndarray,
+    partner: dict[str, str],
+    config: BudgetConfig,
+) -> tuple[RegionDiff, ...]:
+    """Each region of A with its partner in B, then the regions of B without a partner."""
+    pos_a = {r: i for i, r in enumerate(a.regions)}
+    pos_b = {r: i for i, r in enumerate(b.regions)}
+    money_a: Budget = budget(instance, a, config)
+    money_b: Budget = budget(instance, b, config)
     figs_a, figs_b = region_figures(instance, a), region_figures(instance, b)
 
     def diff(ra: str | None, rb: str | None) -> RegionDiff:
@@ -331,33 +371,7 @@ def compare(
             transition_b_eur=mb.transition_eur if mb else None,
         )
 
-    diffs = [diff(ra, partner.get(ra)) for ra in regions_a]
-    diffs += [diff(None, rb) for rb in regions_b if rb not in partner_of_b]
-
-    notes: list[str] = []
-    partial = not a.complete or not b.complete
-    if partial:
-        notes.append(
-            "one plan is partial: the index and pair counts cover only the schools both plans "
-            "assign; ambiguous members are not counted; region sizes of partial regions are "
-            "lower bounds"
-        )
-        notes.append(
-            "structural money is split over the schools each plan assigns, so a partial plan's "
-            "structural amounts per region are not comparable with a full plan's"
-        )
-    return Comparison(
-        name_a=a.name,
-        name_b=b.name,
-        shared_schools=len(shared),
-        ari=adjusted_rand_index(table) if shared else None,
-        pairs=pair_counts(table),
-        moved=moved,
-        only_in_a=tuple(sorted(set(assign_a) - set(assign_b))),
-        only_in_b=tuple(sorted(set(assign_b) - set(assign_a))),
-        unknown_codes_a=tuple(sorted(c for c in a.assignment if c not in idx)),
-        unknown_codes_b=tuple(sorted(c for c in b.assignment if c not in idx)),
-        regions=tuple(diffs),
-        partial=partial,
-        notes=tuple(notes),
-    )
+    partnered = set(partner.values())
+    diffs = [diff(ra, partner.get(ra)) for ra in a.regions]
+    diffs += [diff(None, rb) for rb in b.regions if rb not in partnered]
+    return tuple(diffs)

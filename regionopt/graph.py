@@ -15,6 +15,7 @@ graph that stays disconnected is reported in ``graph.graph["components"]``, neve
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -23,6 +24,9 @@ from scipy.spatial import Delaunay, QhullError, cKDTree
 from regionopt.commute import CommuteModel, shared_catchment
 from regionopt.config import CommuteConfig
 from regionopt.instance import Instance
+
+if TYPE_CHECKING:
+    from regionopt.load import Geography
 
 FERRY_SIDE: dict[str, str] = {
     "GM0448": "GM0400",  # Texel -> Den Helder
@@ -96,9 +100,9 @@ def build_graph(
         ashore = [s.id for s in instance.schools if s.gemeente == harbour]
         if on_island and ashore:
             d = np.linalg.norm(instance.xy[on_island][:, None] - instance.xy[ashore][None], axis=2)
-            a, b = np.unravel_index(np.argmin(d), d.shape)
-            key = tuple(sorted((on_island[a], ashore[b])))
-            pairs.setdefault(key, float(shared[key]))  # type: ignore[index]
+            i_island, i_ashore = np.unravel_index(np.argmin(d), d.shape)
+            a, b = sorted((on_island[int(i_island)], ashore[int(i_ashore)]))
+            pairs.setdefault((a, b), float(shared[a, b]))
     edges = [(a, b, w) for (a, b), w in pairs.items() if _allowed(gm[a], gm[b])]
     return graph_from_edges(instance, edges, mean_distance_km=model.mean_distance_km)
 
@@ -119,7 +123,7 @@ def graph_from_edges(
     xy = instance.xy
     for e in edges:
         a, b = int(e[0]), int(e[1])
-        w = float(e[2]) if len(e) > 2 else 1.0  # type: ignore[misc]
+        w = float(e[2]) if len(e) > 2 else 1.0
         g.add_edge(a, b, weight=w, distance_km=float(np.linalg.norm(xy[a] - xy[b]) / 1000.0))
     comps = sorted(nx.connected_components(g), key=len, reverse=True)
     g.graph["components"] = (
@@ -152,7 +156,7 @@ def region_subgraph_components(graph: nx.Graph, members: Sequence[int]) -> list[
 
 
 def commuting_graph(
-    instance: Instance, geography: object, config: CommuteConfig | None = None
+    instance: Instance, geography: Geography, config: CommuteConfig | None = None
 ) -> tuple[CommuteModel, nx.Graph]:
     """Commuting model and school graph in one call, from ``load_all()``'s geography.
 
@@ -172,8 +176,8 @@ def commuting_graph(
     config = config or CommuteConfig()
     model = commute_model(
         instance,
-        geography.origins_xy,  # type: ignore[attr-defined]
-        geography.origins_pupils,  # type: ignore[attr-defined]
+        geography.origins_xy,
+        geography.origins_pupils,
         config,
     )
     return model, build_graph(instance, model, config)
@@ -203,6 +207,7 @@ def catchment_retention(graph: nx.Graph, labels: dict[int, str]) -> dict[str, fl
             inside[ra] = inside.get(ra, 0.0) + w
             total[ra] = total.get(ra, 0.0) + w
             continue
-        for r in {ra, rb} - {None}:
-            total[r] = total.get(r, 0.0) + w  # type: ignore[index]
+        for r in (ra, rb):
+            if r is not None:
+                total[r] = total.get(r, 0.0) + w
     return {r: round(inside.get(r, 0.0) / t, 4) if t else 0.0 for r, t in sorted(total.items())}

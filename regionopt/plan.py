@@ -6,18 +6,19 @@ kept as read (a code listed twice stays listed twice) so the checker can report 
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import numpy as np
 
+from regionopt.csvtext import SEPARATOR_NAMES, decode_text, sniff_header
 from regionopt.errors import InputError, Problem
 
 PLAN_COLUMNS = ("vestiging_code", "region_id")
@@ -34,6 +35,18 @@ class AmbiguousMember:
     region_id: str
     candidates: tuple[str, ...]
     label: str = ""
+
+
+class PlanFields(TypedDict, total=False):
+    """The fields of a ``Plan`` besides its rows (keyword arguments of its constructors)."""
+
+    name: str
+    region_names: Mapping[str, str]
+    partial_regions: frozenset[str]
+    ambiguous: tuple[AmbiguousMember, ...]
+    unmatched: tuple[tuple[str, str], ...]
+    complete: bool
+    lines: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -71,17 +84,19 @@ class Plan:
     """The file line of each row, when the plan was read from a file (for messages)."""
 
     @classmethod
-    def from_mapping(cls, mapping: Mapping[str, str], **kwargs: object) -> Plan:
+    def from_mapping(cls, mapping: Mapping[str, str], **kwargs: Unpack[PlanFields]) -> Plan:
         """A plan from a ``{code: region_id}`` mapping."""
-        return cls(rows=tuple((c, str(r)) for c, r in mapping.items()), **kwargs)  # type: ignore[arg-type]
+        return cls(rows=tuple((c, str(r)) for c, r in mapping.items()), **kwargs)
 
     @classmethod
-    def from_labels(cls, codes: Iterable[str], labels: Iterable[int], **kwargs: object) -> Plan:
+    def from_labels(
+        cls, codes: Iterable[str], labels: Iterable[int], **kwargs: Unpack[PlanFields]
+    ) -> Plan:
         """A plan from per-school integer labels; label ``-1`` means unassigned."""
         rows = tuple(
             (c, f"R{int(lab) + 1:02d}") for c, lab in zip(codes, labels, strict=True) if lab >= 0
         )
-        return cls(rows=rows, **kwargs)  # type: ignore[arg-type]
+        return cls(rows=rows, **kwargs)
 
     @cached_property
     def assignment(self) -> dict[str, str]:
@@ -135,7 +150,7 @@ class Plan:
         known = {c for c, _ in kept} | {c for c, r in changes.items() if r is None}
         kept += [(c, r) for c, r in changes.items() if r is not None and c not in known]
         return Plan(
-            rows=tuple(kept),  # type: ignore[arg-type]
+            rows=tuple(kept),
             name=name or self.name,
             region_names=self.region_names,
             partial_regions=self.partial_regions,
@@ -161,6 +176,49 @@ def read_plan(path: Path, *, name: str | None = None) -> Plan:
         not 4 characters + 2 digits, a row with more values than the header.
     """
     path = Path(path)
+    text = decode_text(_plan_bytes(path))
+    sep, header = sniff_header(text, PLAN_COLUMNS)
+    columns = {h.strip().lower(): i for i, h in reversed(list(enumerate(header)))}
+    missing = [c for c in PLAN_COLUMNS if c not in columns]
+    if missing:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "header",
+                    f"missing column(s) {', '.join(missing)} "
+                    f"(found: {', '.join(h.strip() for h in header if h.strip()) or 'none'})",
+                    "the first line must name at least vestiging_code,region_id "
+                    "(separated by ',' or ';')",
+                )
+            ]
+        )
+    rows = _PlanRows(str(path), len(header), columns)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        next(reader, None)
+        for values in reader:
+            rows.add(values, reader.line_num, sep)
+    except csv.Error as exc:
+        rows.problems.append(
+            Problem(str(path), f"row {reader.line_num}", f"not readable as CSV: {exc}", "")
+        )
+    if rows.problems:
+        shown = rows.problems[:MAX_LISTED_PROBLEMS]
+        if len(rows.problems) > len(shown):
+            more = len(rows.problems) - len(shown)
+            shown.append(Problem(str(path), "", f"... and {more} more", ""))
+        raise InputError(shown, title=f"Invalid plan {path.name}")
+    return Plan(
+        rows=tuple(rows.rows),
+        name=name or path.stem,
+        region_names=rows.names,
+        lines=tuple(rows.lines),
+    )
+
+
+def _plan_bytes(path: Path) -> bytes:
+    """The bytes of a plan file; a folder, a missing, unreadable or binary file is refused."""
     if path.is_dir():
         raise InputError(
             [Problem(str(path), "", "is a directory, not a plan CSV", "name the CSV file")]
@@ -184,171 +242,62 @@ def read_plan(path: Path, *, name: str | None = None) -> Plan:
                 )
             ]
         )
-    text = decode_text(raw)
-    sep, header = _plan_header(text)
-    columns = {h.strip().lower(): i for i, h in reversed(list(enumerate(header)))}
-    missing = [c for c in PLAN_COLUMNS if c not in columns]
-    if missing:
-        raise InputError(
-            [
+    return raw
+
+
+@dataclass
+class _PlanRows:
+    """The rows of a plan file read so far, and what is wrong with the others."""
+
+    source: str
+    width: int
+    """Values in the header."""
+    columns: Mapping[str, int]
+    """Lower-case column name -> its position."""
+    rows: list[tuple[str, str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, values: list[str], lineno: int, sep: str) -> None:
+        """One row: a membership, nothing (an empty row) or a problem."""
+        if not any(v.strip() for v in values):
+            return
+        if len(values) > self.width and any(v.strip() for v in values[self.width :]):
+            self.problems.append(
                 Problem(
-                    str(path),
-                    "header",
-                    f"missing column(s) {', '.join(missing)} "
-                    f"(found: {', '.join(h.strip() for h in header if h.strip()) or 'none'})",
-                    "the first line must name at least vestiging_code,region_id "
-                    "(separated by ',' or ';')",
-                )
-            ]
-        )
-    i_code, i_region = columns["vestiging_code"], columns["region_id"]
-    i_name = columns.get("region_name")
-    problems: list[Problem] = []
-    rows: list[tuple[str, str]] = []
-    lines: list[int] = []
-    names: dict[str, str] = {}
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    try:
-        next(reader, None)
-        for values in reader:
-            lineno = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
-                problems.append(
-                    Problem(
-                        str(path),
-                        f"row {lineno}",
-                        f"{len(values)} values but the header has {len(header)}: a value "
-                        f"holds a {_SEP_NAMES[sep]} without quotes",
-                        'put that value in double quotes ("Lyceum, Enschede"), or save the file '
-                        "from a spreadsheet as CSV",
-                    )
-                )
-                continue
-            cell = dict(enumerate(v.strip() for v in values))
-            code, region = cell.get(i_code, "").upper(), cell.get(i_region, "")
-            if not CODE_RE.fullmatch(code):
-                problems.append(
-                    Problem(
-                        str(path),
-                        f"row {lineno}",
-                        f"vestiging code {code!r} is not 4-character BRIN + 2 digits",
-                        "use the 6-character DUO code, e.g. 02QZ00",
-                    )
-                )
-                continue
-            if not region:
-                problems.append(
-                    Problem(str(path), f"row {lineno}", f"{code} has no region_id", "fill it in")
-                )
-                continue
-            rows.append((code, region))
-            lines.append(lineno)
-            if i_name is not None and cell.get(i_name):
-                names[region] = cell[i_name]
-    except csv.Error as exc:
-        problems.append(
-            Problem(str(path), f"row {reader.line_num}", f"not readable as CSV: {exc}", "")
-        )
-    if problems:
-        shown = problems[:MAX_LISTED_PROBLEMS]
-        if len(problems) > len(shown):
-            shown.append(Problem(str(path), "", f"... and {len(problems) - len(shown)} more", ""))
-        raise InputError(shown, title=f"Invalid plan {path.name}")
-    return Plan(rows=tuple(rows), name=name or path.stem, region_names=names, lines=tuple(lines))
-
-
-def decode_text(raw: bytes) -> str:
-    """Text of a CSV as spreadsheets save it: UTF-8 (BOM or not), else Windows-1252."""
-    raw = raw.removeprefix(codecs.BOM_UTF8)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-_SEP_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
-
-
-def _plan_header(text: str) -> tuple[str, list[str]]:
-    """The separator and the header fields, from the first non-empty line.
-
-    The separator is the one that yields the plan columns (``;`` for Dutch Excel), else the
-    one that splits the header into the most fields.
-    """
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    best: tuple[int, str, list[str]] | None = None
-    for sep in _SEP_NAMES:
-        try:
-            fields = next(csv.reader([first], delimiter=sep), [])
-        except csv.Error:
-            continue
-        found = {f.strip().lower() for f in fields}
-        if all(c in found for c in PLAN_COLUMNS):
-            return sep, fields
-        if best is None or len(fields) > best[0]:
-            best = (len(fields), sep, fields)
-    return (best[1], best[2]) if best else (",", [])
-
-
-def plan_code_problems(plan: Plan, known: Collection[str], *, source: str) -> list[Problem]:
-    """Codes a plan lists that are not participating schools, and codes in two regions.
-
-    Parameters
-    ----------
-    plan : Plan
-        A plan read from ``source``.
-    known : collection of str
-        The participating vestiging codes (``Instance.index``).
-    source : str
-        The plan's file, for the messages.
-
-    Returns
-    -------
-    list of Problem
-        One per unknown code (with its line when known) and per code listed in several
-        regions; empty when the plan's codes are all fine.
-    """
-    problems: list[Problem] = []
-    line_of = dict(zip(plan.rows, plan.lines, strict=False)) if plan.lines else {}
-    seen: set[str] = set()
-    for code, region in plan.rows:
-        if code in known or code in seen:
-            continue
-        seen.add(code)
-        line = line_of.get((code, region))
-        problems.append(
-            Problem(
-                source,
-                f"row {line}" if line else f"code {code}",
-                f"{code} is not a participating vestiging in the data (an unknown code, or a "
-                "school that does not take part under the [participation] settings)",
-                "correct the code, remove the row, or set the [participation] option that "
-                "includes the school",
-            )
-        )
-    for code, regions in plan.duplicates.items():
-        distinct = sorted(set(regions))
-        if len(distinct) > 1:
-            where = [
-                f"{region} (row {line})" if line else region
-                for region in distinct
-                for line in [line_of.get((code, region))]
-            ]
-            problems.append(
-                Problem(
-                    source,
-                    f"code {code}",
-                    f"listed in {len(distinct)} regions: {', '.join(where)}",
-                    "keep one row per vestiging",
+                    self.source,
+                    f"row {lineno}",
+                    f"{len(values)} values but the header has {self.width}: a value "
+                    f"holds a {SEPARATOR_NAMES[sep]} without quotes",
+                    'put that value in double quotes ("Lyceum, Enschede"), or save the file '
+                    "from a spreadsheet as CSV",
                 )
             )
-    return problems
+            return
+        cell = dict(enumerate(v.strip() for v in values))
+        code = cell.get(self.columns["vestiging_code"], "").upper()
+        region = cell.get(self.columns["region_id"], "")
+        if not CODE_RE.fullmatch(code):
+            self.problems.append(
+                Problem(
+                    self.source,
+                    f"row {lineno}",
+                    f"vestiging code {code!r} is not 4-character BRIN + 2 digits",
+                    "use the 6-character DUO code, e.g. 02QZ00",
+                )
+            )
+            return
+        if not region:
+            self.problems.append(
+                Problem(self.source, f"row {lineno}", f"{code} has no region_id", "fill it in")
+            )
+            return
+        self.rows.append((code, region))
+        self.lines.append(lineno)
+        i_name = self.columns.get("region_name")
+        if i_name is not None and cell.get(i_name):
+            self.names[region] = cell[i_name]
 
 
 def write_plan_rows(path: Path, header: list[str], rows: Iterable[Iterable[object]]) -> None:

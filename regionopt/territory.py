@@ -161,4 +161,4 @@ def _gemeente_fallback(cells: gpd.GeoDataFrame, winner: np.ndarray) -> np.ndarra
     """For a cell whose origin reaches no school: its municipality's most common winner."""
     frame = pd.DataFrame({"gemeente": cells["gemeente"].to_numpy(), "w": winner[cells["origin"]]})
     mode = frame.groupby("gemeente")["w"].agg(lambda s: s.value_counts().index[0])
-    return frame["gemeente"].map(mode).to_numpy()
+    return np.asarray(frame["gemeente"].map(mode).to_numpy())

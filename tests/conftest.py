@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from regionopt.instance import Instance, MboLocation, PupilCounts, School
+from regionopt.instance import Instance, MboLocation, PupilCounts, School, SchoolKind
+from regionopt.plan import Plan
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -21,7 +22,7 @@ def make_school(
     technical: int = 10,
     beroepsgericht: int = 50,
     gemeente: str = "GM0001",
-    kind: str = "vmbo",
+    kind: SchoolKind = "vmbo",
     code: str | None = None,
     name: str | None = None,
 ) -> School:
@@ -33,7 +34,7 @@ def make_school(
         bestuur="1",
         place="Testdorp",
         gemeente=gemeente,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         x=100_000 + x_km * 1000,
         y=450_000 + y_km * 1000,
         lon=5.0,
@@ -283,3 +284,11 @@ def workspace(real_data: Path):
     from regionopt.workspace import open_workspace
 
     return open_workspace(real_data)
+
+
+@pytest.fixture(scope="module")
+def national(workspace, tmp_path_factory) -> tuple[Plan, Path]:
+    """The stand-in national plan and its ``regions.csv`` (``tests.national.standin_plan``)."""
+    from tests.national import standin_plan_csv
+
+    return standin_plan_csv(workspace, tmp_path_factory.mktemp("national"))

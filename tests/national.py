@@ -6,6 +6,7 @@ whole municipalities): a realistic stand-in for "proposed" regions in map tests 
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -27,3 +28,24 @@ def rmc_plan(instance: Instance, data_dir: Path) -> Plan:
             rows.append((s.code, region))
             names[region] = f"RMC {loc.at[s.code, 'RMC-REGIO NAAM']}"
     return Plan(rows=tuple(rows), name="RMC-regio's 2020 (DUO)", region_names=names)
+
+
+def standin_plan(workspace) -> Plan:
+    """The solver-free national plan of ``bench/national_plan.py`` (repaired RMC regions)."""
+    path = Path(__file__).resolve().parents[1] / "bench" / "national_plan.py"
+    spec = importlib.util.spec_from_file_location("national_plan", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.standin_plan(workspace)
+
+
+def standin_plan_csv(workspace, folder: Path) -> tuple[Plan, Path]:
+    """``standin_plan`` and a ``regions.csv`` of it in ``folder``."""
+    plan = standin_plan(workspace)
+    path = folder / "regions.csv"
+    path.write_text(
+        "vestiging_code,region_id\n" + "".join(f"{c},{r}\n" for c, r in plan.rows),
+        encoding="utf-8",
+    )
+    return plan, path

@@ -123,7 +123,7 @@ def hover_text(visit: Visit, selector: str, index: int) -> str:
 
 
 def test_hostile_names_show_as_text(browser: Any, tmp_path: Path) -> None:
-    from tests.test_render import EVIL, grid_regions, school_frame
+    from tests.render.maps import EVIL, grid_regions, school_frame
 
     regions = grid_regions(2)
     regions["name"] = EVIL

@@ -6,11 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from regionopt.cli import app
-from regionopt.cli._app import friendly_errors
 from regionopt.cli.propose import parse_locks, parse_regions
 from regionopt.errors import InputError
 from regionopt.proposal import run_propose
@@ -78,14 +76,3 @@ def test_option_parsers() -> None:
     assert parse_locks(["02qz00=A", "01AA00=B"]) == {"02QZ00": "A", "01AA00": "B"}
     with pytest.raises(InputError, match="both A and B"):
         parse_locks(["00BD00=A", "00BD00=B"])
-
-
-def test_ctrl_c_ends_with_a_message_and_exit_130(capsys: pytest.CaptureFixture[str]) -> None:
-    @friendly_errors
-    def interrupted() -> None:
-        raise KeyboardInterrupt
-
-    with pytest.raises(typer.Exit) as info:
-        interrupted()
-    assert info.value.exit_code == 130
-    assert "interrupted" in capsys.readouterr().err

@@ -325,5 +325,5 @@ def create_app(
     return Starlette(
         routes=api.routes(),
         middleware=[Middleware(Guard, token=token, allowed_hosts=allowed_hosts)],
-        exception_handlers=handlers,  # type: ignore[arg-type]
+        exception_handlers=handlers,
     )

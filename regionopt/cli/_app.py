@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import click
 import typer
@@ -117,7 +117,13 @@ def friendly_errors(func: F) -> F:
             )
             raise typer.Exit(EXIT_BROKEN) from None
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
+
+
+def widen() -> None:
+    """Tables in a pipe or file get 120 columns instead of rich's default 80."""
+    if not console.is_terminal and console.width < 120:
+        console.width = 120
 
 
 def print_json(obj: object) -> None:

@@ -21,28 +21,44 @@ from regionopt.cli._app import (
     friendly_errors,
     print_json,
 )
+from regionopt.crs import RD_NEW
 from regionopt.graph import catchment_retention, graph_stats
-from regionopt.load import RD_NEW
 from regionopt.output import check_out_file, staged_file
-from regionopt.plan import read_plan
+from regionopt.plan import Plan, read_plan
 from regionopt.territory import territories
-from regionopt.workspace import open_workspace
+from regionopt.workspace import Workspace, open_workspace
+
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write nodes, edges and territories to this GeoPackage."),
+]
+PlanOption = Annotated[
+    Path | None,
+    typer.Option("--plan", help="Plan whose territories to export (default: the actual regions)."),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")]
+SHOWN = (
+    "nodes",
+    "edges",
+    "components",
+    "degree_min",
+    "degree_mean",
+    "degree_max",
+    "weight_total",
+    "mean_distance_km",
+    "decay_km",
+    "cutoff_km",
+    "build_s",
+)
+"""The figures the table shows (``--json`` gives them all)."""
 
 
 @app.command("graph")
 @friendly_errors
 def graph_command(
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Write nodes, edges and territories to this GeoPackage."),
-    ] = None,
-    plan: Annotated[
-        Path | None,
-        typer.Option(
-            "--plan", help="Plan whose territories to export (default: the actual regions)."
-        ),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    out: OutOption = None,
+    plan: PlanOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
     config: ConfigOption = None,
     json: JsonOption = False,
@@ -67,34 +83,7 @@ def graph_command(
     labels = {inst.index[c]: r for c, r in the_plan.assignment.items() if c in inst.index}
     stats["catchment_retention"] = catchment_retention(g, labels)
     if out is not None:
-        terr = territories(the_plan, inst, ws.loaded.geography, ws.model)
-        nodes = gpd.GeoDataFrame(
-            {
-                "vestiging_code": [s.code for s in inst.schools],
-                "name": [s.name for s in inst.schools],
-                "gemeente": [s.gemeente for s in inst.schools],
-                "technical_pupils": [s.technical_pupils for s in inst.schools],
-                "degree": [g.degree(s.id) for s in inst.schools],
-                "catchment_pupils": ws.model.school_catchment.round(1),
-            },
-            geometry=gpd.points_from_xy(inst.xy[:, 0], inst.xy[:, 1]),
-            crs=RD_NEW,
-        )
-        edge_list = list(g.edges(data=True))
-        edges = gpd.GeoDataFrame(
-            {
-                "from_code": [inst.schools[a].code for a, _, _ in edge_list],
-                "to_code": [inst.schools[b].code for _, b, _ in edge_list],
-                "weight": [round(d["weight"], 2) for *_, d in edge_list],
-                "distance_km": [round(d["distance_km"], 2) for *_, d in edge_list],
-            },
-            geometry=[shapely.LineString([inst.xy[a], inst.xy[b]]) for a, b, _ in edge_list],
-            crs=RD_NEW,
-        )
-        with staged_file(out, force=force, suffixes=(".gpkg",)) as staging:
-            nodes.to_file(staging, layer="nodes", driver="GPKG")
-            edges.to_file(staging, layer="edges", driver="GPKG")
-            terr.to_file(staging, layer="territories", driver="GPKG")
+        _write_geopackage(out, ws, the_plan, force=force)
         stats["out"] = str(out)
     if json:
         print_json(stats)
@@ -102,19 +91,7 @@ def graph_command(
     table = Table(title="School graph", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
-    for key in (
-        "nodes",
-        "edges",
-        "components",
-        "degree_min",
-        "degree_mean",
-        "degree_max",
-        "weight_total",
-        "mean_distance_km",
-        "decay_km",
-        "cutoff_km",
-        "build_s",
-    ):
+    for key in SHOWN:
         table.add_row(key.replace("_", " "), str(stats[key]))
     console.print(table)
     for part in stats["disconnected_parts"]:
@@ -123,3 +100,36 @@ def graph_command(
         console.print(
             f"wrote nodes, edges and territories to {escape(stats['out'])}", highlight=False
         )
+
+
+def _write_geopackage(out: Path, ws: Workspace, plan: Plan, *, force: bool) -> None:
+    """Layers ``nodes`` (schools), ``edges`` (the graph) and ``territories`` (of ``plan``)."""
+    inst, g = ws.instance, ws.graph
+    terr = territories(plan, inst, ws.loaded.geography, ws.model)
+    nodes = gpd.GeoDataFrame(
+        {
+            "vestiging_code": [s.code for s in inst.schools],
+            "name": [s.name for s in inst.schools],
+            "gemeente": [s.gemeente for s in inst.schools],
+            "technical_pupils": [s.technical_pupils for s in inst.schools],
+            "degree": [g.degree(s.id) for s in inst.schools],
+            "catchment_pupils": ws.model.school_catchment.round(1),
+        },
+        geometry=gpd.points_from_xy(inst.xy[:, 0], inst.xy[:, 1]),
+        crs=RD_NEW,
+    )
+    edge_list = list(g.edges(data=True))
+    edges = gpd.GeoDataFrame(
+        {
+            "from_code": [inst.schools[a].code for a, _, _ in edge_list],
+            "to_code": [inst.schools[b].code for _, b, _ in edge_list],
+            "weight": [round(d["weight"], 2) for *_, d in edge_list],
+            "distance_km": [round(d["distance_km"], 2) for *_, d in edge_list],
+        },
+        geometry=[shapely.LineString([inst.xy[a], inst.xy[b]]) for a, b, _ in edge_list],
+        crs=RD_NEW,
+    )
+    with staged_file(out, force=force, suffixes=(".gpkg",)) as staging:
+        nodes.to_file(staging, layer="nodes", driver="GPKG")
+        edges.to_file(staging, layer="edges", driver="GPKG")
+        terr.to_file(staging, layer="territories", driver="GPKG")

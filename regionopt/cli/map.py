@@ -20,36 +20,42 @@ from regionopt.plan import read_plan
 MAPS_DIR = Path("maps")
 
 
+PlanOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--plan",
+        help="Plan CSV (vestiging_code,region_id) to map as proposed regions. Without it, "
+        "only the documented actual regions are mapped.",
+        show_default=False,
+    ),
+]
+ActualOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--actual",
+        help="Actual-regions CSV laid out like sto/actual-regions.csv (default: the one "
+        "in the data directory).",
+        show_default=False,
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="HTML file to write (default: maps/<plan name>.html, or maps/actual.html).",
+        show_default=False,
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+
+
 @app.command("map")
 @friendly_errors
 def map_command(
-    plan: Annotated[
-        Path | None,
-        typer.Option(
-            "--plan",
-            help="Plan CSV (vestiging_code,region_id) to map as proposed regions. Without it, "
-            "only the documented actual regions are mapped.",
-            show_default=False,
-        ),
-    ] = None,
-    actual: Annotated[
-        Path | None,
-        typer.Option(
-            "--actual",
-            help="Actual-regions CSV laid out like sto/actual-regions.csv (default: the one "
-            "in the data directory).",
-            show_default=False,
-        ),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help="HTML file to write (default: maps/<plan name>.html, or maps/actual.html).",
-            show_default=False,
-        ),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    plan: PlanOption = None,
+    actual: ActualOption = None,
+    out: OutOption = None,
+    force: ForceOption = False,
     data: DataOption = None,
     config: ConfigOption = None,
 ) -> None:

@@ -79,7 +79,7 @@ def serve_command(
     from regionopt.app.api import create_app
     from regionopt.app.guard import new_token
     from regionopt.app.service import Workbench
-    from regionopt.cli.whatif import ACTUAL, resolve_plan
+    from regionopt.cli.plans import ACTUAL, resolve_plan
     from regionopt.workspace import open_workspace
 
     if plan.strip().lower() != ACTUAL:

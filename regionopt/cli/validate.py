@@ -19,13 +19,13 @@ from regionopt.cli._app import (
     friendly_errors,
     print_json,
 )
+from regionopt.cli.plans import ACTUAL
 from regionopt.config import load_config
 from regionopt.load import FILES, load_all
 from regionopt.official import read_official_partitions
 from regionopt.plan import Plan, read_plan
 from regionopt.validate import PlanSummary, SizeSpread, Validation, validate
 
-ACTUAL = "actual"
 EXCLUSION_NOTE = (
     "Only located members count: certain (exact/fuzzy) documented members that are "
     "participating vestigingen; ambiguous, unmatched and non-participating members are excluded."

@@ -1,8 +1,7 @@
-"""``regionopt budget``, ``regionopt compare`` and ``regionopt whatif``."""
+"""``regionopt whatif``: test a change, see every rule and the money, ask for the repair."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,276 +18,69 @@ from regionopt.cli._app import (
     console,
     friendly_errors,
     print_json,
+    widen,
 )
-from regionopt.config import load_config
+from regionopt.cli.plans import read_plan_early, resolve_plan
 from regionopt.errors import InputError
-from regionopt.load import LoadedData, load_all
-from regionopt.names import label
 from regionopt.output import check_out_dir, staged_dir
-from regionopt.plan import Plan, plan_code_problems, read_plan
 
 if TYPE_CHECKING:
     from regionopt.whatif import RegionReport, WhatIfResult
     from regionopt.workspace import Workspace
 
-ACTUAL = "actual"
-
-
-def resolve_plan(arg: str, loaded: LoadedData) -> Plan:
-    """A plan CSV path, or the word ``actual`` for the documented actual regions."""
-    if arg.strip().lower() == ACTUAL:
-        return loaded.actual
-    return read_plan(Path(arg))
-
-
-def _refuse_unknown_codes(loaded: LoadedData, plans: dict[str, Plan]) -> None:
-    """Unknown codes, or codes in two regions, of a plan file are an input error (exit 2).
-
-    ``plans`` maps each command-line argument to its plan; the documented actual regions are
-    the data's own and are not judged here (``check actual`` reports on them).
-    """
-    problems = [
-        problem
-        for arg, plan in plans.items()
-        if arg.strip().lower() != ACTUAL
-        for problem in plan_code_problems(plan, loaded.instance.index, source=arg)
-    ]
-    if problems:
-        raise InputError(problems, title="The plan lists codes it cannot use")
-
-
-def _eur(value: float | None) -> str:
-    return "" if value is None else f"{value:,.2f}"
-
-
-def _widen() -> None:
-    """Tables in a pipe or file get 120 columns instead of rich's default 80."""
-    if not console.is_terminal and console.width < 120:
-        console.width = 120
-
-
-def _whole(cents: int) -> str:
-    """Cents as whole euros with thousands separators (tables; JSON keeps the cents)."""
-    return f"{round(cents / 100):,}"
-
-
-def _pair(a: object, b: object) -> str:
-    def show(v: object) -> str:
-        if v is None:
-            return "-"
-        if isinstance(v, bool):
-            return "ja" if v else "nee"
-        if isinstance(v, float):
-            return f"{v / 1000:,.0f}k"
-        return str(v)
-
-    return f"{show(a)} / {show(b)}"
-
-
-@app.command("budget")
-@friendly_errors
-def budget_command(
-    plan: Annotated[str, typer.Argument(help="Plan CSV (vestiging_code,region_id) or 'actual'.")],
-    data: DataOption = None,
-    config: ConfigOption = None,
-    json: JsonOption = False,
-    per_school: Annotated[
-        bool, typer.Option("--per-school", help="Also list every school's amounts.")
-    ] = False,
-) -> None:
-    """Money per region (and school): transition, structural, goals/schools split, co-funding."""
-    _widen()
-    from regionopt.budget import budget
-
-    cfg = load_config(config)
-    if plan.strip().lower() != ACTUAL:
-        read_plan(Path(plan))  # a bad plan fails before the data loads
-    loaded = load_all(data, participation=cfg.participation)
-    the_plan = resolve_plan(plan, loaded)
-    _refuse_unknown_codes(loaded, {plan: the_plan})
-    money = budget(loaded.instance, the_plan, cfg.budget)
-    if json:
-        print_json(money.as_dict(per_school=per_school))
-        return
-    table = Table(
-        title=f"Budget of plan {escape(the_plan.name)} (EUR a year, rounded; --json: cents)"
-    )
-    for col in (
-        "region",
-        "schools",
-        "tech. pupils",
-        "transition",
-        "structural",
-        "goals",
-        "co-fund",
-    ):
-        table.add_column(col, justify="left" if col == "region" else "right")
-    for r in money.regions:
-        table.add_row(
-            escape(r.region_id),
-            str(r.n_schools),
-            str(r.technical_pupils),
-            _whole(r.transition_cents),
-            _whole(r.structural_cents),
-            _whole(r.structural_goals_cents),
-            _whole(r.cofunding_cents),
-        )
-    table.add_row(
-        "total",
-        str(sum(r.n_schools for r in money.regions)),
-        str(money.technical_pupils),
-        _whole(money.total_transition_cents),
-        _whole(money.total_structural_cents),
-        _whole(sum(r.structural_goals_cents for r in money.regions)),
-        _whole(sum(r.cofunding_cents for r in money.regions)),
-        style="bold",
-    )
-    console.print(table)
-    console.print(
-        f"structural: base EUR {money.structural_base_per_school_eur:,.2f} per technical school "
-        f"+ EUR {money.structural_per_pupil_eur:,.2f} per technical pupil; co-funding "
-        f"{cfg.budget.cofunding_share:.0%} of the {cfg.budget.cofunding_basis} amount",
-        highlight=False,
-    )
-    if money.schools_not_in_plan:
-        console.print(
-            f"[yellow]note:[/] {money.schools_not_in_plan} participating schools are in no region "
-            "of this plan; "
-            + (
-                "its regions get their schools' share of the national total"
-                if money.shared_nationally
-                else "the structural total is divided over the schools in the plan only"
-            ),
-            highlight=False,
-        )
-    if per_school:
-        st = Table(title="Per school (EUR a year)")
-        for col in ("vestiging", "region", "tech. pupils", "transition", "structural", "share"):
-            st.add_column(col, justify="left" if col in ("vestiging", "region") else "right")
-        for s in money.schools:
-            st.add_row(
-                s.code,
-                escape(s.region_id),
-                str(s.technical_pupils),
-                _eur(s.transition_eur),
-                _eur(s.structural_eur),
-                _eur(s.structural_share_cents / 100),
-            )
-        console.print(st)
-
-
-@app.command("compare")
-@friendly_errors
-def compare_command(
-    plan_a: Annotated[str, typer.Argument(help="Plan A: CSV or 'actual'.")],
-    plan_b: Annotated[str, typer.Argument(help="Plan B: CSV or 'actual'.")],
-    data: DataOption = None,
-    config: ConfigOption = None,
-    json: JsonOption = False,
-) -> None:
-    """Agreement between two plans: adjusted Rand index, pairs, moved schools, region deltas."""
-    _widen()
-    from regionopt.compare import compare
-
-    cfg = load_config(config)
-    for arg in (plan_a, plan_b):
-        if arg.strip().lower() != ACTUAL:
-            read_plan(Path(arg))
-    loaded = load_all(data, participation=cfg.participation)
-    a, b = resolve_plan(plan_a, loaded), resolve_plan(plan_b, loaded)
-    _refuse_unknown_codes(loaded, {plan_a: a, plan_b: b})
-    result = compare(loaded.instance, a, b, budget_config=cfg.budget)
-    if json:
-        print_json(result.as_dict())
-        return
-    ari = "undefined" if result.ari is None else f"{result.ari:.4f}"
-    p = result.pairs
-    console.print(
-        f"[bold]{escape(a.name)}[/] vs [bold]{escape(b.name)}[/]: {result.shared_schools} "
-        "schools in both; "
-        f"adjusted Rand index {ari}\n"
-        f"pairs together in both {p.together_both:,}, only in A {p.only_a:,}, only in B "
-        f"{p.only_b:,}, apart in both {p.apart_both:,}\n"
-        f"moved {len(result.moved)}; only in A {len(result.only_in_a)}; only in B "
-        f"{len(result.only_in_b)}",
-        highlight=False,
-    )
-    for note in result.notes:
-        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
-    table = Table(title="Regions: A and its best-matching region in B (values A / B)")
-    for col in ("region A", "region B", "shared", "schools", "tech. pupils", "techniekarm"):
-        table.add_column(col)
-    table.add_column("transition EUR")
-    for d in result.regions:
-        row = d.as_dict()
-        table.add_row(
-            escape(row["region_a"] or "-"),
-            escape(row["region_b"] or "-"),
-            str(row["shared_schools"]),
-            _pair(row["schools_a"], row["schools_b"]),
-            _pair(row["technical_pupils_a"], row["technical_pupils_b"]),
-            _pair(row["techniekarm_a"], row["techniekarm_b"]),
-            _pair(row["transition_a_eur"], row["transition_b_eur"]),
-        )
-    console.print(table)
-    if result.moved:
-        mt = Table(title="Moved schools")
-        for col in ("vestiging", "name", "region A", "region B", "partner of A in B"):
-            mt.add_column(col)
-        for m in result.moved:
-            mt.add_row(
-                *(
-                    escape(v)
-                    for v in (m.code, m.name, m.region_a, m.region_b, m.partner_of_a or "-")
-                )
-            )
-        console.print(mt)
+PlanOption = Annotated[
+    str, typer.Option("--plan", help="The plan CSV the changes apply to, or 'actual'.")
+]
+JoinOption = Annotated[
+    list[str] | None,
+    typer.Option("--join", help="CODE=REGION: a school in no region joins one (repeatable)."),
+]
+LeaveOption = Annotated[
+    list[str] | None,
+    typer.Option("--leave", help="CODE: a school opts out of its region (repeatable)."),
+]
+MoveOption = Annotated[
+    list[str] | None,
+    typer.Option("--move", help="CODE=REGION: a school moves to another region (repeatable)."),
+]
+RepairOption = Annotated[
+    bool,
+    typer.Option("--repair", help="When a rule breaks, find the fewest further moves that fix it."),
+]
+AllowDissolveOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-dissolve",
+        help="Let the repair empty a region (the plan then has fewer regions).",
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Write regions.csv, changes.csv, report.md, report.html and map.html here.",
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Overwrite a non-empty --out directory.")
+]
+TimeLimitOption = Annotated[
+    float, typer.Option("--time-limit", help="Seconds for the repair search.")
+]
 
 
 @app.command("whatif")
 @friendly_errors
 def whatif_command(
-    plan: Annotated[
-        str, typer.Option("--plan", help="The plan CSV the changes apply to, or 'actual'.")
-    ],
-    join: Annotated[
-        list[str] | None,
-        typer.Option("--join", help="CODE=REGION: a school in no region joins one (repeatable)."),
-    ] = None,
-    leave: Annotated[
-        list[str] | None,
-        typer.Option("--leave", help="CODE: a school opts out of its region (repeatable)."),
-    ] = None,
-    move: Annotated[
-        list[str] | None,
-        typer.Option("--move", help="CODE=REGION: a school moves to another region (repeatable)."),
-    ] = None,
-    do_repair: Annotated[
-        bool,
-        typer.Option(
-            "--repair", help="When a rule breaks, find the fewest further moves that fix it."
-        ),
-    ] = False,
-    allow_dissolve: Annotated[
-        bool,
-        typer.Option(
-            "--allow-dissolve",
-            help="Let the repair empty a region (the plan then has fewer regions).",
-        ),
-    ] = False,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help="Write regions.csv, changes.csv, report.md, report.html and map.html here.",
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite a non-empty --out directory.")
-    ] = False,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds for the repair search.")
-    ] = 1.5,
+    plan: PlanOption,
+    join: JoinOption = None,
+    leave: LeaveOption = None,
+    move: MoveOption = None,
+    do_repair: RepairOption = False,
+    allow_dissolve: AllowDissolveOption = False,
+    out: OutOption = None,
+    force: ForceOption = False,
+    time_limit: TimeLimitOption = 1.5,
     data: DataOption = None,
     config: ConfigOption = None,
     json: JsonOption = False,
@@ -307,14 +99,12 @@ def whatif_command(
         raise InputError("no change given; use --join CODE=REGION, --leave CODE or --move")
     if out is not None:
         check_out_dir(out, force=force)
-    if plan.strip().lower() != ACTUAL:
-        read_plan(Path(plan))  # a bad plan fails before the data loads
+    read_plan_early(plan)  # a bad plan fails before the data loads
     ws = open_workspace(data, config)
-    the_plan = resolve_plan(plan, ws.loaded)
     result = whatif(
         ws.instance,
         ws.graph,
-        the_plan,
+        resolve_plan(plan, ws.loaded),
         changes,
         ws.config,
         do_repair=do_repair,
@@ -327,9 +117,7 @@ def whatif_command(
             staged = _write_whatif(ws, result, staging, plan_arg=plan)
         written = [out / p.relative_to(staging) for p in staged]
     if json:
-        payload = result.as_dict()
-        payload["written"] = [str(p) for p in written]
-        print_json(payload)
+        print_json(result.as_dict() | {"written": [str(p) for p in written]})
     else:
         _print_whatif(result)
         for p in written:
@@ -366,48 +154,9 @@ def _write_whatif(ws: Workspace, result: WhatIfResult, out: Path, *, plan_arg: s
     return written
 
 
-@app.command("find")
-@friendly_errors
-def find_command(
-    text: Annotated[str, typer.Argument(help="(Part of) a code, school name, place or gemeente.")],
-    plan: Annotated[
-        str | None,
-        typer.Option("--plan", help="Also show each school's region in this plan (or 'actual')."),
-    ] = None,
-    data: DataOption = None,
-    config: ConfigOption = None,
-    json: JsonOption = False,
-) -> None:
-    """Look a school up by (part of) its name, code, place or gemeente name."""
-    _widen()
-    from regionopt.whatif import find_schools
-
-    cfg = load_config(config)
-    if plan is not None and plan.strip().lower() != ACTUAL:
-        read_plan(Path(plan))
-    loaded = load_all(data, participation=cfg.participation)
-    the_plan = resolve_plan(plan, loaded) if plan is not None else None
-    found = find_schools(loaded.instance, text, the_plan)
-    if json:
-        print_json([asdict(m) for m in found])
-        return
-    if not found:
-        console.print(f"no participating school matches {escape(repr(text))}", highlight=False)
-        raise typer.Exit(EXIT_BROKEN)
-    table = Table(
-        title=escape(f"Schools matching {text!r}" + (f" in {the_plan.name}" if the_plan else ""))
-    )
-    for col in ("code", "name", "place", "gemeente", "region"):
-        table.add_column(col)
-    for m in found:
-        region = label(m.region_name, m.region_id) if m.region_id else ("-" if the_plan else "")
-        table.add_row(*(escape(v) for v in (m.code, m.name, m.place, m.gemeente, region)))
-    console.print(table)
-
-
 def _print_whatif(result: WhatIfResult) -> None:
     """Human summary of a what-if: rules per region, figures, penvoerder, money, repair."""
-    _widen()
+    widen()
     verdict = "[green]keeps every rule[/]" if result.valid_after else "[red]breaks a rule[/]"
     where = ", ".join(result.region_label(r) for r in result.affected)
     changes = ", ".join(str(c) for c in result.changes)
@@ -513,3 +262,7 @@ def _colour(status: str) -> str:
         "dissolved": "red",
     }.get(status)
     return f"[{colour}]{status}[/]" if colour else escape(status)
+
+
+def _eur(value: float | None) -> str:
+    return "" if value is None else f"{value:,.2f}"

@@ -1,0 +1,68 @@
+"""Which regions' money differs between two budgets (before and after a what-if)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from regionopt.budget.cents import CENTS_PER_EUR
+from regionopt.budget.records import Budget, RegionBudget
+
+
+def budget_changes(
+    before: Budget, after: Budget, *, regions: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """Regions whose money differs between two budgets, with both amounts (euros).
+
+    Parameters
+    ----------
+    before, after : Budget
+        Budgets of two plans (e.g. before and after a what-if).
+    regions : iterable of str, optional
+        Always include these regions, changed or not.
+
+    Returns
+    -------
+    list of dict
+        Per region ``region_id``, ``transition_before_eur``, ``transition_after_eur``,
+        ``structural_before_eur``, ``structural_after_eur``, ``cofunding_before_eur``,
+        ``cofunding_after_eur`` and the deltas; sorted by the size of the structural change.
+    """
+    forced = set(regions or ())
+    ids = sorted(set(before.by_region) | set(after.by_region))
+    empty = _EMPTY_REGION
+    rows: list[dict[str, Any]] = []
+    for rid in ids:
+        b = before.by_region.get(rid, empty)
+        a = after.by_region.get(rid, empty)
+        fields = ("transition_cents", "structural_cents", "cofunding_cents")
+        if rid not in forced and all(getattr(a, f) == getattr(b, f) for f in fields):
+            continue
+        row: dict[str, Any] = {"region_id": rid, "in_before": rid in before.by_region}
+        row["in_after"] = rid in after.by_region
+        for key in ("transition", "structural", "cofunding"):
+            vb, va = getattr(b, f"{key}_cents"), getattr(a, f"{key}_cents")
+            row[f"{key}_before_eur"] = vb / CENTS_PER_EUR
+            row[f"{key}_after_eur"] = va / CENTS_PER_EUR
+            row[f"{key}_delta_eur"] = (va - vb) / CENTS_PER_EUR
+        rows.append(row)
+    rows.sort(key=lambda r: (-abs(r["structural_delta_eur"]), r["region_id"]))
+    return rows
+
+
+_EMPTY_REGION = RegionBudget(
+    region_id="",
+    name="",
+    n_schools=0,
+    n_technical_schools=0,
+    technical_pupils=0,
+    transition_cents=0,
+    transition_goals_cents=0,
+    transition_schools_cents=0,
+    structural_cents=0,
+    structural_goals_cents=0,
+    structural_schools_cents=0,
+    cofunding_transition_cents=0,
+    cofunding_structural_cents=0,
+    cofunding_cents=0,
+)

@@ -1,0 +1,144 @@
+"""``regionopt budget PLAN``: money per region and per school."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from regionopt.cli._app import (
+    ConfigOption,
+    DataOption,
+    JsonOption,
+    app,
+    console,
+    friendly_errors,
+    print_json,
+    widen,
+)
+from regionopt.cli.plans import read_plan_early, refuse_unknown_codes, resolve_plan
+from regionopt.config import BudgetConfig, load_config
+from regionopt.load import load_all
+
+if TYPE_CHECKING:
+    from regionopt.budget import Budget
+
+PlanArgument = Annotated[
+    str, typer.Argument(help="Plan CSV (vestiging_code,region_id) or 'actual'.")
+]
+PerSchoolOption = Annotated[
+    bool, typer.Option("--per-school", help="Also list every school's amounts.")
+]
+
+
+@app.command("budget")
+@friendly_errors
+def budget_command(
+    plan: PlanArgument,
+    data: DataOption = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+    per_school: PerSchoolOption = False,
+) -> None:
+    """Money per region (and school): transition, structural, goals/schools split, co-funding."""
+    widen()
+    from regionopt.budget import budget
+
+    cfg = load_config(config)
+    read_plan_early(plan)  # a bad plan fails before the data loads
+    loaded = load_all(data, participation=cfg.participation)
+    the_plan = resolve_plan(plan, loaded)
+    refuse_unknown_codes(loaded, {plan: the_plan})
+    money = budget(loaded.instance, the_plan, cfg.budget)
+    if json:
+        print_json(money.as_dict(per_school=per_school))
+        return
+    console.print(_region_table(money, the_plan.name))
+    _print_notes(money, cfg.budget)
+    if per_school:
+        console.print(_school_table(money))
+
+
+def _region_table(money: Budget, plan_name: str) -> Table:
+    """Per region and in total: schools, technical pupils and every amount (whole euros)."""
+    table = Table(title=f"Budget of plan {escape(plan_name)} (EUR a year, rounded; --json: cents)")
+    for col in (
+        "region",
+        "schools",
+        "tech. pupils",
+        "transition",
+        "structural",
+        "goals",
+        "co-fund",
+    ):
+        table.add_column(col, justify="left" if col == "region" else "right")
+    for r in money.regions:
+        table.add_row(
+            escape(r.region_id),
+            str(r.n_schools),
+            str(r.technical_pupils),
+            _whole(r.transition_cents),
+            _whole(r.structural_cents),
+            _whole(r.structural_goals_cents),
+            _whole(r.cofunding_cents),
+        )
+    table.add_row(
+        "total",
+        str(sum(r.n_schools for r in money.regions)),
+        str(money.technical_pupils),
+        _whole(money.total_transition_cents),
+        _whole(money.total_structural_cents),
+        _whole(sum(r.structural_goals_cents for r in money.regions)),
+        _whole(sum(r.cofunding_cents for r in money.regions)),
+        style="bold",
+    )
+    return table
+
+
+def _print_notes(money: Budget, config: BudgetConfig) -> None:
+    """How the structural money is divided, and what happens to schools outside the plan."""
+    console.print(
+        f"structural: base EUR {money.structural_base_per_school_eur:,.2f} per technical school "
+        f"+ EUR {money.structural_per_pupil_eur:,.2f} per technical pupil; co-funding "
+        f"{config.cofunding_share:.0%} of the {config.cofunding_basis} amount",
+        highlight=False,
+    )
+    if money.schools_not_in_plan:
+        console.print(
+            f"[yellow]note:[/] {money.schools_not_in_plan} participating schools are in no region "
+            "of this plan; "
+            + (
+                "its regions get their schools' share of the national total"
+                if money.shared_nationally
+                else "the structural total is divided over the schools in the plan only"
+            ),
+            highlight=False,
+        )
+
+
+def _school_table(money: Budget) -> Table:
+    """Per school: its region, technical pupils and amounts (euros and cents)."""
+    table = Table(title="Per school (EUR a year)")
+    for col in ("vestiging", "region", "tech. pupils", "transition", "structural", "share"):
+        table.add_column(col, justify="left" if col in ("vestiging", "region") else "right")
+    for s in money.schools:
+        table.add_row(
+            s.code,
+            escape(s.region_id),
+            str(s.technical_pupils),
+            _eur(s.transition_eur),
+            _eur(s.structural_eur),
+            _eur(s.structural_share_cents / 100),
+        )
+    return table
+
+
+def _eur(value: float | None) -> str:
+    return "" if value is None else f"{value:,.2f}"
+
+
+def _whole(cents: int) -> str:
+    """Cents as whole euros with thousands separators (tables; JSON keeps the cents)."""
+    return f"{round(cents / 100):,}"

@@ -1,0 +1,169 @@
+"""The requested changes: parsed from the command line, checked, applied to a plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from regionopt.errors import InputError, Problem
+from regionopt.instance import Instance
+from regionopt.plan import Plan
+
+ChangeKind = Literal["join", "leave", "move"]
+_WHERE = "what-if"
+"""Where a problem with a change is (the messages' ``file``)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One requested change: ``join``/``move`` CODE=REGION, or ``leave`` CODE."""
+
+    kind: ChangeKind
+    code: str
+    region_id: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code}" + (f"={self.region_id}" if self.region_id else "")
+
+
+def parse_changes(
+    join: Sequence[str] = (), leave: Sequence[str] = (), move: Sequence[str] = ()
+) -> list[Change]:
+    """Parse ``--join CODE=REGION``, ``--leave CODE`` and ``--move CODE=REGION`` arguments.
+
+    Raises
+    ------
+    InputError
+        Listing every malformed argument.
+    """
+    problems: list[Problem] = []
+    changes: list[Change] = []
+    with_region: tuple[tuple[ChangeKind, Sequence[str]], ...] = (("join", join), ("move", move))
+    for kind, values in with_region:
+        for value in values:
+            code, sep, region = value.partition("=")
+            if not sep or not code.strip() or not region.strip():
+                problems.append(
+                    Problem(
+                        f"--{kind}",
+                        value,
+                        "expected CODE=REGION",
+                        f"e.g. --{kind} 02QZ00=R07",
+                    )
+                )
+                continue
+            changes.append(Change(kind, code.strip().upper(), region.strip()))
+    for value in leave:
+        code = value.strip().upper()
+        if not code or "=" in code:
+            problems.append(Problem("--leave", value, "expected a vestiging code", "e.g. 02QZ00"))
+            continue
+        changes.append(Change("leave", code))
+    if problems:
+        raise InputError(problems, title="Invalid what-if arguments")
+    return changes
+
+
+def apply_changes(plan: Plan, changes: Iterable[Change], instance: Instance | None = None) -> Plan:
+    """Apply changes to a plan after validating all of them.
+
+    Parameters
+    ----------
+    plan : Plan
+    changes : iterable of Change
+        ``join CODE=REGION``: the school, now in no region, enters REGION;
+        ``leave CODE``: the school opts out; ``move CODE=REGION``: the school, now in another
+        region, moves to REGION.
+    instance : Instance, optional
+        The participating schools; when given, a code must be one of them.
+
+    Returns
+    -------
+    Plan
+        A new plan; ``plan`` is unchanged.
+
+    Raises
+    ------
+    InputError
+        Listing every problem: a code that is not a participating school, a code changed twice,
+        a region that does not exist in the plan, a school joining or moving to the region it is
+        already in, a school joining while it is in another region (that is a move), a school
+        leaving or moving that is in no region.
+    """
+    changes = list(changes)
+    problems: list[Problem] = []
+    seen: dict[str, Change] = {}
+    for ch in changes:
+        if instance is not None and ch.code not in instance.index:
+            problems.append(
+                Problem(
+                    _WHERE,
+                    str(ch),
+                    f"{ch.code} is not a participating vestiging",
+                    "check the 6-character code (regionopt data summary lists the data)",
+                )
+            )
+        if ch.code in seen:
+            problems.append(
+                Problem(
+                    _WHERE, str(ch), f"{ch.code} is changed twice ({seen[ch.code]})", "keep one"
+                )
+            )
+        seen.setdefault(ch.code, ch)
+        problems += _change_problems(ch, plan)
+    if problems:
+        raise InputError(problems, title="Invalid what-if changes")
+    mapping: dict[str, str | None] = {
+        ch.code: (None if ch.kind == "leave" else ch.region_id) for ch in changes
+    }
+    return plan.with_assignment(mapping, name=f"{plan.name} (what-if)")
+
+
+def _change_problems(ch: Change, plan: Plan) -> list[Problem]:
+    """What is wrong with one change of ``plan``, whatever the other changes are."""
+    problems: list[Problem] = []
+    label = str(ch)
+    current = plan.assignment.get(ch.code)
+    if ch.kind in ("join", "move"):
+        if ch.region_id not in plan.regions:
+            close = sorted(
+                r for r in plan.regions if ch.region_id and ch.region_id.lower() in r.lower()
+            )
+            problems.append(
+                Problem(
+                    _WHERE,
+                    label,
+                    f"region {ch.region_id!r} does not exist in plan {plan.name}",
+                    "use a region_id from the plan"
+                    + (f" (did you mean {', '.join(close[:3])}?)" if close else ""),
+                )
+            )
+        elif current == ch.region_id:
+            problems.append(
+                Problem(
+                    _WHERE,
+                    label,
+                    f"{ch.code} is already in region {ch.region_id}",
+                    "nothing to change; name another region",
+                )
+            )
+    if ch.kind == "join" and current is not None and current != ch.region_id:
+        problems.append(
+            Problem(
+                _WHERE,
+                label,
+                f"{ch.code} is already in region {current}: a school in a region moves",
+                f"use --move {ch.code}={ch.region_id} to move it",
+            )
+        )
+    if ch.kind in ("leave", "move") and current is None:
+        problems.append(
+            Problem(
+                _WHERE,
+                label,
+                f"{ch.code} is in no region of plan {plan.name}",
+                "use --join to add it" if ch.kind == "move" else "nothing to leave",
+            )
+        )
+    return problems

@@ -1,0 +1,147 @@
+"""``report.md``: a what-if in readable markdown."""
+
+from __future__ import annotations
+
+from regionopt.instance import Instance
+from regionopt.whatif.result import NO_PENVOERDER, WhatIfResult
+
+
+def _eur(value: float) -> str:
+    return f"EUR {value:,.2f}"
+
+
+def _md(text: object) -> str:
+    """Text from data in a markdown table cell or line: no pipes, no line breaks."""
+    return str(text).replace("|", "/").replace("\n", " ")
+
+
+def report_markdown(result: WhatIfResult, instance: Instance) -> str:
+    """A readable what-if report (markdown)."""
+    lines = [f"# What-if on plan `{_md(result.before.name)}`", "", "## Requested changes", ""]
+    for c in result.changes:
+        s = instance.school(c.code)
+        was = result.before.assignment.get(c.code)
+        to = result.region_label(c.region_id) if c.region_id else "no region (opts out)"
+        lines.append(
+            f"- **{c.kind}** {c.code} {_md(s.name)} ({_md(s.place)}): "
+            f"{result.region_label(was) if was else 'no region'} -> {_md(to)}"
+        )
+    verdict = "keeps every rule" if result.valid_after else "breaks a rule"
+    lines += ["", f"After the changes the plan **{verdict}** in the affected regions.", ""]
+    lines += _repair_markdown(result, instance)
+    lines += _regions_markdown(result)
+    lines += _money_markdown(result)
+    broken = [v for v in result.full_check if v.severity == "broken"]
+    lines += ["## Whole plan", ""]
+    lines.append(
+        f"{len(result.before.regions)} regions before the change, "
+        f"{len(result.final.regions)} in the final plan."
+    )
+    if broken:
+        lines.append(f"The checker finds {len(broken)} broken rule(s) in the final plan:")
+        lines += [f"- {_md(v)}" for v in broken[:20]]
+    else:
+        lines.append("The checker finds no broken rule in the final plan.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _repair_markdown(result: WhatIfResult, instance: Instance) -> list[str]:
+    rep = result.repair
+    if rep is None:
+        return []
+    lines = ["## Repair", ""]
+    if rep.status == "not_needed":
+        lines.append("No repair needed.")
+    elif rep.status == "repaired":
+        lines += [f"{rep.headline()}:", ""]
+        for m in rep.moves:
+            s = instance.school(m.code)
+            lines.append(
+                f"- move {m.code} {_md(s.name)} ({_md(s.place)}): "
+                f"{result.region_label(m.from_region)} -> {result.region_label(m.to_region)}"
+            )
+    else:
+        lines.append("No repair found:")
+        lines += [f"- {_md(e)}" for e in rep.explanation]
+    if not result.allow_dissolve:
+        lines += ["", "The repair may not dissolve a region (allow it with --allow-dissolve)."]
+    lines.append("")
+    return lines
+
+
+def _regions_markdown(result: WhatIfResult) -> list[str]:
+    lines = ["## Affected regions", ""]
+    if result.dissolved:
+        gone = ", ".join(result.region_label(r) for r in result.dissolved)
+        lines += [f"**Dissolved** (no school left in the final plan): {gone}.", ""]
+    has_rep = any(r.repaired is not None for r in result.regions)
+    for r in result.regions:
+        lines += [f"### {_md(r.label)}", ""]
+        if r.dissolved:
+            lines += ["This region is **dissolved**: it has no school left.", ""]
+        head = "| rule | before | after |" + (" repaired |" if has_rep else "")
+        lines += [head, "|---|---|---|" + ("---|" if has_rep else "")]
+        for s in r.rules:
+            row = f"| {s.rule} | {s.before} | {s.after} |"
+            lines.append(row + (f" {s.repaired or ''} |" if has_rep else ""))
+        lines.append("")
+        stages = [("before", r.before, r.penvoerder_before), ("after", r.after, r.penvoerder_after)]
+        if r.repaired is not None:
+            stages.append(("repaired", r.repaired, r.penvoerder_repaired or NO_PENVOERDER))
+        lines += [
+            "| | schools | technical pupils lj 3-4 | techniekarm | penvoerder |",
+            "|---|---|---|---|---|",
+        ]
+        for stage, f, pv in stages:
+            arm = "ja" if f.techniekarm else "nee"
+            lines.append(f"| {stage} | {f.n_schools} | {f.technical_pupils} | {arm} | {_md(pv)} |")
+        if r.penvoerder_changed:
+            lines += [
+                "",
+                f"**Penvoerder changes**: {_md(r.penvoerder_before)} -> {_md(r.penvoerder_final)}.",
+            ]
+        msgs = [m for s in r.rules for m in s.messages]
+        if msgs:
+            lines.append("")
+            lines += [f"- {_md(m)}" for m in msgs]
+        lines.append("")
+    return lines
+
+
+def _money_markdown(result: WhatIfResult) -> list[str]:
+    lines: list[str] = []
+    for title, rows in (
+        ("Budget before/after the changes", result.money),
+        ("Budget before the changes/after the repair", result.money_repaired),
+    ):
+        if not rows:
+            continue
+        lines += [f"## {title}", ""]
+        lines += [
+            "| region | transition before | after | structural before | after | co-funding after |",
+            "|---|---|---|---|---|---|",
+        ]
+        small = [
+            row
+            for row in rows
+            if abs(row["structural_delta_eur"]) < 1000 and row["region_id"] not in result.affected
+        ]
+        for row in rows:
+            if row in small:
+                continue
+            lines.append(
+                f"| {_md(result.region_label(row['region_id']))} | "
+                f"{_eur(row['transition_before_eur'])} | {_eur(row['transition_after_eur'])} | "
+                f"{_eur(row['structural_before_eur'])} | {_eur(row['structural_after_eur'])} | "
+                f"{_eur(row['cofunding_after_eur'])} |"
+            )
+        if small:
+            worst = max(abs(row["structural_delta_eur"]) for row in small)
+            lines.append("")
+            lines.append(
+                f"{len(small)} other region(s) change by under EUR 1,000 each (at most "
+                f"{_eur(worst)}): the national structural total is re-divided over the schools."
+            )
+        lines.append("")
+    return lines

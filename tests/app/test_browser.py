@@ -1,0 +1,225 @@
+"""`regionopt serve` in Debian's Chromium: search, move, see the broken rule, repair, download.
+
+The server is the real command in a subprocess (``--port 0``) on the nine-school town; every
+request that does not go to it is blocked and recorded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.app.town import EVIL, MOVE_BREAKS, write_town_data, write_town_plan
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOSTILE_CODE = "32CC00"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"{CHROMIUM} missing (CI installs Debian's chromium)"
+    ),
+]
+
+
+def cli(*args: str) -> list[str]:
+    """The command line of ``regionopt ARGS`` from this checkout."""
+    return [sys.executable, "-c", "from regionopt.cli import app; app()", *args]
+
+
+@dataclass
+class Server:
+    url: str
+    data: Path
+    process: subprocess.Popen[str]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("serve")
+    data = write_town_data(root / "data", names={HOSTILE_CODE: EVIL})
+    plan = write_town_plan(root / "plan.csv")
+    args = cli("serve", "--plan", str(plan), "--data", str(data), "--port", "0")
+    env = {**os.environ, "COLUMNS": "200"}
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env)
+    assert process.stdout is not None
+    url = None
+    deadline = time.monotonic() + 60
+    while url is None and time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        match = re.search(r"open (http://127\.0\.0\.1:\d+/)", line)
+        url = match.group(1) if match else None
+    try:
+        assert url is not None, "regionopt serve printed no address"
+        yield Server(url, data, process)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Tab:
+    page: Any
+    errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+def open_tab(context: Any, url: str) -> Tab:
+    """A new tab on the app; requests elsewhere are aborted and recorded."""
+    page = context.new_page()
+    tab = Tab(page)
+    page.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(url) or r.request.url.startswith("blob:"):
+            r.continue_()
+        else:
+            tab.blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(url)
+    page.wait_for_selector("body[data-ready='1']", timeout=15000)
+    return tab
+
+
+def pick_school(page: Any, text: str, code: str) -> None:
+    page.fill("#search", text)
+    page.locator(f"#search-results li[data-code='{code}']").click()
+    page.wait_for_selector("#school-panel h2")
+
+
+def test_move_break_repair_accept_download_check(
+    server: Server, browser: Any, tmp_path: Path
+) -> None:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1300, "height": 900})
+    tab = open_tab(context, server.url)
+    page = tab.page
+    code, region = MOVE_BREAKS
+    pick_school(page, "kanaal", code)
+    assert page.locator("#school-panel h2").text_content() == "Het Kanaal"
+    page.select_option("#target-region", region)
+    page.click("#move")
+    size_rule = page.locator("#change-panel [data-region='west'] tr[data-rule='size']")
+    size_rule.locator("td.broken").wait_for()  # the page says which rule breaks, and where
+    label, before, after = size_rule.locator("td").all_text_contents()
+    assert label == "Genoeg techniekleerlingen (minstens 100)"
+    assert (before, after) == ("ok", "gebroken")
+    assert page.locator("#repair").is_enabled()
+    page.click("#repair")
+    page.locator("#accept").wait_for()
+    moves = page.locator("#proposal-moves li").all_text_contents()
+    assert moves and all("→" in m for m in moves)
+    page.click("#accept")
+    page.locator("#change-panel .rule-ok").wait_for()
+    assert page.locator("#change-panel td.broken").count() == 0
+    with page.expect_download() as download:
+        page.click("#download-csv")
+    saved = tmp_path / "regions.csv"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith("\ufeff".encode())
+    checked = subprocess.run(
+        cli("check", str(saved), "--data", str(server.data)), cwd=ROOT, capture_output=True
+    )
+    assert checked.returncode == 0, checked.stdout.decode() + checked.stderr.decode()
+    page.click("#undo")  # the accepted repair is one step: undo brings the broken rule back
+    size_rule.locator("td.broken").wait_for()
+    assert tab.errors == [] and tab.blocked == [] and tab.dialogs == []
+    context.close()
+
+
+def test_two_tabs_edit_their_own_plans(server: Server, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    one, two = open_tab(context, server.url), open_tab(context, server.url)
+    pick_school(one.page, "Middenhof", "21BB00")
+    one.page.select_option("#target-region", "west")
+    one.page.click("#move")
+    one.page.locator("#change-panel .region-block").first.wait_for()
+    two.page.reload()
+    two.page.wait_for_selector("body[data-ready='1']")
+    assert two.page.evaluate("Object.keys(window.regionopt.state.changed).length") == 0
+    assert two.page.locator("#change-panel").is_hidden()
+    pick_school(two.page, "Oosterlicht", "31CC00")
+    two.page.click("#leave")
+    two.page.locator("#change-panel .region-block").first.wait_for()
+    changed_one = one.page.evaluate("window.regionopt.state.changed")
+    assert changed_one == {"21BB00": "west"}
+    one.page.reload()  # a reload keeps the tab's own session
+    one.page.wait_for_selector("body[data-ready='1']")
+    assert one.page.evaluate("window.regionopt.state.changed") == {"21BB00": "west"}
+    assert two.page.evaluate("window.regionopt.state.changed") == {"31CC00": None}
+    # A duplicated tab inherits sessionStorage: it sees the other tab alive and takes a copy.
+    three = open_tab(context, server.url)
+    three.page.evaluate(
+        "id => sessionStorage.setItem('regionopt-session', id)",
+        one.page.evaluate("window.regionopt.session"),
+    )
+    three.page.reload()
+    three.page.wait_for_selector("body[data-ready='1']")
+    assert three.page.evaluate("window.regionopt.state.changed") == {"21BB00": "west"}
+    assert three.page.evaluate("window.regionopt.session") != one.page.evaluate(
+        "window.regionopt.session"
+    )
+    three.page.click("#undo")
+    three.page.locator("#change-panel").wait_for(state="hidden")
+    one.page.reload()
+    one.page.wait_for_selector("body[data-ready='1']")
+    assert one.page.evaluate("window.regionopt.state.changed") == {"21BB00": "west"}
+    for tab in (one, two, three):
+        assert tab.errors == [] and tab.blocked == [] and tab.dialogs == []
+    context.close()
+
+
+def test_a_hostile_school_name_shows_as_text(server: Server, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    tab = open_tab(context, server.url)
+    page = tab.page
+    scripts = page.evaluate("document.scripts.length")
+    page.fill("#search", "script")
+    result = page.locator(f"#search-results li[data-code='{HOSTILE_CODE}']")
+    assert EVIL in result.text_content()
+    result.click()
+    page.wait_for_selector("#school-panel h2")
+    assert page.locator("#school-panel h2").text_content() == EVIL
+    page.click("#leave")
+    page.locator("#change-panel .region-block").first.wait_for()
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.scripts.length") == scripts
+    assert page.locator("img[src='x']").count() == 0
+    assert tab.dialogs == [] and tab.errors == [] and tab.blocked == []
+    context.close()

@@ -1,0 +1,90 @@
+"""Loading and validation: tiny hand-made data directories and the real national data."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from regionopt.cli import app
+from regionopt.load import FILES, load_all
+
+runner = CliRunner()
+
+
+def test_tiny_data_joins_points_counts_and_fallbacks(tiny_data: Path) -> None:
+    loaded = load_all(tiny_data)
+    inst = loaded.instance
+    assert [s.code for s in inst.schools] == ["11AA00", "22BB00", "33CC00"]
+    first, second, third = inst.schools
+    # Leerjaar 3 + 4 of the bb/kb/gl rows: (20 + 1) PIE and (30 + 1) Zorg en welzijn.
+    assert first.pupils.beroepsgericht == 52 and first.pupils.PIE == 21
+    assert first.technical_pupils == 21
+    assert second.pupils.BWI == 6 and second.name == "Tweede Schöol"  # latin-1 decoded
+    assert third.technical_pupils == 0 and third.pupils.tl == 61
+    assert (first.geocode, second.geocode, third.geocode) == ("address", "address", "postcode")
+    assert (first.gemeente, third.gemeente) == ("GM0001", "GM0002")
+    assert loaded.report.mbo_kept == 1 and loaded.report.mbo_dropped == 1
+    assert loaded.instance.mbo[0].institution_name == "rocx"
+
+
+# ---------------------------------------------------------------------------------------------
+# Real data
+
+
+def _independent_national_totals(real_data: Path) -> dict[str, object]:
+    """Recompute the national leerjaar 3-4 figures from the raw DUO file with the csv module."""
+    profiles = {
+        "Bouwen, wonen en interieur": "BWI",
+        "Produceren, installeren en energie": "PIE",
+        "Mobiliteit en transport": "MT",
+        "Maritiem en Techniek": "MaT",
+        "Media, vormgeving en ICT": "MVI",
+    }
+    tech = dict.fromkeys(profiles.values(), 0)
+    bg_by_code: dict[str, int] = {}
+    tech_codes: set[str] = set()
+    path = real_data / FILES["counts"]
+    with path.open(encoding="latin-1", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter=";"):
+            otype = row["ONDERWIJSTYPE VO EN LEER- OF VERBLIJFSJAAR"]
+            if otype not in ("VMBO BL lj 3-4", "VMBO KL lj 3-4", "VMBO GL lj 3-4"):
+                continue
+            n = sum(
+                int(row[f"LEER- OF VERBLIJFSJAAR {y} - {s}"])
+                for y in (3, 4)
+                for s in ("MAN", "VROUW")
+            )
+            code = row["BRIN NUMMER"] + row["VESTIGINGSNUMMER"].zfill(2)
+            bg_by_code[code] = bg_by_code.get(code, 0) + n
+            if row["AFDELING"] in profiles and n > 0:
+                tech[profiles[row["AFDELING"]]] += n
+                tech_codes.add(code)
+    return {
+        "schools": sum(1 for v in bg_by_code.values() if v > 0),
+        "beroepsgericht": sum(bg_by_code.values()),
+        "technical": tech,
+        "technical_schools": len(tech_codes),
+    }
+
+
+@pytest.mark.realdata
+def test_summary_matches_independent_totals(real_data: Path) -> None:
+    expected = _independent_national_totals(real_data)
+    result = runner.invoke(app, ["data", "summary", "--json", "--data", str(real_data)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["schools_participating"] == expected["schools"]
+    assert summary["pupils_beroepsgericht_lj34"] == expected["beroepsgericht"]
+    technical = dict(summary["pupils_technical_lj34"])
+    assert technical.pop("total") == sum(expected["technical"].values())  # type: ignore[union-attr]
+    assert technical == expected["technical"]
+    assert summary["schools_with_technical_pupils"] == expected["technical_schools"]
+    assert summary["mbo_locations"] + summary["mbo_locations_dropped"] == len(
+        json.loads((real_data / FILES["mbo"]).read_text(encoding="utf-8"))
+    )
+    assert summary["geocoded_by_postcode"] > 0
+    assert summary["schools_dropped"] == []
