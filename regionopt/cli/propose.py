@@ -25,13 +25,13 @@ from regionopt.cli._app import (
     console,
     friendly_errors,
 )
-from regionopt.config import MAX_WEIGHT, SearchConfig, fix_for
+from regionopt.config import MAX_WEIGHT, Config, SearchConfig, fix_for, load_config
 from regionopt.errors import InputError, Problem
 from regionopt.output import check_out_dir, staged_dir
 from regionopt.plan import read_plan
 from regionopt.proposal import ProposeResult, run_propose, write_outputs
 from regionopt.solve.pipeline import Progress, proven_gap
-from regionopt.workspace import open_workspace
+from regionopt.workspace import Workspace, open_workspace
 
 SEARCH_OPTIONS: dict[str, str] = {
     "cp_sat_s": "--time-limit",
@@ -197,120 +197,132 @@ def _print_result(result: ProposeResult) -> None:
     )
 
 
+RegionsOption = Annotated[
+    str, typer.Option("--regions", help="Number of regions N, or a range MIN-MAX.")
+]
+LockOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--lock",
+        help="CODE=REGION: keep a school in a region (same REGION = together, different = apart; "
+        "a REGION of the --reference plan ties it to that region). Repeatable.",
+        show_default=False,
+    ),
+]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude", help="CODE of a school that opts out. Repeatable.", show_default=False
+    ),
+]
+ReferenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reference",
+        help="Plan CSV to stay close to, or 'actual' for the documented actual regions.",
+        show_default=False,
+    ),
+]
+ReferenceWeightOption = Annotated[
+    float | None,
+    typer.Option(
+        "--reference-weight",
+        help="Cost per school moved away from the reference (default: weights.reference_move).",
+        show_default=False,
+    ),
+]
+MaxMovesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-moves", help="Hard cap on schools moved from the reference.", show_default=False
+    ),
+]
+TimeLimitOption = Annotated[
+    float | None,
+    typer.Option(
+        "--time-limit",
+        help="Seconds of the national CP-SAT model after the start plans (default search.cp_sat_s; "
+        "0: none).",
+        show_default=False,
+    ),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option("--seed", help="Random seed (default search.seed).", show_default=False),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help="CP-SAT threads and pricing processes (default search.workers).",
+        show_default=False,
+    ),
+]
+ImproveTimeOption = Annotated[
+    float | None,
+    typer.Option(
+        "--improve-time",
+        help="At most this many seconds of re-solving windows of neighbouring regions, only while "
+        "the gap is open and without --reference (default search.improve_s; 0: none).",
+        show_default=False,
+    ),
+]
+BoundTimeOption = Annotated[
+    float | None,
+    typer.Option(
+        "--bound-time",
+        help="At most this many seconds of column generation, which proves the bound and improves "
+        "the plan; it stops once the plan is proven within search.relative_gap (default "
+        "search.bound_s; 0: none).",
+        show_default=False,
+    ),
+]
+RadiusOption = Annotated[
+    float | None,
+    typer.Option(
+        "--radius",
+        help="Restriction: a school joins a penvoerder at most this many km away along the school "
+        "graph (default search.radius_km; the bound then holds within it).",
+        show_default=False,
+    ),
+]
+ContiguityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--contiguity",
+        help="'connected' (any connected region) or 'hess' (a restriction: each school joins its "
+        "penvoerder through schools closer to it) (default search.contiguity).",
+        show_default=False,
+    ),
+]
+OutOption = Annotated[Path, typer.Option("--out", help="Output directory.")]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Overwrite a non-empty output directory.")
+]
+
+
 @app.command("propose")
 @friendly_errors
 def propose_command(
-    regions: Annotated[
-        str, typer.Option("--regions", help="Number of regions N, or a range MIN-MAX.")
-    ] = "77",
-    lock: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--lock",
-            help="CODE=REGION: keep a school in a region (same REGION = together, different "
-            "= apart; a REGION of the --reference plan ties it to that region). Repeatable.",
-            show_default=False,
-        ),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--exclude", help="CODE of a school that opts out. Repeatable.", show_default=False
-        ),
-    ] = None,
-    reference: Annotated[
-        str | None,
-        typer.Option(
-            "--reference",
-            help="Plan CSV to stay close to, or 'actual' for the documented actual regions.",
-            show_default=False,
-        ),
-    ] = None,
-    reference_weight: Annotated[
-        float | None,
-        typer.Option(
-            "--reference-weight",
-            help="Cost per school moved away from the reference (default: weights."
-            "reference_move in the config).",
-            show_default=False,
-        ),
-    ] = None,
-    max_moves: Annotated[
-        int | None,
-        typer.Option(
-            "--max-moves", help="Hard cap on schools moved from the reference.", show_default=False
-        ),
-    ] = None,
-    time_limit: Annotated[
-        float | None,
-        typer.Option(
-            "--time-limit",
-            help="Seconds of CP-SAT, the first phase (default search.cp_sat_s, 1 s; "
-            "search.cp_sat_only_s, 60 s, with --contiguity exact, where CP-SAT is the only "
-            "phase that improves the plan).",
-            show_default=False,
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option("--seed", help="Random seed (default search.seed, 0).", show_default=False),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            help="CP-SAT threads and pricing processes (default search.workers, 2).",
-            show_default=False,
-        ),
-    ] = None,
-    improve_time: Annotated[
-        float | None,
-        typer.Option(
-            "--improve-time",
-            help="At most this many seconds of re-solving windows of neighbouring regions, "
-            "only while the gap is open and without --reference (default search.improve_s, "
-            "60; 0: none).",
-            show_default=False,
-        ),
-    ] = None,
-    bound_time: Annotated[
-        float | None,
-        typer.Option(
-            "--bound-time",
-            help="At most this many seconds of column generation, which proves the bound and "
-            "improves the plan; it stops once the plan is proven optimal (default "
-            "search.bound_s, 150; 0: only CP-SAT's own bound).",
-            show_default=False,
-        ),
-    ] = None,
-    radius: Annotated[
-        float | None,
-        typer.Option(
-            "--radius",
-            help="Restriction: a school joins a penvoerder at most this many km away along the "
-            "school graph (default search.radius_km, 25).",
-            show_default=False,
-        ),
-    ] = None,
-    contiguity: Annotated[
-        str | None,
-        typer.Option(
-            "--contiguity",
-            help="'hess' (each school links to its region's centre through closer schools) or "
-            "'exact' (any connected region; CP-SAT only, for small instances).",
-            show_default=False,
-        ),
-    ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out/proposal"),
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite a non-empty output directory.")
-    ] = False,
+    regions: RegionsOption = "77",
+    lock: LockOption = None,
+    exclude: ExcludeOption = None,
+    reference: ReferenceOption = None,
+    reference_weight: ReferenceWeightOption = None,
+    max_moves: MaxMovesOption = None,
+    time_limit: TimeLimitOption = None,
+    seed: SeedOption = None,
+    workers: WorkersOption = None,
+    improve_time: ImproveTimeOption = None,
+    bound_time: BoundTimeOption = None,
+    radius: RadiusOption = None,
+    contiguity: ContiguityOption = None,
+    out: OutOption = Path("out/proposal"),
+    force: ForceOption = False,
     data: DataOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Propose regions that meet every rule; print status, objective, bound and gap."""
-    from regionopt.config import load_config
-
     span = parse_regions(regions)
     locks = parse_locks(lock or [])
     cfg = load_config(config)
@@ -330,19 +342,11 @@ def propose_command(
     ]
     if option_problems:
         raise InputError(option_problems, title="Invalid options")
-    search = search_settings(cfg.search, given)
     ref_plan = read_plan(Path(reference)) if reference not in (None, "actual") else None
     check_out_dir(out, force=force)
-    started = time.perf_counter()
-    ws = open_workspace(data, cfg)
+    ws = _open(data, cfg, regions, excluded := sorted({c.strip().upper() for c in exclude or []}))
     if reference == "actual":
         ref_plan = ws.loaded.actual
-    excluded = sorted({c.strip().upper() for c in exclude or []})
-    console.print(
-        f"data and graph loaded in {time.perf_counter() - started:.1f} s: "
-        f"{ws.instance.n - len(excluded)} schools, regions {escape(regions)}",
-        highlight=False,
-    )
     with Live(Text("starting ..."), console=console, refresh_per_second=4, transient=True) as live:
         result = run_propose(
             ws,
@@ -352,14 +356,31 @@ def propose_command(
             reference=ref_plan,
             reference_weight=reference_weight,
             max_moves=max_moves,
-            search=search,
+            search=search_settings(cfg.search, given),
             cp_sat_s=time_limit,
             progress=_LiveLine(live),
         )
+    _finish(ws, result, out, force=force)
+
+
+def _open(data: Path | None, cfg: Config, regions: str, excluded: list[str]) -> Workspace:
+    """The workspace, with a line saying what was loaded."""
+    started = time.perf_counter()
+    ws = open_workspace(data, cfg)
+    console.print(
+        f"data and graph loaded in {time.perf_counter() - started:.1f} s: "
+        f"{ws.instance.n - len(excluded)} schools, regions {escape(regions)}",
+        highlight=False,
+    )
+    return ws
+
+
+def _finish(ws: Workspace, result: ProposeResult, out: Path, *, force: bool) -> None:
+    """Print the verdict and write the outputs (nothing without a plan)."""
     if result.optimised.partition is None:
         console.print(
             f"[red]no plan found[/] in {result.optimised.wall_time_s:.1f} s (status "
-            f"{result.optimised.status}); raise --time-limit or relax the rules"
+            f"{result.optimised.status}); raise --bound-time or relax the rules"
         )
         raise typer.Exit(EXIT_BROKEN)
     _print_result(result)

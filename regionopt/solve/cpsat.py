@@ -254,10 +254,21 @@ def _reference_terms(
     terms: list[Term],
 ) -> int:
     """Reference moves: regions matched one-to-one to reference regions; kept schools earn."""
-    problem, m, x = objective.problem, built.model, built.x
+    _match_vars(built, objective.problem, y)
+    _lock_matches(built, objective.problem, of_school)
+    keeps = _keep_vars(built, objective, of_school, terms)
+    problem = objective.problem
+    if problem.max_moves is not None and problem.reference is not None:
+        m = built.model
+        m.add(sum(keeps) >= int((problem.reference >= 0).sum()) - problem.max_moves)
+    return len(built.match) + len(keeps)
+
+
+def _match_vars(built: CpSatModel, problem: Problem, y: dict[int, cp_model.IntVar]) -> None:
+    """m[j, rr]: root j's region is matched to reference region rr (one each way at most)."""
     ref = problem.reference
     assert ref is not None
-    match = built.match
+    m, x, match = built.model, built.x, built.match
     for j in y:
         for rr in sorted({int(ref[i]) for i in range(problem.n) if (i, j) in x and ref[i] >= 0}):
             match[j, rr] = m.new_bool_var(f"m_{j}_{rr}")
@@ -267,15 +278,29 @@ def _reference_terms(
             m.add(sum(options) <= y[j])
     for rr in range(len(problem.reference_ids)):
         m.add_at_most_one(v for (_, r2), v in match.items() if r2 == rr)
-    # A lock label that names a reference region ties the lock's region to it.
+
+
+def _lock_matches(built: CpSatModel, problem: Problem, of_school: list[list[int]]) -> None:
+    """A lock label that names a reference region ties the lock's region to it."""
+    m, x, match = built.model, built.x, built.match
     ref_pos = {rid: k for k, rid in enumerate(problem.reference_ids)}
     for label, ids in problem.locks:
-        if label in ref_pos:
-            for j in of_school[ids[0]]:
-                if (j, ref_pos[label]) in match:
-                    m.add_implication(x[ids[0], j], match[j, ref_pos[label]])
-                else:
-                    m.add(x[ids[0], j] == 0)
+        if label not in ref_pos:
+            continue
+        for j in of_school[ids[0]]:
+            if (j, ref_pos[label]) in match:
+                m.add_implication(x[ids[0], j], match[j, ref_pos[label]])
+            else:
+                m.add(x[ids[0], j] == 0)
+
+
+def _keep_vars(
+    built: CpSatModel, objective: Objective, of_school: list[list[int]], terms: list[Term]
+) -> list[cp_model.IntVar]:
+    """k[i, j]: school i stays in its reference region (in root j's region, matched to it)."""
+    ref = objective.problem.reference
+    assert ref is not None
+    m, x, match = built.model, built.x, built.match
     keeps = []
     for i in np.flatnonzero(ref >= 0).tolist():
         for j in of_school[i]:
@@ -288,9 +313,7 @@ def _reference_terms(
             keeps.append(k)
             if objective.move_cost:
                 terms.append((-objective.move_cost, k))
-    if problem.max_moves is not None:
-        m.add(sum(keeps) >= int((ref >= 0).sum()) - problem.max_moves)
-    return len(match) + len(keeps)
+    return keeps
 
 
 def add_hint(built: CpSatModel, objective: Objective, plan: Labelled) -> None:
