@@ -178,6 +178,14 @@ class WeightsConfig(_Frozen):
         "file) is split over; regions then keep within labour-market regions, where the "
         "companies they work with are [001, 003].",
     )
+    bestuur_split: float = Field(
+        0.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        allow_inf_nan=False,
+        description="Per extra region a bestuur's schools are split over: a board runs its "
+        "locations together and makes the region's agreements for them [000].",
+    )
     size_balance: float = Field(
         0.0,
         ge=0,

@@ -81,7 +81,7 @@ def run_propose(
         locks=locks,
         reference=reference,
         max_moves=max_moves,
-        families=[labour_markets_of(ws, instance)],
+        families=families_of(ws, instance),
     )
     done = optimise(problem, weights, search, cp_sat_s=cp_sat_s, progress=progress)
     plan = Plan(rows=(), name="proposed")
@@ -106,15 +106,15 @@ def run_propose(
     return ProposeResult(plan, done, violations, parameters)
 
 
-def labour_markets_of(ws: Workspace, instance: Instance) -> ItemFamily:
-    """The workspace's labour-market regions for ``instance`` (which may lack opted-out
-    schools)."""
+def families_of(ws: Workspace, instance: Instance) -> list[ItemFamily]:
+    """The workspace's labour-market regions and besturen for ``instance`` (which may lack
+    opted-out schools)."""
+    families = [ws.labour_markets, ws.boards]
     if instance is ws.instance:
-        return ws.labour_markets
+        return families
     index = {s.code: s.id for s in ws.instance.schools}
-    full = ws.labour_markets
-    picked = np.array([full.index[index[s.code]] for s in instance.schools], dtype=np.int64)
-    return ItemFamily(full.name, picked, full.codes)
+    ids = np.array([index[s.code] for s in instance.schools], dtype=np.int64)
+    return [ItemFamily(f.name, f.index[ids], f.codes) for f in families]
 
 
 def _region_ids_for(problem: Problem, done: Optimised, reference: Plan | None) -> tuple[str, ...]:

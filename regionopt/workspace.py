@@ -32,10 +32,24 @@ class Workspace:
         return self.loaded.instance
 
     @cached_property
+    def boards(self) -> ItemFamily:
+        """Each school's bestuur (board) as an item family."""
+        return board_family(self.instance)
+
+    @cached_property
     def labour_markets(self) -> ItemFamily:
         """Each school's labour-market region (RPA-gebied of the DUO location file; -1 when
         the file does not list the school)."""
         return labour_market_family(self.instance, Path(self.loaded.report.data_dir))
+
+
+def board_family(instance: Instance) -> ItemFamily:
+    """The bestuur of every school as an item family of the objective (-1: none known)."""
+    codes = tuple(sorted({s.bestuur for s in instance.schools if s.bestuur}))
+    pos = {c: k for k, c in enumerate(codes)}
+    index = np.array([pos.get(s.bestuur, -1) for s in instance.schools], dtype=np.int64)
+    index.setflags(write=False)
+    return ItemFamily("bestuur", index, codes)
 
 
 def labour_market_family(instance: Instance, data_dir: Path) -> ItemFamily:

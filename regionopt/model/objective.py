@@ -158,6 +158,7 @@ class Objective:
         per_item = {
             "gemeente": weights.gemeente_split,
             "rpa": weights.labour_market_split,
+            "bestuur": weights.bestuur_split,
             **(item_weights or {}),
         }
         edge_cost = np.array(

@@ -15,9 +15,12 @@ with.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -150,32 +153,90 @@ def decomposed_start(
     solve: AreaSolver,
     *,
     time_limit_s: float,
+    workers: int = 1,
 ) -> Labelled | None:
     """A valid plan whose regions each lie inside one area of ``family`` (None: none found
-    in time, or the areas cannot add up to the regions asked for)."""
+    in time, or the areas cannot add up to the regions asked for).
+
+    The areas' plans are independent: with ``workers`` > 1 they are made in that many forked
+    processes at once, largest areas first.
+    """
     problem = objective.problem
-    started = time.perf_counter()
-    tables: list[dict[int, AreaPlan]] = []
-    for schools in areas(problem, family):
-        table: dict[int, AreaPlan] = {}
-        for p in region_counts(problem, schools):
-            if time.perf_counter() - started > time_limit_s:
-                return None
-            plan = plan_area(objective, schools, p, search, solve)
-            if plan is not None:
-                table[p] = plan
-        if not table:
-            return None
-        tables.append(table)
+    found_areas = areas(problem, family)
+    tasks = [
+        (a, p)
+        for a, schools in sorted(enumerate(found_areas), key=lambda e: -len(e[1]))
+        for p in region_counts(problem, schools)
+    ]
+    tables: list[dict[int, AreaPlan]] = [{} for _ in found_areas]
+
+    def plan(task: tuple[int, int]) -> tuple[int, AreaPlan | None]:
+        a, p = task
+        return a, plan_area(objective, found_areas[a], p, search, solve)
+
+    finished = _run_tasks(plan, tasks, time_limit_s, workers)
+    if finished is None:
+        return None
+    for a, made in finished:
+        if made is not None:
+            tables[a][made.regions] = made
+    if not all(tables):
+        return None
     chosen = share_regions(tables, *problem.regions)
     if chosen is None:
         return None
     labels = np.full(problem.n, -1, dtype=np.int64)
     roots: list[int] = []
-    for plan in chosen:
-        labels[plan.schools] = plan.labels + len(roots)
-        roots += list(plan.roots)
+    for area_plan in chosen:
+        labels[area_plan.schools] = area_plan.labels + len(roots)
+        roots += list(area_plan.roots)
     return labels, roots
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _run_tasks(
+    work: Callable[[T], R], tasks: list[T], time_limit_s: float, workers: int
+) -> list[R] | None:
+    """Every task's result, in this process or ``workers`` forked ones (None: out of time)."""
+    deadline = time.perf_counter() + time_limit_s
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        out = []
+        for task in tasks:
+            if time.perf_counter() > deadline:
+                return None
+            out.append(work(task))
+        return out
+    global _WORK
+    _WORK = work
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_ignore_ctrl_c) as pool:
+        pending = pool.imap_unordered(_call_work, tasks)
+        results = []
+        for _ in tasks:
+            left = deadline - time.perf_counter()
+            try:
+                results.append(pending.next(timeout=max(left, 0.0)))
+            except multiprocessing.TimeoutError:
+                pool.terminate()
+                return None
+        return results
+
+
+_WORK: Callable[[Any], Any] | None = None
+"""The task function forked pool workers call (set before the pool forks)."""
+
+
+def _call_work(task: Any) -> Any:
+    assert _WORK is not None
+    return _WORK(task)
+
+
+def _ignore_ctrl_c() -> None:
+    """Pool workers leave Ctrl-C to the main process, which ends them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 __all__ = ["AreaPlan", "areas", "decomposed_start", "plan_area", "region_counts", "share_regions"]

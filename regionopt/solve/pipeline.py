@@ -37,6 +37,9 @@ from regionopt.solve.heuristic import Labelled, warm_start
 from regionopt.solve.precheck import precheck
 from regionopt.solve.windows import WindowSettings, WindowsResult, WindowStep, improve_by_windows
 
+LABOUR_MARKET = "rpa"
+"""The item family whose areas the area start plans one by one."""
+
 NO_START_CP_SAT_S = 10.0
 """Seconds of CP-SAT when neither the warm start nor the area start found a plan."""
 
@@ -250,7 +253,7 @@ class _Pipeline:
             (
                 f
                 for f, cost in zip(self.problem.items, self.objective.item_cost, strict=True)
-                if f.name != "gemeente" and cost > 0
+                if f.name == LABOUR_MARKET and cost > 0
             ),
             None,
         )
@@ -274,7 +277,12 @@ class _Pipeline:
             return None if part is None else (np.asarray(part.labels), list(part.roots))
 
         plan = decomposed_start(
-            self.objective, family, sub_search, solve, time_limit_s=search.area_start_s
+            self.objective,
+            family,
+            sub_search,
+            solve,
+            time_limit_s=search.area_start_s,
+            workers=search.workers,
         )
         if plan is not None:
             self.cand = self.cand.with_plan(*plan)
