@@ -114,6 +114,12 @@ class RegionRules:
         in its own region, in a connected region)."""
         return self.min_vmbo_schools >= 2
 
+    def too_big_many(self, technical: np.ndarray) -> np.ndarray:
+        """``too_big`` for many regions at once (boolean array)."""
+        if self.max_technical is None:
+            return np.zeros(len(technical), dtype=bool)
+        return np.asarray(technical > self.max_technical, dtype=bool)
+
     def too_big(self, technical: int) -> bool:
         """True when ``technical`` pupils exceed the maximum size (never, without one)."""
         return self.max_technical is not None and technical > self.max_technical

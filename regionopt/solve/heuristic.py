@@ -72,7 +72,11 @@ def voronoi_plan(problem: Problem, cand: Candidates, rng: np.random.Generator) -
         bad = ~problem.rules.meets_many(sizes)
         if not bad.any():
             return labels, seeds
-        victim = int(np.flatnonzero(bad)[np.argmin(sizes.technical[bad])])
+        short = bad & ~problem.rules.too_big_many(sizes.technical)
+        # A region short of a rule gives up its seed; when only regions that are too big
+        # fail, the smallest region does, and its seed goes to split the largest.
+        pool = short if short.any() else np.ones(k, dtype=bool)
+        victim = int(np.flatnonzero(pool)[np.argmin(sizes.technical[pool])])
         moved = _move_seed(problem, cand, rpos, labels, seeds, sizes.technical, rng)
         if moved is None:
             return None
