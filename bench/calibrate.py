@@ -32,7 +32,7 @@ from regionopt.config import Config
 from regionopt.evaluate import plan_rows
 from regionopt.load import FILES
 from regionopt.official import read_official_partitions
-from regionopt.plan import Plan, write_plan_rows
+from regionopt.plan import Plan, read_plan, write_plan_rows
 from regionopt.proposal import run_propose
 from regionopt.validate import documented_members, summarise
 from regionopt.workspace import Workspace, open_workspace
@@ -61,15 +61,45 @@ def label(setting: dict[str, Any]) -> str:
 
 def run_setting(
     ws: Workspace, setting: dict[str, Any], search: dict[str, Any]
-) -> tuple[Plan, float]:
-    """The plan of one setting and its objective."""
+) -> tuple[Plan, float] | None:
+    """The plan of one setting and its objective (None: no rule-valid plan found)."""
     config = configured(ws.config, setting)
     workspace = Workspace(config, ws.loaded, ws.model, ws.graph)
     result = run_propose(workspace, search=config.search.model_copy(update=search))
     part = result.optimised.partition
     if part is None or not result.valid:
-        raise SystemExit(f"setting {label(setting)} gave no valid plan")
+        return None
     return result.plan, part.objective
+
+
+def slug(setting: dict[str, Any]) -> str:
+    """A file name for a setting's plan: ``size_balance-300_min_technical_pupils-150``."""
+    return "_".join(f"{k.split('.', 1)[1]}-{v:g}" for k, v in setting.items())
+
+
+def cached_setting(
+    ws: Workspace, setting: dict[str, Any], search: dict[str, Any], out: Path | None
+) -> tuple[Plan, float, float] | None:
+    """The plan, objective and seconds of a setting: read from ``out`` if kept, else run."""
+    started = time.perf_counter()
+    if out is None:
+        ran = run_setting(ws, setting, search)
+        return None if ran is None else (*ran, time.perf_counter() - started)
+    path = out / f"{slug(setting)}.csv"
+    facts = path.with_suffix(".json")
+    if path.is_file() and facts.is_file():
+        kept = json.loads(facts.read_text())
+        return read_plan(path), float(kept["objective"]), float(kept["seconds"])
+    ran = run_setting(ws, setting, search)
+    if ran is None:
+        return None
+    plan, objective = ran
+    seconds = time.perf_counter() - started
+    out.mkdir(parents=True, exist_ok=True)
+    header, rows = plan_rows(ws.instance, plan)
+    write_plan_rows(path, header, rows)
+    facts.write_text(json.dumps({"objective": objective, "seconds": seconds}))
+    return plan, objective, seconds
 
 
 def main() -> None:
@@ -77,7 +107,12 @@ def main() -> None:
     parser.add_argument("--grid", type=Path, default=None)
     parser.add_argument("--bound-time", type=float, default=None)
     parser.add_argument("--improve-time", type=float, default=None)
-    parser.add_argument("--out", type=Path, default=None, help="write each setting's plan here")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="keep each setting's plan here; a setting whose plan is there is not run again",
+    )
     args = parser.parse_args()
     grid_axes = json.loads(args.grid.read_text()) if args.grid else DEFAULT_GRID
     search = {
@@ -94,21 +129,20 @@ def main() -> None:
     )
     print("|---|---:|---:|---:|---:|---|---:|---:|")
     for setting in settings_grid(grid_axes):
-        started = time.perf_counter()
-        plan, objective = run_setting(ws, setting, search)
         name = label(setting)
+        kept = cached_setting(ws, setting, search, args.out)
+        if kept is None:
+            print(f"| {name} | no rule-valid plan found | | | | | | |", flush=True)
+            continue
+        plan, objective, seconds = kept
         plans[name] = plan
-        if args.out is not None:
-            args.out.mkdir(parents=True, exist_ok=True)
-            header, rows = plan_rows(ws.instance, plan)
-            write_plan_rows(args.out / f"plan-{len(plans):02d}.csv", header, rows)
         s = summarise(ws.instance, documented, plan)
         sizes = np.array([len(c) for c in plan.regions.values()])
         print(
             f"| {name} | {s.score.f1:.3f} | {s.score.precision:.3f} | {s.score.recall:.3f} | "
             f"{s.whole_and_unmixed} of {len(s.headline_regions)} | {sizes.min()} / "
             f"{int(np.median(sizes))} / {sizes.max()} | {objective:,.0f} | "
-            f"{time.perf_counter() - started:.0f} |",
+            f"{seconds:.0f} |",
             flush=True,
         )
     cv = cross_validate(documented, plans)

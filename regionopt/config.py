@@ -96,17 +96,21 @@ class RulesConfig(_Frozen):
         2, ge=1, le=1000, description="At least this many vmbo vestigingen [004]."
     )
     min_technical_pupils: int = Field(
-        100,
+        200,
         ge=0,
         le=MAX_PUPILS,
-        description="Minimum technical-profile pupils leerjaar 3-4 per region (rule 5).",
+        description="Minimum technical-profile pupils leerjaar 3-4 per region (rule 5: big enough "
+        "to make good choices; a small region inside a larger logical area joins it [001]). "
+        "Default 200, two thirds of the national mean per region (about 300), chosen among "
+        "100-250 against the documented regions (bench/calibrate.py, docs/calibration.md).",
     )
     max_technical_pupils: int | None = Field(
-        None,
+        600,
         gt=0,
         le=MAX_PUPILS,
-        description="Optional maximum technical-profile pupils per region (at least "
-        "min_technical_pupils).",
+        description="Maximum technical-profile pupils leerjaar 3-4 per region (at least "
+        "min_technical_pupils; no value: none): a region far bigger than the rest cannot work "
+        "together. Default 600, twice the national mean per region.",
     )
     mbo_reach_km: float = Field(
         25.0,
@@ -170,13 +174,14 @@ class WeightsConfig(_Frozen):
         description="Per school moved away from the reference plan (if given).",
     )
     labour_market_split: float = Field(
-        0.0,
+        300.0,
         ge=0,
         le=MAX_WEIGHT,
         allow_inf_nan=False,
         description="Per extra region a labour-market region (RPA-gebied, the DUO location "
         "file) is split over; regions then keep within labour-market regions, where the "
-        "companies they work with are [001, 003].",
+        "companies they work with are [001, 003]. Default 300 (1000 gave the same agreement "
+        "with the documented regions, docs/calibration.md).",
     )
     bestuur_split: float = Field(
         0.0,
@@ -260,14 +265,14 @@ class SearchConfig(_Frozen):
     """How the optimizer searches (not what it optimises); every phase's budget and knob."""
 
     cp_sat_s: float = Field(
-        1.0,
+        0.0,
         ge=0,
         allow_inf_nan=False,
         description="Seconds of the national CP-SAT model after the warm start (0: none). "
         "Column generation does the rest from any start.",
     )
     area_start_s: float = Field(
-        60.0,
+        240.0,
         ge=0,
         allow_inf_nan=False,
         description="At most this many seconds for a start plan made area by area: each "
@@ -275,13 +280,13 @@ class SearchConfig(_Frozen):
         "when weights.labour_market_split > 0; 0: none).",
     )
     area_solve_s: float = Field(
-        2.0,
+        3.0,
         gt=0,
         allow_inf_nan=False,
         description="Seconds of column generation per area and number of regions in that start.",
     )
     bound_s: float = Field(
-        150.0,
+        90.0,
         ge=0,
         allow_inf_nan=False,
         description="At most this many seconds of column generation (0: CP-SAT's own bound). "
@@ -302,7 +307,7 @@ class SearchConfig(_Frozen):
         0, ge=0, le=2**31 - 1, description="Random seed of the warm start and CP-SAT (32 bits)."
     )
     radius_km: float | None = Field(
-        25.0,
+        50.0,
         gt=0,
         allow_inf_nan=False,
         description="Restriction a user may ask for: a school joins a penvoerder at most this "
@@ -312,7 +317,7 @@ class SearchConfig(_Frozen):
         3, ge=1, description="Restriction: each school may always join its nearest roots."
     )
     contiguity: Literal["connected", "hess"] = Field(
-        "hess",
+        "connected",
         description="'connected': any connected region; 'hess' (a restriction): a school joins "
         "its penvoerder through schools closer to it.",
     )
@@ -373,7 +378,7 @@ def load_config(path: Path | None) -> Config:
     ----------
     path : Path or None
         A TOML file with any of the sections ``participation``, ``commute``, ``rules``,
-        ``weights``, ``budget``. ``None`` gives the defaults.
+        ``weights``, ``budget``, ``search``. ``None`` gives the defaults.
 
     Returns
     -------

@@ -286,9 +286,23 @@ def workspace(real_data: Path):
     return open_workspace(real_data)
 
 
+RMC_RULES = Path(__file__).resolve().parent / "rmc-rules.toml"
+"""The size rule of the national stand-in plan (large RMC regions): pass as ``--config``."""
+
+
+@pytest.fixture(scope="session")
+def rmc_workspace(workspace):
+    """``workspace`` with the size rule of the stand-in plan (``RMC_RULES``)."""
+    from regionopt.config import load_config
+    from regionopt.workspace import Workspace
+
+    return Workspace(load_config(RMC_RULES), workspace.loaded, workspace.model, workspace.graph)
+
+
 @pytest.fixture(scope="module")
-def national(workspace, tmp_path_factory) -> tuple[Plan, Path]:
-    """The stand-in national plan and its ``regions.csv`` (``tests.national.standin_plan``)."""
+def national(rmc_workspace, tmp_path_factory) -> tuple[Plan, Path]:
+    """The stand-in national plan and its ``regions.csv`` (``tests.national.standin_plan``),
+    valid under ``RMC_RULES``."""
     from tests.national import standin_plan_csv
 
-    return standin_plan_csv(workspace, tmp_path_factory.mktemp("national"))
+    return standin_plan_csv(rmc_workspace, tmp_path_factory.mktemp("national"))

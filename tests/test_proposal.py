@@ -10,14 +10,38 @@ from typer.testing import CliRunner
 
 from regionopt.cli import app
 from regionopt.cli.propose import parse_locks, parse_regions
+from regionopt.config import load_config
 from regionopt.errors import InputError
 from regionopt.proposal import run_propose
+from regionopt.workspace import Workspace
+
+LEGACY = Path(__file__).resolve().parents[1] / "docs" / "legacy.toml"
+"""The objective and search before calibration: every phase runs within seconds."""
+
+
+@pytest.mark.realdata
+def test_default_propose_gives_valid_regions_of_the_calibrated_size(workspace) -> None:
+    search = workspace.config.search.model_copy(update={"bound_s": 10.0, "improve_s": 0.0})
+    result = run_propose(workspace, search=search)
+    assert result.valid, [str(v) for v in result.violations if v.severity == "broken"]
+    assert len(result.plan.regions) == 77
+    rules = workspace.config.rules
+    inst = workspace.instance
+    for members in result.plan.regions.values():
+        pupils = sum(inst.school(code).technical_pupils for code in members)
+        assert rules.min_technical_pupils <= pupils <= (rules.max_technical_pupils or pupils)
+    done = result.optimised
+    assert done.partition is not None
+    assert 0 < done.bound <= done.partition.objective
+    assert f"within {search.radius_km:g} km" in done.scope and "Hess" not in done.scope
 
 
 @pytest.mark.realdata
 def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: Path) -> None:
-    search = workspace.config.search.model_copy(update={"bound_s": 5.0, "improve_s": 15.0})
-    result = run_propose(workspace, search=search, cp_sat_s=8.0)
+    legacy = Workspace(load_config(LEGACY), workspace.loaded, workspace.model, workspace.graph)
+    update = {"bound_s": 5.0, "improve_s": 15.0}
+    search = legacy.config.search.model_copy(update=update)
+    result = run_propose(legacy, search=search, cp_sat_s=8.0)
     assert result.valid, [str(v) for v in result.violations if v.severity == "broken"]
     assert len(result.plan.regions) == 77
     done = result.optimised
@@ -31,11 +55,12 @@ def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: 
     # which regions it holds.
     assert 0 < done.bound <= done.partition.objective
     assert done.bound_method.startswith("column generation")
-    assert "25 km" in done.scope
+    assert f"within {search.radius_km:g} km" in done.scope
     # The CLI writes every output and refuses to overwrite them without --force.
     out = tmp_path / "proposal"
     runner = CliRunner()
-    args = ["propose", "--time-limit", "5", "--improve-time", "0", "--bound-time", "0"]
+    args = ["propose", "--time-limit", "5", "--area-time", "0", "--improve-time", "0"]
+    args += ["--bound-time", "0", "--config", str(LEGACY)]
     args += ["--out", str(out), "--data", str(real_data)]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output

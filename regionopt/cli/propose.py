@@ -35,6 +35,7 @@ from regionopt.workspace import Workspace, open_workspace
 
 SEARCH_OPTIONS: dict[str, str] = {
     "cp_sat_s": "--time-limit",
+    "area_start_s": "--area-time",
     "bound_s": "--bound-time",
     "improve_s": "--improve-time",
     "seed": "--seed",
@@ -258,6 +259,15 @@ WorkersOption = Annotated[
         show_default=False,
     ),
 ]
+AreaTimeOption = Annotated[
+    float | None,
+    typer.Option(
+        "--area-time",
+        help="At most this many seconds for the start plan made labour-market region by "
+        "labour-market region (default search.area_start_s; 0: none).",
+        show_default=False,
+    ),
+]
 ImproveTimeOption = Annotated[
     float | None,
     typer.Option(
@@ -313,6 +323,7 @@ def propose_command(
     time_limit: TimeLimitOption = None,
     seed: SeedOption = None,
     workers: WorkersOption = None,
+    area_time: AreaTimeOption = None,
     improve_time: ImproveTimeOption = None,
     bound_time: BoundTimeOption = None,
     radius: RadiusOption = None,
@@ -328,6 +339,7 @@ def propose_command(
     cfg = load_config(config)
     given: dict[str, object] = {
         "bound_s": bound_time,
+        "area_start_s": area_time,
         "improve_s": improve_time,
         "seed": seed,
         "workers": workers,

@@ -49,7 +49,7 @@ def test_a_move_that_breaks_a_rule_shows_the_rule_and_whatifs_money(
     rules = {x["rule"]: x for x in west["rules"]}
     assert rules["size"]["before"] == "ok" and rules["size"]["after"] == "broken"
     assert rules["size"]["messages"]
-    assert west["figures"]["after"]["technical_pupils"] == 82
+    assert west["figures"]["after"]["technical_pupils"] == 162
     assert west["mbo"]["after"] and west["penvoerder"]["after"]["code"]
     # The money is whatif's (budget_changes of the whole plans), not a second computation.
     result = whatif(ws.instance, ws.graph, bench.start, [Change("move", code, region)], ws.config)
@@ -150,11 +150,11 @@ def test_search_school_and_region_answers(client: TestClient) -> None:
     found = client.get("/api/search?q=molen", headers=h).json()
     assert [s["code"] for s in found["schools"]] == ["23BB00"]
     school = client.get("/api/school?code=23BB00", headers=h).json()
-    assert school["technical"] == 41 and school["current_region"] == "midden"
-    assert {p["profile"]: p["pupils"] for p in school["profiles"]}["PIE"] == 41
+    assert school["technical"] == 81 and school["current_region"] == "midden"
+    assert {p["profile"]: p["pupils"] for p in school["profiles"]}["PIE"] == 81
     region = client.get("/api/region?id=midden", headers=h).json()
     assert {r["rule"]: r["status"] for r in region["rules"]}["size"] == "ok"
-    assert region["figures"]["technical_pupils"] == 123 and region["money"]["structural"] > 0
+    assert region["figures"]["technical_pupils"] == 243 and region["money"]["structural"] > 0
     assert client.get("/api/region?id=nowhere", headers=h).status_code == 400
     assert client.get("/api/school?code=99ZZ99", headers=h).status_code == 400
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from regionopt.config import RulesConfig
 from tests.app.town import EVIL, MOVE_BREAKS, write_town_data, write_town_plan
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -138,7 +139,8 @@ def test_move_break_repair_accept_download_check(
     size_rule = page.locator("#change-panel [data-region='west'] tr[data-rule='size']")
     size_rule.locator("td.broken").wait_for()  # the page says which rule breaks, and where
     label, before, after = size_rule.locator("td").all_text_contents()
-    assert label == "Genoeg techniekleerlingen (minstens 100)"
+    minimum = RulesConfig().min_technical_pupils
+    assert label == f"Genoeg techniekleerlingen (minstens {minimum})"
     assert (before, after) == ("ok", "gebroken")
     assert page.locator("#repair").is_enabled()
     page.click("#repair")

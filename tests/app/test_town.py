@@ -22,7 +22,7 @@ def test_town_plan_is_valid_and_the_move_breaks_size(town: tuple[Path, Path]) ->
     result = whatif(ws.instance, ws.graph, plan, [Change("move", code, region)], ws.config,
                     do_repair=True)  # fmt: skip
     west = next(r for r in result.regions if r.region_id == "west")
-    assert west.after.technical_pupils == 82
+    assert west.after.technical_pupils == 162
     assert {s.rule: s.after for s in west.rules}["size"] == "broken"
     assert result.repair is not None and result.repair.status == "repaired"
     assert is_valid(check(ws.instance, ws.graph, result.final, ws.config.rules))

@@ -1,10 +1,10 @@
 """A small town of nine schools for the web app's tests: data directory and a valid plan.
 
-Three square gemeenten side by side (West, Midden, Oost), three vmbo schools in each with 41
+Three square gemeenten side by side (West, Midden, Oost), three vmbo schools in each with 81
 technical pupils (PIE), primary schools on a grid as commuting origins and one mbo location in
-the middle. The plan puts each gemeente's schools in one region (123 technical pupils each,
+the middle. The plan puts each gemeente's schools in one region (243 technical pupils each,
 valid under the default rules); moving West's eastern school 13AA00 to Midden leaves West
-with 82 technical pupils, under the minimum of 100.
+with 162 technical pupils, under the minimum of 200.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ SCHOOLS = (
 )
 PLAN = {code: ("west", "midden", "oost")[g] for code, _, _, _, g in SCHOOLS}
 MOVE_BREAKS = ("13AA00", "midden")
-"""A move that breaks the size rule in West (82 technical pupils left)."""
+"""A move that breaks the size rule in West (162 technical pupils left)."""
 EVIL = "<script>alert('xss')</script><img src=x onerror=alert(2)>"
 
 
@@ -76,7 +76,7 @@ def write_town_data(root: Path, *, names: dict[str, str] | None = None) -> Path:
             f"Utrecht;{100 + g};{code[:4]};{code};{name};Straat;1;3500 AA;{place.upper()};"
             f"{gm[2:]};{place.upper()};VBO"
         )
-        counts.append(_count_row(code, name, place.upper(), 40))
+        counts.append(_count_row(code, name, place.upper(), 80))
         points.append(_point(code, "VBO", lon, lat, 400))
     for i in range(12):
         for j in range(4):

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from regionopt.cli import app
+from tests.conftest import RMC_RULES
 
 
 @pytest.mark.realdata
@@ -18,6 +19,7 @@ def test_cli_whatif_errors_write_nothing(workspace, national, tmp_path) -> None:
     region = next(iter(plan.regions))
     member = plan.regions[region][0]
     args = ["whatif", "--plan", str(path), "--data", data, "--out", str(out)]
+    args += ["--config", str(RMC_RULES)]
     bad = [
         *("--join", "99ZZ00=" + region),
         *("--move", f"{member}={region}"),

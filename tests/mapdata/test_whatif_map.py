@@ -31,10 +31,12 @@ def test_whatif_changes_marks_every_changed_school() -> None:
 
 
 @pytest.mark.realdata
-def test_whatif_map_money_equals_cli_and_budget(workspace, tmp_path: Path) -> None:
+def test_whatif_map_money_equals_cli_and_budget(rmc_workspace, tmp_path: Path) -> None:
     from regionopt.mapdata import whatif_layers
+    from tests.conftest import RMC_RULES
     from tests.national import standin_plan_csv
 
+    workspace = rmc_workspace
     plan, plan_csv = standin_plan_csv(workspace, tmp_path)
     inst = workspace.instance
     sizes = {r: sum(inst.school(c).technical_pupils for c in cs) for r, cs in plan.regions.items()}
@@ -43,12 +45,14 @@ def test_whatif_map_money_equals_cli_and_budget(workspace, tmp_path: Path) -> No
     out = tmp_path / "out"
     data = workspace.loaded.report.data_dir
     args = ["whatif", "--plan", str(plan_csv), "--leave", leaving, "--repair", "--json"]
+    args += ["--config", str(RMC_RULES)]
     res = CliRunner().invoke(app, [*args, "--data", data, "--out", str(out)])
     assert res.exit_code == 0, res.output
     cli = json.loads(res.stdout)
     rows = cli["repair"]["budget_changes"] or cli["budget_changes"]
     cli_structural = {row["region_id"]: row["structural_after_eur"] for row in rows}
-    res = CliRunner().invoke(app, ["budget", str(out / "regions.csv"), "--json", "--data", data])
+    args = ["budget", str(out / "regions.csv"), "--json", "--data", data]
+    res = CliRunner().invoke(app, [*args, "--config", str(RMC_RULES)])
     assert res.exit_code == 0, res.output
     budget_cli = {r["region_id"]: r for r in json.loads(res.stdout)["regions"]}
 

@@ -62,8 +62,9 @@ def test_whatif_move_keeps_rules() -> None:
 
 
 @pytest.mark.realdata
-def test_national_leave_and_repair(workspace, national) -> None:
+def test_national_leave_and_repair(rmc_workspace, national) -> None:
     plan, _ = national
+    workspace = rmc_workspace
     inst, graph, rules = workspace.instance, workspace.graph, workspace.config.rules
     assert is_valid(check(inst, graph, plan, rules))
     # The school with most technical pupils in the smallest region leaves.
@@ -79,8 +80,9 @@ def test_national_leave_and_repair(workspace, national) -> None:
 
 
 @pytest.mark.realdata
-def test_national_repairs_keep_every_region(workspace, national) -> None:
+def test_national_repairs_keep_every_region(rmc_workspace, national) -> None:
     plan, _ = national
+    workspace = rmc_workspace
     inst, graph = workspace.instance, workspace.graph
     sizes = {r: sum(inst.school(c).technical_pupils for c in cs) for r, cs in plan.regions.items()}
     for region in sorted(sizes, key=lambda r: sizes[r])[:4]:
