@@ -57,6 +57,7 @@ def areas(problem: Problem, family: ItemFamily) -> list[np.ndarray]:
         known = [j for j in problem.adjacency[i] if group[j] >= 0]
         if known:
             group[i] = group[max(known, key=lambda j: link.get((i, j), 0.0))]
+    group = _connected_parts(problem, group)
     while True:
         small = [
             g for g in sorted(set(group.tolist())) if not _can_hold_a_region(problem, group, g)
@@ -67,6 +68,26 @@ def areas(problem: Problem, family: ItemFamily) -> list[np.ndarray]:
         if not merged:
             break
     return [np.flatnonzero(group == g) for g in sorted(set(group.tolist()))]
+
+
+def _connected_parts(problem: Problem, group: np.ndarray) -> np.ndarray:
+    """Each connected part of an area as an area of its own: a region must be connected, so
+    a school cut off from the rest of its area could join none of its regions."""
+    part = np.full(problem.n, -1, dtype=np.int64)
+    parts = 0
+    for start in range(problem.n):
+        if part[start] >= 0:
+            continue
+        part[start] = parts
+        stack = [start]
+        while stack:
+            u = stack.pop()
+            for v in problem.adjacency[u]:
+                if part[v] < 0 and group[v] == group[u]:
+                    part[v] = parts
+                    stack.append(v)
+        parts += 1
+    return part
 
 
 def _links(problem: Problem) -> dict[tuple[int, int], float]:

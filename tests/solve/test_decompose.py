@@ -42,6 +42,22 @@ def test_areas_take_in_schools_without_one_and_merge_small_ones() -> None:
     assert [a.tolist() for a in areas(problem, family)] == [list(range(8))]
 
 
+def test_a_school_cut_off_from_its_area_joins_the_area_it_touches() -> None:
+    # School 7 belongs to area A (0..2) but touches only area B (3..6) on the line.
+    inst = make_instance(POINTS, technical=[10] * 8)
+    family = ItemFamily("rpa", np.array([0, 0, 0, 1, 1, 1, 1, 0]), ("A", "B"))
+    problem = Problem.from_instance(
+        inst, graph_from_edges(inst, EDGES), RULES, regions=(2, 2), families=[family]
+    )
+    assert [a.tolist() for a in areas(problem, family)] == [[0, 1, 2], [3, 4, 5, 6, 7]]
+    # With enough technical pupils of its own, the cut-off part is an area by itself.
+    inst = make_instance(POINTS, technical=[10] * 7 + [20])
+    problem = Problem.from_instance(
+        inst, graph_from_edges(inst, EDGES), RULES, regions=(3, 3), families=[family]
+    )
+    assert [a.tolist() for a in areas(problem, family)] == [[0, 1, 2], [3, 4, 5, 6], [7]]
+
+
 def test_share_regions_picks_the_cheapest_counts_that_add_up() -> None:
     def plan(p: int, cost: int) -> AreaPlan:
         return AreaPlan(p, cost, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), (0,))
