@@ -53,6 +53,7 @@ def voronoi_plan(problem: Problem, cand: Candidates, rng: np.random.Generator) -
         return None
     rpos = {int(j): r for r, j in enumerate(cand.roots)}
     groups = [g for g in problem.together_groups if len(g) > 1]
+    seen: set[tuple[int, ...]] = set()
     for _ in range(4 * k):
         dist, _, source = dijkstra(
             problem.graph_lengths,
@@ -77,7 +78,12 @@ def voronoi_plan(problem: Problem, cand: Candidates, rng: np.random.Generator) -
         # fail, the smallest region does, and its seed goes to split the largest.
         pool = short if short.any() else np.ones(k, dtype=bool)
         victim = int(np.flatnonzero(pool)[np.argmin(sizes.technical[pool])])
-        moved = _move_seed(problem, cand, rpos, labels, seeds, sizes.technical, rng)
+        # Seeds met before: the moves cycle, so a random failing region gives up its seed.
+        cycling = tuple(sorted(seeds)) in seen
+        seen.add(tuple(sorted(seeds)))
+        if cycling:
+            victim = int(rng.choice(np.flatnonzero(pool)))
+        moved = _move_seed(problem, cand, rpos, labels, seeds, sizes.technical, rng, cycling)
         if moved is None:
             return None
         seeds[victim] = moved
@@ -112,8 +118,10 @@ def _move_seed(
     seeds: list[int],
     technical: np.ndarray,
     rng: np.random.Generator,
+    at_random: bool = False,
 ) -> int | None:
-    """A spare root in one of the three largest regions, far from that region's seed."""
+    """A spare root in one of the three largest regions, far from that region's seed (any
+    spare root of theirs ``at_random``)."""
     taken = set(seeds)
     for big in np.argsort(-technical)[:3]:
         spare = [
@@ -121,6 +129,8 @@ def _move_seed(
             for m in np.flatnonzero((labels == big) & problem.can_lead)
             if int(m) in rpos and int(m) not in taken
         ]
+        if spare and at_random:
+            return spare[int(rng.integers(len(spare)))]
         if spare:
             far = cand.full_km[rpos[seeds[int(big)]], spare] + rng.random(len(spare))
             return spare[int(np.argmax(far))]
