@@ -122,7 +122,7 @@ class MboLocation:
     institution: str
     """4-character BRIN of the mbo institution."""
     institution_name: str
-    """Readable institution label (from its web address, e.g. ``aeresmbo``)."""
+    """The institution's name (``mbo/mbo-instellingen-2025.csv``; else from its web address)."""
     city: str
     x: float
     y: float

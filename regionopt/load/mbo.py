@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
@@ -61,9 +62,49 @@ def read_mbo(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame, pd.Data
     if n_bad > MAX_LISTED:
         problems.append(Problem(str(path), "", f"... and {n_bad - MAX_LISTED} more records", ""))
     df = pd.DataFrame(rows, columns=["code", "name", "city", "institution_name", "lon", "lat"])
+    names = read_institution_names(path.parent / INSTITUTIONS_FILE, problems)
+    df["institution_name"] = [
+        names.get(code[:4], label)
+        for code, label in zip(df["code"], df["institution_name"], strict=True)
+    ]
     df["x"], df["y"] = TO_RD.transform(df["lon"].to_numpy(float), df["lat"].to_numpy(float))
     office = df["name"].str.contains(MBO_OFFICE_PATTERN)
     return df[~office].reset_index(drop=True), df[office].reset_index(drop=True)
+
+
+INSTITUTIONS_FILE = "mbo-instellingen-2025.csv"
+"""The institutions beside the locations file (``brin,name,...``): each location's institution
+by name (``Scalda``, ``ROC van Twente``). Optional: without it, names come from web addresses."""
+
+
+def read_institution_names(path: Path, problems: list[Problem]) -> dict[str, str]:
+    """Institution name per 4-character BRIN from the KiesMBO institutions file ({} if absent)."""
+    if not path.is_file():
+        return {}
+    raw = read_bytes(path, problems)
+    if raw is None:
+        return {}
+    try:
+        table = pd.read_csv(io.BytesIO(raw), dtype=str, encoding="utf-8-sig").fillna("")
+    except (ValueError, UnicodeDecodeError) as exc:
+        problems.append(Problem(str(path), "", f"not a readable CSV: {exc}"[:300], "re-export it"))
+        return {}
+    missing = [c for c in ("brin", "name") if c not in table.columns]
+    if missing:
+        problems.append(
+            Problem(
+                str(path),
+                "header",
+                f"has no column {', '.join(missing)}",
+                "use the KiesMBO institutions export (brin,name,...)",
+            )
+        )
+        return {}
+    return {
+        brin.strip().upper(): name.strip()
+        for brin, name in zip(table["brin"], table["name"], strict=True)
+        if brin.strip() and name.strip()
+    }
 
 
 def _mbo_row(rec: object) -> tuple[dict[str, object] | None, str]:

@@ -31,6 +31,24 @@ def test_tiny_data_joins_points_counts_and_fallbacks(tiny_data: Path) -> None:
     assert loaded.instance.mbo[0].institution_name == "rocx"
 
 
+def test_mbo_institutions_are_named_from_the_institutions_file(tiny_data: Path) -> None:
+    brin = load_all(tiny_data).instance.mbo[0].code[:4]
+    institutions = tiny_data / "mbo" / "mbo-instellingen-2025.csv"
+    institutions.write_text(f"brin,name,main_city\n{brin},ROC Xstad,Xstad\n", encoding="utf-8")
+    assert load_all(tiny_data).instance.mbo[0].institution_name == "ROC Xstad"
+    # A file without the name column is a problem that names the file and the column.
+    institutions.write_text(f"brin,naam\n{brin},ROC Xstad\n", encoding="utf-8")
+    result = runner.invoke(app, ["data", "summary", "--data", str(tiny_data)])
+    assert result.exit_code == 2
+    assert "mbo-instellingen-2025.csv" in result.output and "name" in result.output
+
+
+@pytest.mark.realdata
+def test_mbo_partners_on_the_real_data_are_institution_names(workspace) -> None:
+    names = {m.institution_name for m in workspace.instance.mbo}
+    assert {"Scalda", "ROC van Twente", "Albeda"} <= names
+
+
 # ---------------------------------------------------------------------------------------------
 # Real data
 
