@@ -258,7 +258,9 @@ class _Pipeline:
             None,
         )
         search = self.search
-        if family is None or search.area_start_s <= 0 or self.problem.has_reference:
+        # With a reference plan too: the areas are planned without it (``restrict`` drops it),
+        # and the start is then scored with the moves it makes.
+        if family is None or search.area_start_s <= 0:
             return
         sub_search = search.model_copy(
             update={
