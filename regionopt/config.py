@@ -109,7 +109,8 @@ class RulesConfig(_Frozen):
         gt=0,
         le=MAX_PUPILS,
         description="Maximum technical-profile pupils leerjaar 3-4 per region (at least "
-        "min_technical_pupils; no value: none): a region far bigger than the rest cannot work "
+        "min_technical_pupils; above the national total, e.g. 1000000, for none): a region far "
+        "bigger than the rest cannot work "
         "together. Default 600, twice the national mean per region.",
     )
     mbo_reach_km: float = Field(

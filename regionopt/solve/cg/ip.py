@@ -7,7 +7,10 @@ Costs are recomputed by the objective, so columns from windows combine across th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -86,13 +89,14 @@ def _solve(
                 [objective.kept(np.asarray(cols[c].members), rr) for c, rr in choices], dtype=float
             )
             constraints.append(LinearConstraint(kept[None, :], in_ref - problem.max_moves, np.inf))
-    res = milp(
-        np.asarray(cost, dtype=float),
-        constraints=constraints,
-        integrality=np.ones(m),
-        bounds=Bounds(0, 1),
-        options={"time_limit": max(time_limit_s, 0.1), "disp": False},
-    )
+    with native_stdout_silenced():
+        res = milp(
+            np.asarray(cost, dtype=float),
+            constraints=constraints,
+            integrality=np.ones(m),
+            bounds=Bounds(0, 1),
+            options={"time_limit": max(time_limit_s, 0.1), "disp": False},
+        )
     if res.x is None:
         return None
     return np.flatnonzero(res.x > 0.5)
@@ -125,3 +129,19 @@ def _choices(
 
 
 __all__ = ["best_partition"]
+
+
+@contextmanager
+def native_stdout_silenced() -> Iterator[None]:
+    """Nothing written to file descriptor 1 from inside: some HiGHS builds print debug lines
+    there with display off ("HighsMipSolverData::transformNewIntegerFeasibleSolution ...")."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
