@@ -64,7 +64,7 @@ def run_setting(
 ) -> tuple[Plan, float] | None:
     """The plan of one setting and its objective (None: no rule-valid plan found)."""
     config = configured(ws.config, setting)
-    workspace = Workspace(config, ws.loaded, ws.model, ws.graph)
+    workspace = ws.with_config(config)
     result = run_propose(workspace, search=config.search.model_copy(update=search))
     part = result.optimised.partition
     if part is None or not result.valid:

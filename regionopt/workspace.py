@@ -31,6 +31,23 @@ class Workspace:
         """The loaded instance."""
         return self.loaded.instance
 
+    def with_config(self, config: Config) -> Workspace:
+        """The same data, commuting model and graph under other rules, weights, budget or
+        search parameters.
+
+        Raises
+        ------
+        ValueError
+            When ``config`` changes who takes part or the commuting model, on which the loaded
+            data and the graph depend (open a new workspace for that).
+        """
+        if (config.participation, config.commute) != (
+            self.config.participation,
+            self.config.commute,
+        ):
+            raise ValueError("participation and commute need a new workspace (open_workspace)")
+        return Workspace(config, self.loaded, self.model, self.graph)
+
     @cached_property
     def boards(self) -> ItemFamily:
         """Each school's bestuur (board) as an item family."""

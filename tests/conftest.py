@@ -294,9 +294,8 @@ RMC_RULES = Path(__file__).resolve().parent / "rmc-rules.toml"
 def rmc_workspace(workspace):
     """``workspace`` with the size rule of the stand-in plan (``RMC_RULES``)."""
     from regionopt.config import load_config
-    from regionopt.workspace import Workspace
 
-    return Workspace(load_config(RMC_RULES), workspace.loaded, workspace.model, workspace.graph)
+    return workspace.with_config(load_config(RMC_RULES))
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from regionopt.cli.propose import parse_locks, parse_regions
 from regionopt.config import load_config
 from regionopt.errors import InputError
 from regionopt.proposal import run_propose
-from regionopt.workspace import Workspace
 
 LEGACY = Path(__file__).resolve().parents[1] / "docs" / "legacy.toml"
 """The objective and search before calibration: every phase runs within seconds."""
@@ -38,7 +37,7 @@ def test_default_propose_gives_valid_regions_of_the_calibrated_size(workspace) -
 
 @pytest.mark.realdata
 def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: Path) -> None:
-    legacy = Workspace(load_config(LEGACY), workspace.loaded, workspace.model, workspace.graph)
+    legacy = workspace.with_config(load_config(LEGACY))
     update = {"bound_s": 5.0, "improve_s": 15.0}
     search = legacy.config.search.model_copy(update=update)
     result = run_propose(legacy, search=search, cp_sat_s=8.0)

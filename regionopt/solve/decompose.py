@@ -28,7 +28,7 @@ from regionopt.config import SearchConfig
 from regionopt.errors import InfeasibleError
 from regionopt.model.objective import Objective
 from regionopt.model.problem import ItemFamily, Problem
-from regionopt.model.rules import totals
+from regionopt.model.rules import components, totals
 from regionopt.solve.heuristic import Labelled
 
 AreaSolver = Callable[[Problem, SearchConfig], Labelled | None]
@@ -73,20 +73,15 @@ def areas(problem: Problem, family: ItemFamily) -> list[np.ndarray]:
 def _connected_parts(problem: Problem, group: np.ndarray) -> np.ndarray:
     """Each connected part of an area as an area of its own: a region must be connected, so
     a school cut off from the rest of its area could join none of its regions."""
-    part = np.full(problem.n, -1, dtype=np.int64)
-    parts = 0
-    for start in range(problem.n):
-        if part[start] >= 0:
-            continue
-        part[start] = parts
-        stack = [start]
-        while stack:
-            u = stack.pop()
-            for v in problem.adjacency[u]:
-                if part[v] < 0 and group[v] == group[u]:
-                    part[v] = parts
-                    stack.append(v)
-        parts += 1
+    parts = [
+        members
+        for g in set(group.tolist())
+        for members in components(problem.adjacency, np.flatnonzero(group == g).tolist())
+    ]
+    part = np.empty(problem.n, dtype=np.int64)
+    # Numbered by their smallest school, as the areas were.
+    for k, members in enumerate(sorted(parts, key=lambda p: p[0])):
+        part[members] = k
     return part
 
 

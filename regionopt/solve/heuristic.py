@@ -79,8 +79,9 @@ def voronoi_plan(problem: Problem, cand: Candidates, rng: np.random.Generator) -
         pool = short if short.any() else np.ones(k, dtype=bool)
         victim = int(np.flatnonzero(pool)[np.argmin(sizes.technical[pool])])
         # Seeds met before: the moves cycle, so a random failing region gives up its seed.
-        cycling = tuple(sorted(seeds)) in seen
-        seen.add(tuple(sorted(seeds)))
+        key = tuple(sorted(seeds))
+        cycling = key in seen
+        seen.add(key)
         if cycling:
             victim = int(rng.choice(np.flatnonzero(pool)))
         moved = _move_seed(problem, cand, rpos, labels, seeds, sizes.technical, rng, cycling)
