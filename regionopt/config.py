@@ -300,6 +300,13 @@ class SearchConfig(_Frozen):
         description="At most this many seconds of re-solving windows of neighbouring regions, "
         "only while the gap is open.",
     )
+    deterministic: bool = Field(
+        True,
+        description="Budgets count the solvers' work (CP-SAT's deterministic time, LP "
+        "iterations, IP nodes; about a second each on a 2-core machine) instead of wall-clock "
+        "seconds, so the same data, settings and seed give the same plan on any machine and "
+        "load. false: wall-clock seconds (uses a busy or fast machine's time better).",
+    )
     relative_gap: float = Field(
         0.001, ge=0, le=1, allow_inf_nan=False, description="Stop once proven within this gap."
     )

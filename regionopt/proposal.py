@@ -156,6 +156,9 @@ def summary_dict(result: ProposeResult) -> dict[str, Any]:
         "bound_method": done.bound_method,
         "bound_scope": done.scope,
         "wall_time_s": round(done.wall_time_s, 3),
+        "work_s": round(done.work_s, 3),
+        "work_by_kind_s": {kind: round(w, 3) for kind, w in sorted(done.spent.items())},
+        "deterministic": result.parameters["search"]["deterministic"],
         "time_to_first_valid_s": (
             None if done.time_to_first_valid_s is None else round(done.time_to_first_valid_s, 3)
         ),

@@ -24,6 +24,7 @@ from regionopt.model.candidates import Candidates, Restriction
 from regionopt.model.objective import Objective, add_size_cost
 from regionopt.model.problem import Problem
 from regionopt.model.rules import add_region_rules
+from regionopt.solve.clock import CP_SAT_S, Clock, cp_sat_work
 from regionopt.solve.heuristic import Labelled
 
 Term = tuple[int, cp_model.IntVar]
@@ -388,11 +389,23 @@ def solve_model(
     seed: int,
     relative_gap: float,
     progress: Callable[[CpSatProgress], None] | None = None,
+    clock: Clock | None = None,
 ) -> CpSatRun:
-    """Solve a built model; Ctrl-C ends the search like the time limit."""
+    """Solve a built model; Ctrl-C ends the search like the time limit.
+
+    On a deterministic ``clock`` the limit is CP-SAT's deterministic time and the workers
+    interleave their search in a fixed schedule, so the same model and seed give the same
+    plan every run (at some cost in speed); the work is charged to the clock.
+    """
+    clock = clock or Clock()
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(time_limit_s, 0.1)
+    if clock.deterministic:
+        p.max_deterministic_time = max(time_limit_s, 0.1) / CP_SAT_S
+        # A guard only: far beyond what the deterministic limit should take.
+        p.max_time_in_seconds = 20 * max(time_limit_s, 0.1)
+        p.interleave_search = workers > 1
     p.num_workers = workers
     p.random_seed = seed
     p.relative_gap_limit = relative_gap
@@ -403,6 +416,7 @@ def solve_model(
     solver.best_bound_callback = watcher.on_bound
     status = solver.solve(built.model, watcher)
     _give_ctrl_c_back_to_python()
+    clock.charge("cp-sat model", cp_sat_work(float(solver.response_proto.deterministic_time)))
     # The objective is integer: any plan's value is at least the bound rounded up.
     bound = max(objective.to_units(math.ceil(solver.best_objective_bound - 1e-6)), 0.0)
     plan = None

@@ -29,10 +29,12 @@ from regionopt.errors import InfeasibleError
 from regionopt.model.objective import Objective
 from regionopt.model.problem import ItemFamily, Problem
 from regionopt.model.rules import components, totals
+from regionopt.solve.clock import Clock
 from regionopt.solve.heuristic import Labelled
 
-AreaSolver = Callable[[Problem, SearchConfig], Labelled | None]
-"""Plans one area's problem (its ``regions`` set) under a search configuration."""
+AreaSolver = Callable[[Problem, SearchConfig], tuple[Labelled | None, float]]
+"""Plans one area's problem (its ``regions`` set) under a search configuration: the plan
+(None: none found) and the work seconds it took."""
 
 
 @dataclass(frozen=True)
@@ -118,23 +120,25 @@ def plan_area(
     regions: int,
     search: SearchConfig,
     solve: AreaSolver,
-) -> AreaPlan | None:
-    """One area's best plan with ``regions`` regions (None when there is none)."""
+) -> tuple[AreaPlan | None, float]:
+    """One area's best plan with ``regions`` regions (None when there is none), and the work
+    seconds it took."""
     sub = objective.problem.restrict(schools).with_regions(regions)
     try:
-        found = solve(sub, search)
+        found, work_s = solve(sub, search)
     except InfeasibleError:
-        return None
+        return None, 0.0
     if found is None:
-        return None
+        return None, work_s
     labels, roots = found
     cost = sum(
         objective.region_cost(schools[np.flatnonzero(labels == r)], int(schools[j]))
         for r, j in enumerate(roots)
     )
-    return AreaPlan(
+    made = AreaPlan(
         regions, cost, np.asarray(labels), schools, tuple(int(schools[j]) for j in roots)
     )
+    return made, work_s
 
 
 def region_counts(problem: Problem, schools: np.ndarray) -> range:
@@ -170,13 +174,17 @@ def decomposed_start(
     *,
     time_limit_s: float,
     workers: int = 1,
+    clock: Clock | None = None,
 ) -> Labelled | None:
     """A valid plan whose regions each lie inside one area of ``family`` (None: none found
     in time, or the areas cannot add up to the regions asked for).
 
     The areas' plans are independent: with ``workers`` > 1 they are made in that many forked
-    processes at once, largest areas first.
+    processes at once, largest areas first. On a deterministic ``clock`` the time limit
+    counts the work the areas' plans report (taken in task order, shared by the workers),
+    and that work is charged to the clock.
     """
+    clock = clock or Clock()
     problem = objective.problem
     found_areas = areas(problem, family)
     tasks = [
@@ -186,11 +194,12 @@ def decomposed_start(
     ]
     tables: list[dict[int, AreaPlan]] = [{} for _ in found_areas]
 
-    def plan(task: tuple[int, int]) -> tuple[int, AreaPlan | None]:
+    def plan(task: tuple[int, int]) -> tuple[tuple[int, AreaPlan | None], float]:
         a, p = task
-        return a, plan_area(objective, found_areas[a], p, search, solve)
+        made, work_s = plan_area(objective, found_areas[a], p, search, solve)
+        return (a, made), work_s
 
-    finished = _run_tasks(plan, tasks, time_limit_s, workers)
+    finished = _run_tasks(plan, tasks, time_limit_s, workers, clock)
     if finished is None:
         return None
     for a, made in finished:
@@ -214,31 +223,69 @@ R = TypeVar("R")
 
 
 def _run_tasks(
-    work: Callable[[T], R], tasks: list[T], time_limit_s: float, workers: int
+    work: Callable[[T], tuple[R, float]],
+    tasks: list[T],
+    time_limit_s: float,
+    workers: int,
+    clock: Clock,
 ) -> list[R] | None:
-    """Every task's result, in this process or ``workers`` forked ones (None: out of time)."""
-    deadline = time.perf_counter() + time_limit_s
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    """Every task's result, in this process or ``workers`` forked ones (None: out of time).
+
+    A task returns its result and its work seconds. On a deterministic clock the limit is on
+    that work (divided among the workers), summed in task order; otherwise on the wall clock
+    (and then, as a guard, on twenty times the limit).
+    """
+    limit = time_limit_s if not clock.deterministic else 20 * time_limit_s + 1.0
+    deadline = time.perf_counter() + limit
+    parallel = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+    share = workers if parallel else 1
+    budget = _TaskBudget(clock, time_limit_s, share)
+    if not parallel:
         out = []
         for task in tasks:
-            if time.perf_counter() > deadline:
+            if time.perf_counter() > deadline or budget.over():
                 return None
-            out.append(work(task))
-        return out
+            result, work_s = work(task)
+            budget.spend(work_s)
+            out.append(result)
+        return None if budget.over() else out
     global _WORK
     _WORK = work
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_ignore_ctrl_c) as pool:
-        pending = pool.imap_unordered(_call_work, tasks)
+        # In task order when deterministic: the work summed so far is then the same each run.
+        run = pool.imap if clock.deterministic else pool.imap_unordered
+        pending = run(_call_work, tasks)
         results = []
         for _ in tasks:
             left = deadline - time.perf_counter()
             try:
-                results.append(pending.next(timeout=max(left, 0.0)))
+                result, work_s = pending.next(timeout=max(left, 0.0))
             except multiprocessing.TimeoutError:
                 pool.terminate()
                 return None
+            budget.spend(work_s)
+            if budget.over():
+                pool.terminate()
+                return None
+            results.append(result)
         return results
+
+
+class _TaskBudget:
+    """The area start's work, charged to the run's clock; over the limit only when the clock
+    is deterministic (the wall clock's deadline is checked apart)."""
+
+    def __init__(self, clock: Clock, limit_s: float, share: int) -> None:
+        self.clock, self.limit_s, self.share = clock, limit_s, share
+        self.spent = 0.0
+
+    def spend(self, work_s: float) -> None:
+        self.spent += work_s / self.share
+        self.clock.charge("area start", work_s / self.share)
+
+    def over(self) -> bool:
+        return self.clock.deterministic and self.spent > self.limit_s
 
 
 _WORK: Callable[[Any], Any] | None = None

@@ -31,6 +31,7 @@ from regionopt.model.problem import Problem
 from regionopt.solve.cg.ip import best_partition
 from regionopt.solve.cg.loop import CgResult, CgSettings, CgStep, column_generation
 from regionopt.solve.cg.pricing_problem import Column
+from regionopt.solve.clock import Clock
 from regionopt.solve.cpsat import CpSatProgress, CpSatRun, add_hint, build_model, solve_model
 from regionopt.solve.decompose import decomposed_start
 from regionopt.solve.heuristic import Labelled, warm_start
@@ -108,6 +109,11 @@ class Optimised:
     scope_nl: str
     """The same in Dutch, for reports."""
     wall_time_s: float
+    work_s: float
+    """The work the run's solvers reported, in work seconds (see ``regionopt.solve.clock``):
+    what the budgets count when ``search.deterministic``."""
+    spent: dict[str, float]
+    """That work per kind of solve."""
     time_to_first_valid_s: float | None
     warm_start_objective: float | None
     cp_sat: CpSatReport | None = None
@@ -184,6 +190,7 @@ class _Pipeline:
         self.problem, self.search, self.progress_cb = problem, search, progress
         self.objective = Objective.build(problem, weights, scale=search.objective_scale)
         self.restriction = restriction_of(search)
+        self.clock = Clock(deterministic=search.deterministic)
         self.start = time.perf_counter()
         self.cand: Candidates
         self.best: Partition | None = None
@@ -273,10 +280,11 @@ class _Pipeline:
         )
         weights = self.objective.weights
 
-        def solve(sub: Problem, sub_config: SearchConfig) -> Labelled | None:
+        def solve(sub: Problem, sub_config: SearchConfig) -> tuple[Labelled | None, float]:
             done = optimise(sub, weights, sub_config)
             part = done.partition
-            return None if part is None else (np.asarray(part.labels), list(part.roots))
+            plan = None if part is None else (np.asarray(part.labels), list(part.roots))
+            return plan, done.work_s
 
         plan = decomposed_start(
             self.objective,
@@ -285,6 +293,7 @@ class _Pipeline:
             solve,
             time_limit_s=search.area_start_s,
             workers=search.workers,
+            clock=self.clock,
         )
         if plan is not None:
             self.cand = self.cand.with_plan(*plan)
@@ -297,13 +306,14 @@ class _Pipeline:
             seconds = search.cp_sat_s
         if seconds <= 0 and self.best is None:
             # No start plan: CP-SAT is then the way to a first one.
-            seconds = self.elapsed() + NO_START_CP_SAT_S
+            seconds = self.clock.now() + NO_START_CP_SAT_S
         if seconds <= 0:
             return
         built = build_model(self.objective, self.cand, self.restriction)
         if self.best is not None:
             add_hint(built, self.objective, (self.best.labels, list(self.best.roots)))
         started = self.elapsed()
+        budget_start = self.clock.now()
 
         def relay(p: CpSatProgress) -> None:
             self.report("CP-SAT", p.objective, p.bound)
@@ -311,11 +321,12 @@ class _Pipeline:
         run = solve_model(
             built,
             self.objective,
-            time_limit_s=max(seconds - started, 0.1),
+            time_limit_s=max(seconds - budget_start, 0.1),
             workers=search.workers,
             seed=search.seed,
             relative_gap=search.relative_gap,
             progress=relay,
+            clock=self.clock,
         )
         if run.status == "INFEASIBLE":
             raise InfeasibleError([_infeasible_message(self.problem, self.restriction)])
@@ -375,6 +386,7 @@ class _Pipeline:
             ),
             plans=[(self.best.labels, list(self.best.roots))],
             progress=self._relay_bound,
+            clock=self.clock,
         )
         self._after_bound(result, ref_locks)
 
@@ -395,7 +407,10 @@ class _Pipeline:
         if (ref_locks or self.over_cap(self.best)) and self.best is not None:
             # The regions met, recombined with moves charged as the objective charges them.
             found = best_partition(
-                self.objective, [*self.pool, *_columns_of(self.best)], time_limit_s=10.0
+                self.objective,
+                [*self.pool, *_columns_of(self.best)],
+                time_limit_s=10.0,
+                clock=self.clock,
             )
             if found is not None:
                 self.take(found[0], "column generation")
@@ -434,9 +449,12 @@ class _Pipeline:
             columns=self.pool,
             target_objective=self.bound_value / (1.0 - search.relative_gap),
             progress=relay,
+            clock=self.clock,
         )
         self.take(result.plan, "windows")
-        final = best_partition(self.objective, result.pool, time_limit_s=search.ip_time_s)
+        final = best_partition(
+            self.objective, result.pool, time_limit_s=search.ip_time_s, clock=self.clock
+        )
         if final is not None:
             self.take(final[0], "windows")
         self.reports["windows"] = WindowsReport(
@@ -471,6 +489,8 @@ class _Pipeline:
             scope=self.restriction.scope,
             scope_nl=self.restriction.scope_nl,
             wall_time_s=self.elapsed(),
+            work_s=sum(self.clock.spent.values()),
+            spent=dict(self.clock.spent),
             time_to_first_valid_s=self.first_valid if best is not None else None,
             warm_start_objective=self.warm_objective,
             cp_sat=cp_sat if isinstance(cp_sat, CpSatReport) else None,

@@ -25,6 +25,7 @@ from regionopt.model.problem import Problem
 from regionopt.solve.cg.ip import best_partition
 from regionopt.solve.cg.loop import CgSettings, column_generation
 from regionopt.solve.cg.pricing_problem import Column
+from regionopt.solve.clock import Clock
 from regionopt.solve.heuristic import Labelled
 
 Pool = dict[tuple[int, tuple[int, ...]], Column]
@@ -123,14 +124,16 @@ def improve_by_windows(
     columns: Sequence[Column] = (),
     target_objective: float | None = None,
     progress: Callable[[WindowStep], None] | None = None,
+    clock: Clock | None = None,
 ) -> WindowsResult:
     """Lower a valid plan's objective by re-solving windows of neighbouring regions.
 
     The plan is never made worse; ``target_objective`` stops the search once reached (e.g.
     within the wanted gap of a proven bound). ``columns`` are national regions known already
-    (a bound's pool), for the national IPs.
+    (a bound's pool), for the national IPs. The time limits are measured on ``clock``
+    (default: the wall clock from now).
     """
-    search = _Windows(objective, cand, restriction, plan, settings, columns)
+    search = _Windows(objective, cand, restriction, plan, settings, columns, clock or Clock())
     while not search.done(target_objective):
         tried_any = False
         for seed in search.seeds():
@@ -161,6 +164,7 @@ class _Windows:
         plan: Labelled,
         settings: WindowSettings,
         columns: Sequence[Column],
+        clock: Clock,
     ) -> None:
         self.objective, self.cand, self.restriction, self.settings = (
             objective,
@@ -168,7 +172,9 @@ class _Windows:
             restriction,
             settings,
         )
-        self.start = time.perf_counter()
+        self.clock = clock
+        self.start = clock.now()
+        self.wall_start = time.perf_counter()
         self.labels = np.asarray(plan[0], dtype=np.int64).copy()
         self.roots = [int(j) for j in plan[1]]
         self.value = objective.score(self.labels, self.roots).total
@@ -181,7 +187,7 @@ class _Windows:
 
     def done(self, target: float | None) -> bool:
         reached = target is not None and self.value <= target
-        return reached or time.perf_counter() - self.start >= self.settings.time_limit_s
+        return reached or self.clock.now() - self.start >= self.settings.time_limit_s
 
     def seeds(self) -> list[int]:
         """Regions with the heaviest borders first: that is where a re-solve gains most."""
@@ -217,7 +223,7 @@ class _Windows:
         if self.windows % s.national_every == 0 and self.national():
             improved = True
         return WindowStep(
-            time.perf_counter() - self.start, self.value, len(regions), len(ids), improved
+            time.perf_counter() - self.wall_start, self.value, len(regions), len(ids), improved
         )
 
     def _solve_window(self, ids: np.ndarray, regions: list[int]) -> Labelled | None:
@@ -240,12 +246,15 @@ class _Windows:
                 round_budget_s=s.window_s / 2,
             ),
             plans=[(sub_labels, sub_roots)],
+            clock=self.clock,
         )
         for col in res.pool:
             members = tuple(int(ids[q]) for q in col.members)
             root = int(ids[col.root])
             self.pool.setdefault((root, members), replace(col, root=root, members=members))
-        found = best_partition(sub_objective, res.pool, time_limit_s=s.window_s / 2)
+        found = best_partition(
+            sub_objective, res.pool, time_limit_s=s.window_s / 2, clock=self.clock
+        )
         return None if found is None else found[0]
 
     def _take_window(self, ids: np.ndarray, regions: list[int], found: Labelled) -> bool:
@@ -271,7 +280,10 @@ class _Windows:
         region from one area to another, which no single window can.
         """
         found = best_partition(
-            self.objective, list(self.pool.values()), time_limit_s=self.settings.national_ip_s
+            self.objective,
+            list(self.pool.values()),
+            time_limit_s=self.settings.national_ip_s,
+            clock=self.clock,
         )
         if found is None:
             return False
@@ -292,7 +304,7 @@ class _Windows:
             improvements=self.improvements,
             national_improvements=self.national_improvements,
             local_optimum=self.local_optimum,
-            wall_time_s=time.perf_counter() - self.start,
+            wall_time_s=time.perf_counter() - self.wall_start,
             pool=tuple(self.pool.values()),
         )
 

@@ -76,9 +76,11 @@ def test_the_start_keeps_every_region_inside_its_area() -> None:
     objective = Objective.build(problem, weights)
     search = exact_search(contiguity="connected", cp_sat_s=0.0, bound_s=5.0, improve_s=1.0)
 
-    def solve(sub: Problem, config: SearchConfig) -> Labelled | None:
-        part = optimise(sub, weights, config).partition
-        return None if part is None else (np.asarray(part.labels), list(part.roots))
+    def solve(sub: Problem, config: SearchConfig) -> tuple[Labelled | None, float]:
+        done = optimise(sub, weights, config)
+        part = done.partition
+        plan = None if part is None else (np.asarray(part.labels), list(part.roots))
+        return plan, done.work_s
 
     plan = decomposed_start(objective, family, search, solve, time_limit_s=60.0)
     assert plan is not None

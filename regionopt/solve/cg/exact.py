@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 from regionopt.model.objective import add_size_cost
 from regionopt.model.rules import add_region_rules, components, is_connected
 from regionopt.solve.cg.pricing_problem import FINE, PricingProblem, RootData
+from regionopt.solve.clock import CP_SAT_CALL_S, CP_SAT_S, cp_sat_work
 
 # An objective domain's open end for CP-SAT (far beyond any pricing value, within int64).
 _INT64_SAFE = 2**50
@@ -65,6 +66,8 @@ class ExactPricer:
         self.kept_profit = np.full(len(kept), FINE * prob.move_cost, dtype=np.int64)
         self.solver = _pricing_solver()
         self.cut_rounds = 0
+        self.work_s = 0.0
+        """Work seconds the last ``price`` call took."""
         """Re-solves because a solution fell apart (the cuts it added stay)."""
         self._connected = problem.rules.connected and not prob.restriction.hess
         self._adjacency = prob.problem.adjacency
@@ -107,13 +110,20 @@ class ExactPricer:
         return match, kept
 
     def price(
-        self, pi: np.ndarray, time_limit_s: float, floor: float = -math.inf
+        self,
+        pi: np.ndarray,
+        time_limit_s: float,
+        floor: float = -math.inf,
+        *,
+        deterministic: bool = False,
     ) -> tuple[float, list[np.ndarray], str]:
         """(proven upper bound on the pricing value, member sets found best last, status).
 
         Every improving solution CP-SAT meets is returned: more columns per call means fewer
         rounds. With a ``floor``, only values above it are searched for and a value at most the
         floor is reported as the floor (proving "nothing above" is quicker than the optimum).
+        ``deterministic``: the time limit counts CP-SAT's deterministic time, not the wall
+        clock. Either way the call's work (in work seconds) is left in ``work_s``.
         """
         root = self.root
         # Integer profits rounded up: the proven bound stays an upper bound for the real pi.
@@ -135,11 +145,15 @@ class ExactPricer:
         cut = math.floor(floor * FINE) if floor > -math.inf else None
         if cut is not None:
             objective.domain.extend([-_INT64_SAFE, -cut - 1])
-        deadline = time.perf_counter() + time_limit_s
+        budget = _Budget(time_limit_s, deterministic)
+        self.work_s = 0.0
         while True:
-            self.solver.parameters.max_time_in_seconds = max(deadline - time.perf_counter(), 0.01)
+            budget.limit(self.solver.parameters)
             found = _Solutions(self.x)
             status = self.solver.solve(self.model, found)
+            spent = cp_sat_work(float(self.solver.response_proto.deterministic_time))
+            budget.spend(spent)
+            self.work_s += spent
             if status == cp_model.INFEASIBLE:
                 return (-math.inf if cut is None else cut / FINE), [], "INFEASIBLE"
             bound = float(self.solver.best_objective_bound) / FINE
@@ -154,7 +168,7 @@ class ExactPricer:
             for members in apart:
                 self._cut(members)
             best_apart = bool(apart) and apart[-1] is sets[-1]
-            if not best_apart or time.perf_counter() >= deadline:
+            if not best_apart or budget.over():
                 # The best solution is connected (exact), or time is up: the bound of this
                 # solve holds for connected regions too.
                 return bound, whole, name
@@ -171,6 +185,33 @@ class ExactPricer:
             rhs = [self.x[self._local[q]] for q in sorted(border) if q in self._local]
             for a in part:
                 self.model.add(self.x[self._local[a]] <= sum(rhs))
+
+
+class _Budget:
+    """One pricing call's time limit over its re-solves: wall seconds or work seconds."""
+
+    def __init__(self, seconds: float, deterministic: bool) -> None:
+        self.deterministic = deterministic
+        self.deadline = time.perf_counter() + seconds
+        self.left = seconds
+
+    def limit(self, params: Any) -> None:
+        """Set the next solve's limit to what is left (at least a hundredth of a second)."""
+        if self.deterministic:
+            left = max(self.left - CP_SAT_CALL_S, 0.01)
+            params.max_deterministic_time = left / CP_SAT_S
+            # A guard only: far beyond what the deterministic limit should take.
+            params.max_time_in_seconds = 20 * left + 1.0
+        else:
+            params.max_time_in_seconds = max(self.deadline - time.perf_counter(), 0.01)
+
+    def spend(self, work_s: float) -> None:
+        self.left -= work_s
+
+    def over(self) -> bool:
+        if self.deterministic:
+            return self.left <= 0
+        return time.perf_counter() >= self.deadline
 
 
 def _pricing_solver() -> cp_model.CpSolver:

@@ -18,17 +18,26 @@ from scipy.sparse import csc_matrix
 
 from regionopt.model.objective import Objective
 from regionopt.solve.cg.pricing_problem import Column
+from regionopt.solve.clock import IP_CHOICE_S, IP_NODE_S, Clock, ip_node_limit
 from regionopt.solve.heuristic import Labelled
 
 
 def best_partition(
-    objective: Objective, pool: Sequence[Column], *, time_limit_s: float = 10.0
+    objective: Objective,
+    pool: Sequence[Column],
+    *,
+    time_limit_s: float = 10.0,
+    clock: Clock | None = None,
 ) -> tuple[Labelled, int] | None:
     """The cheapest plan made of columns from a pool.
 
     Columns holding schools locked to two different labels are left out, so the plan keeps
     every lock. With a reference plan the IP also matches regions to reference regions one to
     one, so moves are charged as the objective charges them (and ``max_moves`` caps them).
+
+    On a deterministic ``clock`` the IP stops on the branch-and-bound nodes its time limit
+    buys instead of the time itself (and charges its work), so it gives the same plan every
+    run.
 
     Returns
     -------
@@ -49,7 +58,7 @@ def best_partition(
     if not cols:
         return None
     choices, cost = _choices(objective, cols, lock_of)
-    picked = _solve(objective, cols, choices, cost, time_limit_s)
+    picked = _solve(objective, cols, choices, cost, time_limit_s, clock or Clock())
     if picked is None:
         return None
     labels = np.full(problem.n, -1, dtype=np.int64)
@@ -67,6 +76,7 @@ def _solve(
     choices: list[tuple[int, int]],
     cost: list[int],
     time_limit_s: float,
+    clock: Clock,
 ) -> np.ndarray | None:
     """The chosen choices of the IP (indices into ``choices``), or None."""
     problem = objective.problem
@@ -89,14 +99,20 @@ def _solve(
                 [objective.kept(np.asarray(cols[c].members), rr) for c, rr in choices], dtype=float
             )
             constraints.append(LinearConstraint(kept[None, :], in_ref - problem.max_moves, np.inf))
+    options: dict[str, float | bool] = {"time_limit": max(time_limit_s, 0.1), "disp": False}
+    if clock.deterministic:
+        # The wall-clock limit stays as a guard far beyond what the nodes should take.
+        options |= {"node_limit": ip_node_limit(time_limit_s), "time_limit": 20 * time_limit_s}
     with native_stdout_silenced():
         res = milp(
             np.asarray(cost, dtype=float),
             constraints=constraints,
             integrality=np.ones(m),
             bounds=Bounds(0, 1),
-            options={"time_limit": max(time_limit_s, 0.1), "disp": False},
+            options=options,
         )
+    nodes = getattr(res, "mip_node_count", None) or 0
+    clock.charge("ip", m * IP_CHOICE_S + int(nodes) * IP_NODE_S)
     if res.x is None:
         return None
     return np.flatnonzero(res.x > 0.5)

@@ -25,6 +25,7 @@ from regionopt.solve.cg.master import Master, MasterSolution
 from regionopt.solve.cg.pricing_problem import FINE, Column, PricingProblem
 from regionopt.solve.cg.tighten import tighten
 from regionopt.solve.cg.workers import PricingPool
+from regionopt.solve.clock import CLOSURE_MEMBER_S, LP_ITERATION_S, Clock
 from regionopt.solve.heuristic import Labelled
 
 
@@ -107,6 +108,7 @@ def column_generation(
     plans: Sequence[Labelled] = (),
     columns: Sequence[Column] = (),
     progress: Callable[[CgStep], None] | None = None,
+    clock: Clock | None = None,
 ) -> CgResult:
     """A valid lower bound on the objective over the model's regions, by column generation.
 
@@ -122,12 +124,15 @@ def column_generation(
         More regions to seed the master with (e.g. an earlier run's pool).
     progress : callable, optional
         Called with a ``CgStep`` after every round.
+    clock : Clock, optional
+        What the time limits are measured on, charged with every solve's work (default: the
+        wall clock from now).
     """
     if not plans and not columns:
         raise ValueError("column generation starts from a plan or columns; none given")
-    run = _Run(PricingProblem(objective, cand, restriction), settings, progress)
+    run = _Run(PricingProblem(objective, cand, restriction), settings, progress, clock or Clock())
     run.seed(plans, columns)
-    run.pool = PricingPool(run.prob, settings.workers)
+    run.pool = PricingPool(run.prob, settings.workers, deterministic=run.clock.deterministic)
     try:
         while run.round():
             pass
@@ -142,10 +147,17 @@ class _Run:
     """The state of one column-generation run; ``round`` does one round."""
 
     def __init__(
-        self, prob: PricingProblem, settings: CgSettings, progress: Callable[[CgStep], None] | None
+        self,
+        prob: PricingProblem,
+        settings: CgSettings,
+        progress: Callable[[CgStep], None] | None,
+        clock: Clock,
     ) -> None:
-        self.prob, self.settings, self.progress = prob, settings, progress
-        self.start = time.perf_counter()
+        self.prob, self.settings, self.progress, self.clock = prob, settings, progress, clock
+        self.start = clock.now()
+        self.wall_start = time.perf_counter()
+        # Work of one closure pricing round (each root visits its candidate members).
+        self.closure_work = CLOSURE_MEMBER_S * sum(len(r.members) for r in prob.roots)
         self.master = Master(prob)
         self.pool: PricingPool
         n = prob.problem.n
@@ -165,7 +177,7 @@ class _Run:
         self.converged = False
         self.smooth = False  # price at the smoothed duals (not after a round that found none)
         self.exact = False  # phase 1: closure pricing; phase 2: exact pricing too
-        self.last_ip = time.perf_counter()
+        self.last_ip = self.start
         self.ip_columns = -1
         self.history: list[CgStep] = []
 
@@ -188,6 +200,7 @@ class _Run:
         """One round: solve the master, price, add columns; False when the run is over."""
         self.rounds += 1
         sol = self.master.solve(self.box, self.delta)
+        self.clock.charge("lp", self.master.iterations * LP_ITERATION_S)
         self.lp = sol.value
         t_price = time.perf_counter()
         alpha = self.settings.smoothing if self.smooth and self.best > -math.inf else 0.0
@@ -205,6 +218,7 @@ class _Run:
         """Price every root at ``sep``: (Lagrangian bound, exact calls, (root, set, is column))."""
         prob = self.prob
         ub, sets = self.pool.closures(sep)
+        self.clock.charge("closure", self.closure_work / max(self.pool.workers, 1))
         feasible = np.array(
             [prob.is_column(root, sets[k]) for k, root in enumerate(prob.roots)], dtype=bool
         )
@@ -232,6 +246,7 @@ class _Run:
                 budget_s=self.settings.round_budget_s,
                 extra=extra,
                 known=self.master.best_values(sep),
+                clock=self.clock,
             )
         found = [(k, c, bool(feasible[k])) for k, c in enumerate(sets)]
         found += [(k, c, True) for k, c in extra]
@@ -255,7 +270,7 @@ class _Run:
     def _record(self, lb: float, added: int, pricing_s: float, n_exact: int) -> None:
         prob = self.prob
         step = CgStep(
-            elapsed_s=time.perf_counter() - self.start,
+            elapsed_s=time.perf_counter() - self.wall_start,
             bound=max(prob.to_units(self.best), 0.0),
             raw=prob.to_units(lb),
             master=prob.to_units(self.lp),
@@ -281,10 +296,10 @@ class _Run:
         if gap <= s.tolerance and not sol.binding:
             self.converged = True
             return False
-        if time.perf_counter() - self.start > s.time_limit_s:
+        if self.clock.now() - self.start > s.time_limit_s:
             return False
         if s.ip_every_s is not None:
-            since = time.perf_counter() - self.last_ip
+            since = self.clock.now() - self.last_ip
             # Once the master is within the target gap of the bound, a better plan could end
             # the run: try the IP sooner (but not every round).
             near = gap <= s.target_gap and (
@@ -321,7 +336,7 @@ class _Run:
         Before it, the columns one school away from the LP's support join the master, so the
         IP can settle where a boundary runs.
         """
-        self.last_ip = time.perf_counter()
+        self.last_ip = self.clock.now()
         master, prob = self.master, self.prob
         if self.ip_columns == len(master.cols):
             return
@@ -332,7 +347,9 @@ class _Run:
                 for near in prob.neighbour_columns(root, ids):
                     master.add(near, j, master.refs[c])
         self.ip_columns = len(master.cols)
-        found = best_partition(prob.objective, master.pool(), time_limit_s=self.settings.ip_time_s)
+        found = best_partition(
+            prob.objective, master.pool(), time_limit_s=self.settings.ip_time_s, clock=self.clock
+        )
         if found is not None and found[1] < self.upper:
             self.upper, self.incumbent = float(found[1]), found[0]
 
@@ -345,7 +362,7 @@ class _Run:
             master=prob.to_units(self.lp),
             rounds=self.rounds,
             columns=len(self.master.cols),
-            wall_time_s=time.perf_counter() - self.start,
+            wall_time_s=time.perf_counter() - self.wall_start,
             converged=converged,
             history=tuple(self.history),
             pool=tuple(self.master.pool()),

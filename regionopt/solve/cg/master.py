@@ -72,6 +72,8 @@ class Master:
         self.objective = lp.Objective()
         self.objective.SetMinimization()
         self._index = _ColumnIndex()
+        self.iterations = 0
+        """Simplex iterations of the last solve."""
 
     def add(self, members: np.ndarray, root: int, ref: int = -1) -> bool:
         """Add a column (matched to reference region ``ref``); False when already there."""
@@ -111,6 +113,7 @@ class Master:
             self.objective.SetCoefficient(under, c + delta)
             self.objective.SetCoefficient(over, delta - c)
         status = self.lp.Solve()
+        self.iterations = int(self.lp.iterations())
         if status != pywraplp.Solver.OPTIMAL:
             raise RuntimeError(f"master LP failed (GLOP status {status})")
         pi = np.array([row.dual_value() for row in self.cover], dtype=float)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
 from regionopt.solve.cg.pricing_problem import PricingProblem
 from regionopt.solve.cg.workers import PricingPool
+from regionopt.solve.clock import Clock
 
 
 def tighten(
@@ -23,6 +23,7 @@ def tighten(
     budget_s: float,
     extra: list[tuple[int, np.ndarray]],
     known: np.ndarray | None = None,
+    clock: Clock | None = None,
 ) -> tuple[np.ndarray, int]:
     """Lower the largest per-root upper bounds with exact pricing, largest first.
 
@@ -36,9 +37,11 @@ def tighten(
 
     Returns the tightened bounds (still valid) and how many CP-SAT calls ran. A set CP-SAT
     found replaces the root's entry of ``sets``; the other solutions it met go to ``extra`` as
-    (root index, member set).
+    (root index, member set). Every call's work is charged to ``clock`` (shared by the
+    workers running side by side).
     """
-    started = time.perf_counter()
+    clock = clock or Clock()
+    started = clock.now()
     ub = np.minimum(ub, [root.shifted_bound(pi) for root in prob.roots])
     settled = settled.copy()
     calls = 0
@@ -49,7 +52,7 @@ def tighten(
     while len(ub):
         # Keep every worker busy with the open root of largest bound; a call in flight counts
         # as settled for choosing the next one.
-        while pool.in_flight < pool.slots and time.perf_counter() - started < budget_s:
+        while pool.in_flight < pool.slots and clock.now() - started < budget_s:
             order = np.argsort(-ub, kind="stable")[:top]
             open_ = [int(k) for k in order if not settled[k]]
             if not open_:
@@ -58,7 +61,8 @@ def tighten(
             pool.submit(open_[0], pi, exact_time_s, floor)
         if pool.in_flight == 0:
             break
-        k, bound_k, found = pool.result()
+        k, bound_k, found, work_s = pool.result()
+        clock.charge("pricing", work_s / max(pool.workers, 1))
         calls += 1
         root = prob.roots[k]
         root.last_duals = root.rounded_duals(pi)

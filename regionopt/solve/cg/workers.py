@@ -24,8 +24,9 @@ import numpy as np
 from regionopt.solve.cg.exact import ExactPricer
 from regionopt.solve.cg.pricing_problem import PricingProblem
 
-PriceResult = tuple[int, float, list[np.ndarray]]
-"""(root index, proven upper bound on its pricing value, member sets found, best last)."""
+PriceResult = tuple[int, float, list[np.ndarray], float]
+"""(root index, proven upper bound on its pricing value, member sets found best last, work
+seconds)."""
 
 
 def _price_root(
@@ -35,16 +36,19 @@ def _price_root(
     pi: np.ndarray,
     time_limit_s: float,
     floor: float = -math.inf,
+    deterministic: bool = False,
 ) -> PriceResult:
     """Exact pricing of root ``k``, building (and keeping) its CP-SAT model on first use."""
     pricer = pricers.get(k)
     if pricer is None:
         pricer = pricers[k] = ExactPricer(prob, prob.roots[k])
-    bound, found, _ = pricer.price(pi, time_limit_s, floor)
-    return k, bound, found
+    bound, found, _ = pricer.price(pi, time_limit_s, floor, deterministic=deterministic)
+    return k, bound, found, pricer.work_s
 
 
-def _worker_loop(conn: multiprocessing.connection.Connection, prob: PricingProblem) -> None:
+def _worker_loop(
+    conn: multiprocessing.connection.Connection, prob: PricingProblem, deterministic: bool
+) -> None:
     """A pricing process: answer ("price", k, pi, t, floor) and ("closures", ks, pi) until None.
 
     Ctrl-C is the main process's to handle (it ends the workers), so workers ignore it.
@@ -61,7 +65,7 @@ def _worker_loop(conn: multiprocessing.connection.Connection, prob: PricingProbl
         try:
             if task[0] == "price":
                 _, k, pi, time_limit_s, floor = task
-                conn.send(_price_root(pricers, prob, k, pi, time_limit_s, floor))
+                conn.send(_price_root(pricers, prob, k, pi, time_limit_s, floor, deterministic))
             else:
                 _, ks, pi = task
                 conn.send([prob.closure(prob.roots[k], pi) for k in ks])
@@ -70,10 +74,18 @@ def _worker_loop(conn: multiprocessing.connection.Connection, prob: PricingProbl
 
 
 class PricingPool:
-    """Closure and exact pricing of roots, in this process or in worker processes."""
+    """Closure and exact pricing of roots, in this process or in worker processes.
 
-    def __init__(self, prob: PricingProblem, workers: int) -> None:
+    ``deterministic``: exact pricing stops on CP-SAT's deterministic time, and results come
+    back in the order they were submitted (not the order they finish), so a run does the
+    same work whatever the timing.
+    """
+
+    def __init__(self, prob: PricingProblem, workers: int, *, deterministic: bool = False) -> None:
         self.prob = prob
+        self.deterministic = deterministic
+        self._order: collections.deque[int] = collections.deque()
+        """The worker of every call in flight, in the order they were submitted."""
         self.pricers: dict[int, ExactPricer] = {}
         self._queued: collections.deque[tuple[int, np.ndarray, float, float]] = collections.deque()
         self._conns: list[multiprocessing.connection.Connection] = []
@@ -84,7 +96,9 @@ class PricingPool:
             context = multiprocessing.get_context("fork")
             for _ in range(workers):
                 here, there = context.Pipe()
-                proc = context.Process(target=_worker_loop, args=(there, prob), daemon=True)
+                proc = context.Process(
+                    target=_worker_loop, args=(there, prob, deterministic), daemon=True
+                )
                 proc.start()
                 there.close()
                 self._conns.append(here)
@@ -109,6 +123,7 @@ class PricingPool:
             return
         w = int(np.argmin(self._busy))
         self._busy[w] += 1
+        self._order.append(w)
         self._conns[w].send(("price", k, pi, time_limit_s, floor))
 
     def _receive(self, w: int) -> object:
@@ -119,18 +134,23 @@ class PricingPool:
         return out
 
     def result(self) -> PriceResult:
-        """The result of a submitted call, the first one done."""
+        """The result of a submitted call: the first one done, or when deterministic the
+        first one submitted."""
         if self.in_flight == 0:
             raise RuntimeError("no pricing call in flight")
         self.in_flight -= 1
         if not self._conns:
             k, pi, t, floor = self._queued.popleft()
-            return _price_root(self.pricers, self.prob, k, pi, t, floor)
-        waiting = [c for c, b in zip(self._conns, self._busy, strict=True) if b]
-        ready = multiprocessing.connection.wait(waiting)
-        conn = ready[0]
-        out = self._receive(self._conns.index(conn))  # type: ignore[arg-type]
-        return out  # type: ignore[return-value]
+            return _price_root(self.pricers, self.prob, k, pi, t, floor, self.deterministic)
+        if self.deterministic:
+            # A worker answers its calls in order, so its next answer is its oldest call's.
+            w = self._order.popleft()
+        else:
+            waiting = [c for c, b in zip(self._conns, self._busy, strict=True) if b]
+            conn = multiprocessing.connection.wait(waiting)[0]
+            w = self._conns.index(conn)  # type: ignore[arg-type]
+            self._order.remove(w)
+        return self._receive(w)  # type: ignore[return-value]
 
     def price(self, ks: Sequence[int], pi: np.ndarray, time_limit_s: float) -> list[PriceResult]:
         """Exact pricing of each root in ``ks``, in order."""

@@ -132,14 +132,34 @@ def test_worker_processes_price_as_this_process_does() -> None:
         assert ub_here.tolist() == ub_there.tolist()
         assert [s.tolist() for s in sets_here] == [s.tolist() for s in sets_there]
         ks = list(range(len(prob.roots)))
-        exact_here = [(k, b) for k, b, _ in here.price(ks, pi, 5.0)]
-        exact_there = [(k, b) for k, b, _ in there.price(ks, pi, 5.0)]
+        exact_here = [(k, b) for k, b, _, _ in here.price(ks, pi, 5.0)]
+        exact_there = [(k, b) for k, b, _, _ in there.price(ks, pi, 5.0)]
         assert exact_here == exact_there
         # A worker's error reaches this process, and the worker goes on.
         there.submit(len(prob.roots) + 5, pi, 1.0)
         with pytest.raises(IndexError):
             there.result()
-        assert [k for k, _, _ in there.price(ks[:2], pi, 5.0)] == ks[:2]
+        assert [k for k, _, _, _ in there.price(ks[:2], pi, 5.0)] == ks[:2]
     finally:
         there.close()
     assert there.workers == 0 and not multiprocessing.active_children()
+
+
+def test_a_deterministic_pool_answers_in_the_order_of_submission() -> None:
+    """Results come back in submission order (not the order workers finish), each with the
+    CP-SAT work it took, and the same bounds as pricing in this process."""
+    prob = pricing_problem(path_problem(), WEIGHTS, HESS)
+    pi = np.random.default_rng(5).normal(0.0, 800.0, prob.problem.n)
+    here = PricingPool(prob, 1, deterministic=True)
+    there = PricingPool(prob, 2, deterministic=True)
+    ks = list(reversed(range(len(prob.roots)))) * 2
+    try:
+        for k in ks:
+            there.submit(k, pi, 5.0)
+        answers = [there.result() for _ in ks]
+        assert [k for k, _, _, _ in answers] == ks
+        assert all(work > 0 for _, _, _, work in answers)
+        expected = [(k, b) for k, b, _, _ in here.price(ks, pi, 5.0)]
+        assert [(k, b) for k, b, _, _ in answers] == expected
+    finally:
+        there.close()
