@@ -59,16 +59,18 @@ def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: 
     out = tmp_path / "proposal"
     runner = CliRunner()
     args = ["propose", "--time-limit", "5", "--area-time", "0", "--improve-time", "0"]
-    args += ["--bound-time", "0", "--config", str(LEGACY)]
+    args += ["--bound-time", "0", "--config", str(LEGACY), "--wall-clock"]
     args += ["--out", str(out), "--data", str(real_data)]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
+    assert "wall-clock seconds" in res.output
     for name in ("regions.csv", "summary.json", "regions_table.csv", "regions.gpkg"):
         assert (out / name).is_file(), name
     summary = json.loads((out / "summary.json").read_text())
     for key in ("status", "objective", "bound", "gap", "bound_scope", "wall_time_s", "phases"):
         assert key in summary
     assert summary["regions"] == 77 and summary["valid"]
+    assert summary["deterministic"] is False and summary["work_by_kind_s"]["cp-sat model"] > 0
     table = (out / "regions_table.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "structural_eur" in table and "transition_eur" in table
     again = runner.invoke(app, args)

@@ -189,6 +189,14 @@ def _print_result(result: ProposeResult) -> None:
             f"IP over their regions improved it {w.national_improvements} time(s)",
             highlight=False,
         )
+    if result.parameters["search"]["deterministic"]:
+        clock = (
+            f"  budgets counted in solver work ({done.work_s:.0f} work s): the same plan for the "
+            "same data, settings and seed"
+        )
+    else:
+        clock = "  budgets counted in wall-clock seconds (--wall-clock): plans may differ per run"
+    console.print(clock, highlight=False)
     comps = part.components
     console.print(
         f"  {len(result.plan.regions)} regions; cut commuting pupils {comps.cut_pupils:,.0f}, "
@@ -305,6 +313,15 @@ ContiguityOption = Annotated[
         show_default=False,
     ),
 ]
+WallClockOption = Annotated[
+    bool,
+    typer.Option(
+        "--wall-clock",
+        help="Budgets in wall-clock seconds instead of the solvers' deterministic work "
+        "(search.deterministic = false): uses a fast or busy machine's time better, but two "
+        "runs may then give different plans.",
+    ),
+]
 OutOption = Annotated[Path, typer.Option("--out", help="Output directory.")]
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Overwrite a non-empty output directory.")
@@ -328,6 +345,7 @@ def propose_command(
     bound_time: BoundTimeOption = None,
     radius: RadiusOption = None,
     contiguity: ContiguityOption = None,
+    wall_clock: WallClockOption = False,
     out: OutOption = Path("out/proposal"),
     force: ForceOption = False,
     data: DataOption = None,
@@ -345,6 +363,7 @@ def propose_command(
         "workers": workers,
         "radius_km": radius,
         "contiguity": contiguity,
+        "deterministic": False if wall_clock else None,
     }
     # Every bad option in one message, before anything loads.
     option_problems = [
