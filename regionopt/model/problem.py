@@ -138,6 +138,11 @@ class Problem:
         pairs = self.together if self.rules.together_strict else np.zeros((0, 2), dtype=np.int64)
         return together_groups(self.n, pairs, [ids for _, ids in self.locks])
 
+    def splits_a_group(self, labels: np.ndarray) -> bool:
+        """True when a group of schools that must share a region lies in two regions."""
+        labels = np.asarray(labels)
+        return any(len(set(labels[g].tolist())) > 1 for g in self.together_groups if len(g) > 1)
+
     def euclid_km(self) -> np.ndarray:
         """Straight-line km between every two schools, shape (n, n)."""
         d = self.xy[:, None, :] - self.xy[None, :, :]

@@ -60,6 +60,7 @@ def areas(problem: Problem, family: ItemFamily) -> list[np.ndarray]:
         if known:
             group[i] = group[max(known, key=lambda j: link.get((i, j), 0.0))]
     group = _connected_parts(problem, group)
+    group = _join_together_groups(problem, group)
     while True:
         small = [
             g for g in sorted(set(group.tolist())) if not _can_hold_a_region(problem, group, g)
@@ -85,6 +86,17 @@ def _connected_parts(problem: Problem, group: np.ndarray) -> np.ndarray:
     for k, members in enumerate(sorted(parts, key=lambda p: p[0])):
         part[members] = k
     return part
+
+
+def _join_together_groups(problem: Problem, group: np.ndarray) -> np.ndarray:
+    """One area for every group of schools that must share a region (close schools, locks):
+    a group split over two areas could be in no region of the start."""
+    group = group.copy()
+    for members in problem.together_groups:
+        held = set(group[members].tolist())
+        if len(held) > 1:
+            group[np.isin(group, list(held))] = min(held)
+    return group
 
 
 def _links(problem: Problem) -> dict[tuple[int, int], float]:

@@ -219,7 +219,13 @@ class _Pipeline:
         )
 
     def take(self, plan: Labelled, phase: str) -> bool:
-        """Keep a plan when it beats the current one (any plan within the cap beats one over)."""
+        """Keep a plan when it beats the current one (any plan within the cap beats one over).
+
+        A plan that splits a group of schools that must share a region is never kept: every
+        phase should respect the groups, and this keeps a phase that does not from ending in a
+        broken plan."""
+        if self.problem.splits_a_group(plan[0]):
+            return False
         candidate = Partition.scored(self.objective, plan[0], plan[1])
         if self.over_cap(candidate):
             return False
@@ -246,7 +252,7 @@ class _Pipeline:
         if reasons:
             raise InfeasibleError(reasons)
         plan = warm_start(self.objective, self.cand, seed=self.search.seed)
-        if plan is not None:
+        if plan is not None and not self.problem.splits_a_group(plan[0]):
             self.cand = self.cand.with_plan(*plan)
             self.best = Partition.scored(self.objective, *plan)
             self.warm_objective = self.best.objective
@@ -295,7 +301,7 @@ class _Pipeline:
             workers=search.workers,
             clock=self.clock,
         )
-        if plan is not None:
+        if plan is not None and not self.problem.splits_a_group(plan[0]):
             self.cand = self.cand.with_plan(*plan)
             self.take(plan, "area start")
 

@@ -58,6 +58,21 @@ def test_a_school_cut_off_from_its_area_joins_the_area_it_touches() -> None:
     assert [a.tolist() for a in areas(problem, family)] == [[0, 1, 2], [3, 4, 5, 6], [7]]
 
 
+def test_schools_that_must_share_a_region_share_an_area() -> None:
+    # School 4 stands 0.2 km from school 3, across the border between areas A and B: under a
+    # together rule of 0.5 km both areas become one, and the plan keeps the two together.
+    points = [*POINTS[:4], (3.2, 0.0), *POINTS[5:]]
+    inst = make_instance(points, technical=[10] * 8)
+    rules = RULES.model_copy(update={"together_km": 0.5})
+    family = ItemFamily("rpa", np.array([0, 0, 0, 0, 1, 1, 1, 1]), ("A", "B"))
+    problem = Problem.from_instance(
+        inst, graph_from_edges(inst, EDGES), rules, regions=(3, 3), families=[family]
+    )
+    assert [a.tolist() for a in areas(problem, family)] == [list(range(8))]
+    assert problem.splits_a_group(np.array([0, 0, 0, 0, 1, 1, 2, 2]))
+    assert not problem.splits_a_group(np.array([0, 0, 1, 1, 1, 2, 2, 2]))
+
+
 def test_share_regions_picks_the_cheapest_counts_that_add_up() -> None:
     def plan(p: int, cost: int) -> AreaPlan:
         return AreaPlan(p, cost, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), (0,))

@@ -185,6 +185,7 @@ class PricingPool:
         for conn in self._conns:
             conn.close()
         self._conns, self._procs, self._busy = [], [], []
+        self._order.clear()
 
 
 __all__ = ["PriceResult", "PricingPool"]
