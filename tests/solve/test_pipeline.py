@@ -16,7 +16,7 @@ from regionopt.config import RulesConfig, WeightsConfig
 from regionopt.errors import InfeasibleError
 from regionopt.graph import graph_from_edges
 from regionopt.model.objective import Objective
-from regionopt.model.problem import Problem
+from regionopt.model.problem import ItemFamily, Problem
 from regionopt.plan import Plan
 from regionopt.proposal import region_ids
 from regionopt.solve.pipeline import optimise
@@ -203,3 +203,23 @@ def test_the_hess_order_can_exclude_the_optimum() -> None:
     assert done.partition.labels.tolist() in ([0, 0, 0, 1, 1], [1, 1, 1, 0, 0])
     hess = optimise(problem, weights, UNRESTRICTED.model_copy(update={"contiguity": "hess"}))
     assert hess.partition is None or hess.partition.objective > 2.0
+
+
+def test_a_start_that_splits_close_schools_is_never_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Schools 2 and 3 of the line stand 0.2 km apart (together rule 0.5 km); an area start
+    that puts them in two regions is dropped, and the plan keeps them together."""
+    points = [(0.0, 0.0), (1.0, 0.0), (2.0, 0.0), (2.2, 0.0), (3.2, 0.0), (4.2, 0.0)]
+    inst = make_instance(points, technical=[30] * 6)
+    graph = graph_from_edges(inst, [(i, i + 1, 10.0) for i in range(5)])
+    rules = LINE_RULES.model_copy(update={"together_km": 0.5})
+    family = ItemFamily("rpa", np.array([0, 0, 0, 1, 1, 1]), ("A", "B"))
+    problem = Problem.from_instance(inst, graph, rules, regions=(2, 2), families=[family])
+    weights = WEIGHTS.model_copy(update={"labour_market_split": 50.0})
+    split = (np.array([0, 0, 0, 1, 1, 1]), [0, 5])
+    monkeypatch.setattr(pipeline, "decomposed_start", lambda *a, **kw: split)
+    monkeypatch.setattr(pipeline, "warm_start", lambda *a, **kw: split)
+    done = optimise(problem, weights, exact_search(area_start_s=5.0))
+    assert done.partition is not None
+    assert not problem.splits_a_group(np.asarray(done.partition.labels))
+    plan = done.partition.plan(problem.codes, region_ids(2))
+    assert is_valid(check(inst, graph, plan, rules))
