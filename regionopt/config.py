@@ -303,9 +303,11 @@ class SearchConfig(_Frozen):
     deterministic: bool = Field(
         True,
         description="Budgets count the solvers' work (CP-SAT's deterministic time, LP "
-        "iterations, IP nodes; about a second each on a 2-core machine) instead of wall-clock "
-        "seconds, so the same data, settings and seed give the same plan on any machine and "
-        "load. false: wall-clock seconds (uses a busy or fast machine's time better).",
+        "iterations, IP nodes) in work seconds, about a wall second of one process on a 2-core "
+        "machine (column generation's pricing in two processes takes longer), instead of "
+        "wall-clock seconds, so the same data, settings and seed give the same plan on any "
+        "machine and load. false: wall-clock seconds (uses a busy or fast machine's time "
+        "better).",
     )
     relative_gap: float = Field(
         0.001, ge=0, le=1, allow_inf_nan=False, description="Stop once proven within this gap."

@@ -404,7 +404,7 @@ def solve_model(
     if clock.deterministic:
         p.max_deterministic_time = max(time_limit_s, 0.1) / CP_SAT_S
         # A guard only: far beyond what the deterministic limit should take.
-        p.max_time_in_seconds = 20 * max(time_limit_s, 0.1)
+        p.max_time_in_seconds = max(20 * time_limit_s, 60.0)
         p.interleave_search = workers > 1
     p.num_workers = workers
     p.random_seed = seed

@@ -326,7 +326,8 @@ class RegionMerger:
             self.lock_of.pop(g, None)
             labels = {locked[i] for i in self.members[g] if i in locked}
             if labels:
-                self.lock_of[g] = next(iter(labels))
+                # The smallest label: a set's order of strings changes from run to run.
+                self.lock_of[g] = min(labels)
         self.links = self._links()
 
     def _merge_to(self, hi: int) -> bool:

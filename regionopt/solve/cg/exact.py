@@ -66,9 +66,9 @@ class ExactPricer:
         self.kept_profit = np.full(len(kept), FINE * prob.move_cost, dtype=np.int64)
         self.solver = _pricing_solver()
         self.cut_rounds = 0
+        """Re-solves because a solution fell apart (the cuts it added stay)."""
         self.work_s = 0.0
         """Work seconds the last ``price`` call took."""
-        """Re-solves because a solution fell apart (the cuts it added stay)."""
         self._connected = problem.rules.connected and not prob.restriction.hess
         self._adjacency = prob.problem.adjacency
         self._local = {int(i): k for k, i in enumerate(mem)}

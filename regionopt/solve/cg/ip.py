@@ -101,8 +101,10 @@ def _solve(
             constraints.append(LinearConstraint(kept[None, :], in_ref - problem.max_moves, np.inf))
     options: dict[str, float | bool] = {"time_limit": max(time_limit_s, 0.1), "disp": False}
     if clock.deterministic:
-        # The wall-clock limit stays as a guard far beyond what the nodes should take.
-        options |= {"node_limit": ip_node_limit(time_limit_s), "time_limit": 20 * time_limit_s}
+        # The wall-clock limit stays as a guard far beyond what the nodes should take (with a
+        # floor: presolve and the root LP are not nodes).
+        guard = max(20 * time_limit_s, 60.0)
+        options |= {"node_limit": ip_node_limit(time_limit_s), "time_limit": guard}
     with native_stdout_silenced():
         res = milp(
             np.asarray(cost, dtype=float),
