@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import re
@@ -12,7 +11,7 @@ import pandas as pd
 
 from regionopt.errors import Problem
 from regionopt.load.geojson import TO_RD
-from regionopt.load.reading import MAX_LISTED, read_bytes
+from regionopt.load.reading import MAX_LISTED, read_bytes, read_csv
 from regionopt.plan import CODE_RE
 
 MBO_OFFICE_PATTERN = re.compile(
@@ -81,24 +80,8 @@ def read_institution_names(path: Path, problems: list[Problem]) -> dict[str, str
     """Institution name per 4-character BRIN from the KiesMBO institutions file ({} if absent)."""
     if not path.is_file():
         return {}
-    raw = read_bytes(path, problems)
-    if raw is None:
-        return {}
-    try:
-        table = pd.read_csv(io.BytesIO(raw), dtype=str, encoding="utf-8-sig").fillna("")
-    except (ValueError, UnicodeDecodeError) as exc:
-        problems.append(Problem(str(path), "", f"not a readable CSV: {exc}"[:300], "re-export it"))
-        return {}
-    missing = [c for c in ("brin", "name") if c not in table.columns]
-    if missing:
-        problems.append(
-            Problem(
-                str(path),
-                "header",
-                f"has no column {', '.join(missing)}",
-                "use the KiesMBO institutions export (brin,name,...)",
-            )
-        )
+    table = read_csv(path, sep=",", encoding="utf-8", required=("brin", "name"), problems=problems)
+    if table is None:
         return {}
     return {
         brin.strip().upper(): name.strip()

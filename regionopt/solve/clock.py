@@ -61,10 +61,6 @@ class Clock:
             return self._work
         return time.perf_counter() - self._started
 
-    def wall(self) -> float:
-        """Wall-clock seconds since the start (for reports, never for decisions)."""
-        return time.perf_counter() - self._started
-
     def charge(self, kind: str, work_s: float) -> None:
         """Count ``work_s`` work seconds of solver work of one kind."""
         self._work += work_s

@@ -109,16 +109,20 @@ class Optimised:
     scope_nl: str
     """The same in Dutch, for reports."""
     wall_time_s: float
-    work_s: float
-    """The work the run's solvers reported, in work seconds (see ``regionopt.solve.clock``):
-    what the budgets count when ``search.deterministic``."""
     spent: dict[str, float]
-    """That work per kind of solve."""
+    """The work the run's solvers reported per kind of solve, in work seconds (see
+    ``regionopt.solve.clock``)."""
     time_to_first_valid_s: float | None
     warm_start_objective: float | None
     cp_sat: CpSatReport | None = None
     column_generation: BoundReport | None = None
     windows: WindowsReport | None = None
+
+    @property
+    def work_s(self) -> float:
+        """All the work the solvers reported: what the budgets count when
+        ``search.deterministic``."""
+        return sum(self.spent.values())
 
     @property
     def found(self) -> bool:
@@ -495,7 +499,6 @@ class _Pipeline:
             scope=self.restriction.scope,
             scope_nl=self.restriction.scope_nl,
             wall_time_s=self.elapsed(),
-            work_s=sum(self.clock.spent.values()),
             spent=dict(self.clock.spent),
             time_to_first_valid_s=self.first_valid if best is not None else None,
             warm_start_objective=self.warm_objective,

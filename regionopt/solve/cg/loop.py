@@ -218,7 +218,7 @@ class _Run:
         """Price every root at ``sep``: (Lagrangian bound, exact calls, (root, set, is column))."""
         prob = self.prob
         ub, sets = self.pool.closures(sep)
-        self.clock.charge("closure", self.closure_work / max(self.pool.workers, 1))
+        self.clock.charge("closure", self.closure_work / self.pool.parallelism)
         feasible = np.array(
             [prob.is_column(root, sets[k]) for k, root in enumerate(prob.roots)], dtype=bool
         )

@@ -62,7 +62,7 @@ def tighten(
         if pool.in_flight == 0:
             break
         k, bound_k, found, work_s = pool.result()
-        clock.charge("pricing", work_s / max(pool.workers, 1))
+        clock.charge("pricing", work_s / pool.parallelism)
         calls += 1
         root = prob.roots[k]
         root.last_duals = root.rounded_duals(pi)

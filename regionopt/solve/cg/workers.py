@@ -111,6 +111,11 @@ class PricingPool:
         return len(self._conns)
 
     @property
+    def parallelism(self) -> int:
+        """How many calls run side by side (a call's work takes 1 / this of the time)."""
+        return max(len(self._conns), 1)
+
+    @property
     def slots(self) -> int:
         """How many calls may be in flight at once (two per worker, so none waits)."""
         return 2 * len(self._conns) if self._conns else 1
