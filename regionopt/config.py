@@ -300,6 +300,15 @@ class SearchConfig(_Frozen):
         description="At most this many seconds of re-solving windows of neighbouring regions, "
         "only while the gap is open.",
     )
+    all_regions_s: float = Field(
+        0.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="After the run, at most this many seconds pricing every possible "
+        "penvoerder over every connected region at column generation's final duals: a bound "
+        "that holds for all connected regions that meet the rules, not only within radius_km "
+        "and contiguity (0: none; the national instance needs about 700).",
+    )
     deterministic: bool = Field(
         True,
         description="Budgets count the solvers' work (CP-SAT's deterministic time, LP "

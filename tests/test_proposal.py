@@ -84,9 +84,10 @@ def test_propose_rejects_bad_options_before_loading_or_writing(tmp_path: Path) -
     assert "--regions" in res.output and "MIN-MAX" in res.output
     # Every bad option is named in one message.
     args = ["propose", "--improve-time", "-1", "--bound-time", "-2", "--radius", "-5"]
+    args += ["--all-regions-bound", "-3"]
     res = CliRunner().invoke(app, [*args, "--out", str(out)])
     assert res.exit_code == 2
-    for flag in ("--improve-time", "--bound-time", "--radius"):
+    for flag in ("--improve-time", "--bound-time", "--radius", "--all-regions-bound"):
         assert flag in res.output
     args = ["propose", "--reference-weight", "-1000", "--max-moves", "-1", "--reference", "x.csv"]
     res = CliRunner().invoke(app, [*args, "--out", str(out)])

@@ -42,6 +42,7 @@ SEARCH_OPTIONS: dict[str, str] = {
     "workers": "--workers",
     "radius_km": "--radius",
     "contiguity": "--contiguity",
+    "all_regions_s": "--all-regions-bound",
 }
 """``[search]`` keys that a command-line option sets, and the option."""
 
@@ -182,6 +183,14 @@ def _print_result(result: ProposeResult) -> None:
         f"  bound by {escape(done.bound_method)}; it holds among {escape(done.scope)}",
         highlight=False,
     )
+    if done.all_regions is not None:
+        wide = done.all_regions
+        console.print(
+            f"  over all connected regions: bound {wide.bound:,.1f}  gap "
+            f"{proven_gap(part.objective, wide.bound):.2%}  ({wide.proven} of {wide.roots} "
+            f"penvoerders proven, {wide.calls} pricing calls, {wide.wall_s:.0f} s)",
+            highlight=False,
+        )
     if done.windows is not None:
         w = done.windows
         console.print(
@@ -313,6 +322,16 @@ ContiguityOption = Annotated[
         show_default=False,
     ),
 ]
+AllRegionsOption = Annotated[
+    float | None,
+    typer.Option(
+        "--all-regions-bound",
+        help="After the run, at most this many seconds proving a bound over every connected "
+        "region, not only within --radius: every penvoerder priced again without the "
+        "restriction (default search.all_regions_s; the national instance needs about 700).",
+        show_default=False,
+    ),
+]
 WallClockOption = Annotated[
     bool,
     typer.Option(
@@ -345,6 +364,7 @@ def propose_command(
     bound_time: BoundTimeOption = None,
     radius: RadiusOption = None,
     contiguity: ContiguityOption = None,
+    all_regions_bound: AllRegionsOption = None,
     wall_clock: WallClockOption = False,
     out: OutOption = Path("out/proposal"),
     force: ForceOption = False,
@@ -363,6 +383,7 @@ def propose_command(
         "workers": workers,
         "radius_km": radius,
         "contiguity": contiguity,
+        "all_regions_s": all_regions_bound,
         "deterministic": False if wall_clock else None,
     }
     # Every bad option in one message, before anything loads.

@@ -28,6 +28,7 @@ from regionopt.model.candidates import Candidates, Restriction, candidates
 from regionopt.model.objective import Objective
 from regionopt.model.partition import Partition, canonical_order
 from regionopt.model.problem import Problem
+from regionopt.solve.cg.all_regions import AllRegionsBound, all_regions_bound
 from regionopt.solve.cg.ip import best_partition
 from regionopt.solve.cg.loop import CgResult, CgSettings, CgStep, column_generation
 from regionopt.solve.cg.pricing_problem import Column
@@ -117,6 +118,9 @@ class Optimised:
     cp_sat: CpSatReport | None = None
     column_generation: BoundReport | None = None
     windows: WindowsReport | None = None
+    all_regions: AllRegionsBound | None = None
+    """The bound over every connected region (``search.all_regions_s``), when asked for and the
+    model is restricted."""
 
     @property
     def work_s(self) -> float:
@@ -174,6 +178,7 @@ def optimise(
         run.cp_sat(cp_sat_s)
         run.bound()
         run.improve()
+        run.all_regions()
     except KeyboardInterrupt:
         if run.best is None:
             raise
@@ -203,6 +208,8 @@ class _Pipeline:
         self.first_valid: float | None = None
         self.warm_objective: float | None = None
         self.pool: tuple[Column, ...] = ()
+        self.duals: tuple[Objective, np.ndarray] | None = None
+        """Column generation's objective and its best duals."""
         self.interrupted = False
         self.reports: dict[str, object] = {}
 
@@ -364,7 +371,9 @@ class _Pipeline:
         search = self.search
         if search.bound_s <= 0 or self.best is None:
             return
-        if self.gap() <= search.relative_gap and not self.over_cap(self.best):
+        # A bound over all regions (``all_regions``) starts from column generation's duals.
+        wants_duals = search.all_regions_s > 0 and not self.restriction.unrestricted
+        if self.gap() <= search.relative_gap and not self.over_cap(self.best) and not wants_duals:
             return
         # Column generation models reference moves, but not locks that name a reference
         # region: then it runs without the moves (they only add, so its bound still holds).
@@ -398,12 +407,12 @@ class _Pipeline:
             progress=self._relay_bound,
             clock=self.clock,
         )
-        self._after_bound(result, ref_locks)
+        self._after_bound(result, objective, ref_locks)
 
     def _relay_bound(self, step: CgStep) -> None:
         self.report("column generation", step.incumbent, step.bound)
 
-    def _after_bound(self, result: CgResult, ref_locks: bool) -> None:
+    def _after_bound(self, result: CgResult, objective: Objective, ref_locks: bool) -> None:
         if result.bound > self.bound_value:
             self.bound_value = result.bound
             self.bound_method = (
@@ -411,6 +420,8 @@ class _Pipeline:
             )
         ip_objective = None
         self.pool = result.pool
+        if result.duals is not None:
+            self.duals = (objective, result.duals)
         if result.incumbent is not None:
             ip_objective = Partition.scored(self.objective, *result.incumbent).objective
             self.take(result.incumbent, "column generation")
@@ -475,6 +486,27 @@ class _Pipeline:
             wall_s=result.wall_time_s,
         )
 
+    def all_regions(self) -> None:
+        """The bound over every connected region, at column generation's duals (when the model
+        is restricted and ``search.all_regions_s`` asks for it)."""
+        if self.search.all_regions_s <= 0 or self.duals is None or self.restriction.unrestricted:
+            return
+        objective, duals = self.duals
+
+        def relay(bound: float) -> None:
+            # Its own figure: the bound of the model (the live line's) stays what it was.
+            self.report(f"all regions {bound:,.0f}")
+
+        self.reports["all_regions"] = all_regions_bound(
+            objective,
+            duals,
+            self.pool,
+            budget_s=self.search.all_regions_s,
+            workers=self.search.workers,
+            clock=self.clock,
+            progress=relay,
+        )
+
     def result(self) -> Optimised:
         best = self.best
         if best is not None and self.over_cap(best):
@@ -490,6 +522,7 @@ class _Pipeline:
         cp_sat = self.reports.get("cp_sat")
         bound = self.reports.get("bound")
         windows = self.reports.get("windows")
+        wide = self.reports.get("all_regions")
         return Optimised(
             partition=best,
             status=status,
@@ -505,6 +538,7 @@ class _Pipeline:
             cp_sat=cp_sat if isinstance(cp_sat, CpSatReport) else None,
             column_generation=bound if isinstance(bound, BoundReport) else None,
             windows=windows if isinstance(windows, WindowsReport) else None,
+            all_regions=wide if isinstance(wide, AllRegionsBound) else None,
         )
 
 

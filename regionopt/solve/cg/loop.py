@@ -97,6 +97,9 @@ class CgResult:
     """The best plan of the IPs over the columns, when one beat the seed plans."""
     incumbent_objective: float | None = None
     """Its objective (or the best seed plan's)."""
+    duals: np.ndarray | None = None
+    """The duals of the best bound (master rows, as ``PricingProblem`` lays them out): any
+    wider model's pricing at them gives a bound of that model too."""
 
 
 def column_generation(
@@ -368,6 +371,7 @@ class _Run:
             pool=tuple(self.master.pool()),
             incumbent=self.incumbent,
             incumbent_objective=prob.to_units(self.upper) if self.upper < math.inf else None,
+            duals=self.best_pi.copy() if self.best > -math.inf else None,
         )
 
 

@@ -81,9 +81,14 @@ class PricingPool:
     same work whatever the timing.
     """
 
-    def __init__(self, prob: PricingProblem, workers: int, *, deterministic: bool = False) -> None:
+    def __init__(
+        self, prob: PricingProblem, workers: int, *, deterministic: bool = False, depth: int = 2
+    ) -> None:
         self.prob = prob
         self.deterministic = deterministic
+        self.depth = depth
+        """Calls in flight per worker: with answers taken in order, a deeper queue keeps a
+        worker busy while the other's long call is awaited."""
         self._order: collections.deque[int] = collections.deque()
         """The worker of every call in flight, in the order they were submitted."""
         self.pricers: dict[int, ExactPricer] = {}
@@ -117,8 +122,8 @@ class PricingPool:
 
     @property
     def slots(self) -> int:
-        """How many calls may be in flight at once (two per worker, so none waits)."""
-        return 2 * len(self._conns) if self._conns else 1
+        """How many calls may be in flight at once (``depth`` per worker, so none waits)."""
+        return self.depth * len(self._conns) if self._conns else 1
 
     def submit(self, k: int, pi: np.ndarray, time_limit_s: float, floor: float = -math.inf) -> None:
         """Start exact pricing of root ``k`` (its result comes back from ``result``)."""
