@@ -15,7 +15,6 @@ from regionopt.model.problem import Problem
 from regionopt.solve.pipeline import optimise
 
 from ...conftest import make_instance
-
 from ...strategies import WEIGHTS, brute_force, exact_search, problem_of, small_instances
 
 RESTRICTED = [
