@@ -312,6 +312,11 @@ def _write_report(
         "bewezen over": done.scope_nl,
         "components": done.partition.components.to_dict(),
     }
+    wide = _all_regions(done)
+    if wide is not None:
+        scope = Restriction().scope_nl
+        objective[f"ondergrens over {scope}"] = round(wide["bound"], 1)
+        objective["marge tot die ondergrens"] = f"{wide['gap']:.2%}"
     return write_proposal_report(
         out / "report.html",
         instance=ws.instance,

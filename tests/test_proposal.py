@@ -59,7 +59,8 @@ def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: 
     out = tmp_path / "proposal"
     runner = CliRunner()
     args = ["propose", "--time-limit", "5", "--area-time", "0", "--improve-time", "0"]
-    args += ["--bound-time", "0", "--config", str(LEGACY), "--wall-clock"]
+    args += ["--bound-time", "5", "--all-regions-bound", "10"]
+    args += ["--config", str(LEGACY), "--wall-clock"]
     args += ["--out", str(out), "--data", str(real_data)]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
@@ -71,6 +72,12 @@ def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: 
         assert key in summary
     assert summary["regions"] == 77 and summary["valid"]
     assert summary["deterministic"] is False and summary["work_by_kind_s"]["cp-sat model"] > 0
+    # The bound over every connected region, asked for, is stated beside the model's.
+    wide = summary["all_regions"]
+    assert wide["scope"] == "all connected regions that meet the rules"
+    assert 0 <= wide["bound"] <= summary["objective"] and 0 <= wide["proven"] <= wide["penvoerders"]
+    assert "over all connected regions: bound" in res.output
+    assert "ondergrens over alle samenhangende" in (out / "report.html").read_text()
     table = (out / "regions_table.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "structural_eur" in table and "transition_eur" in table
     again = runner.invoke(app, args)

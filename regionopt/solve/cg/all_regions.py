@@ -89,8 +89,11 @@ def all_regions_bound(
     upper = np.full(len(prob.roots), math.inf)
     proven = np.zeros(len(prob.roots), dtype=bool)
     calls = 0
-    # A pass's queue is fixed when it starts, so a deep queue costs no choice.
-    pool = PricingPool(prob, workers, deterministic=clock.deterministic, depth=_DEPTH)
+    # A pass's queue is fixed when it starts, so a deep queue costs no choice; a root priced
+    # again in a later pass finds its model and cuts in the same worker.
+    pool = PricingPool(
+        prob, workers, deterministic=clock.deterministic, depth=_DEPTH, affinity=True
+    )
     limit = first_limit_s
     try:
         while not proven.all() and clock.now() - started < budget_s:

@@ -82,13 +82,22 @@ class PricingPool:
     """
 
     def __init__(
-        self, prob: PricingProblem, workers: int, *, deterministic: bool = False, depth: int = 2
+        self,
+        prob: PricingProblem,
+        workers: int,
+        *,
+        deterministic: bool = False,
+        depth: int = 2,
+        affinity: bool = False,
     ) -> None:
         self.prob = prob
         self.deterministic = deterministic
         self.depth = depth
         """Calls in flight per worker: with answers taken in order, a deeper queue keeps a
         worker busy while the other's long call is awaited."""
+        self.affinity = affinity
+        """Root ``k`` always goes to worker ``k % workers``, which keeps its model and cuts
+        (otherwise to the least busy worker)."""
         self._order: collections.deque[int] = collections.deque()
         """The worker of every call in flight, in the order they were submitted."""
         self.pricers: dict[int, ExactPricer] = {}
@@ -131,7 +140,7 @@ class PricingPool:
         if not self._conns:
             self._queued.append((k, pi, time_limit_s, floor))
             return
-        w = int(np.argmin(self._busy))
+        w = k % len(self._conns) if self.affinity else int(np.argmin(self._busy))
         self._busy[w] += 1
         self._order.append(w)
         self._conns[w].send(("price", k, pi, time_limit_s, floor))

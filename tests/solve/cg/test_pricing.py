@@ -145,17 +145,24 @@ def test_worker_processes_price_as_this_process_does() -> None:
     assert there.workers == 0 and not multiprocessing.active_children()
 
 
-def test_a_deterministic_pool_answers_in_the_order_of_submission() -> None:
+@pytest.mark.parametrize("depth, affinity", [(2, False), (8, True)])
+def test_a_deterministic_pool_answers_in_the_order_of_submission(
+    depth: int, affinity: bool
+) -> None:
     """Results come back in submission order (not the order workers finish), each with the
-    CP-SAT work it took, and the same bounds as pricing in this process."""
+    CP-SAT work it took, and the same bounds as pricing in this process; a deep queue and
+    roots kept to one worker change neither."""
     prob = pricing_problem(path_problem(), WEIGHTS, HESS)
     pi = np.random.default_rng(5).normal(0.0, 800.0, prob.problem.n)
     here = PricingPool(prob, 1, deterministic=True)
-    there = PricingPool(prob, 2, deterministic=True)
+    there = PricingPool(prob, 2, deterministic=True, depth=depth, affinity=affinity)
     ks = list(reversed(range(len(prob.roots)))) * 2
     try:
+        assert there.slots == 2 * depth
         for k in ks:
             there.submit(k, pi, 5.0)
+        if affinity:
+            assert list(there._order) == [k % 2 for k in ks]
         answers = [there.result() for _ in ks]
         assert [k for k, _, _, _ in answers] == ks
         assert all(work > 0 for _, _, _, work in answers)
