@@ -36,6 +36,9 @@ CP_SAT_CALL_S = 5.0e-3
 """... plus these per solve (loading the model and its LP, which deterministic time leaves
 out: most of a pricing call's time)."""
 
+WALL_GUARD_FACTOR = 20.0
+"""A work budget's wall-clock guard is this many times the budget (``wall_guard_s``)."""
+
 
 @dataclass
 class Clock:
@@ -72,6 +75,13 @@ def cp_sat_work(deterministic_time: float) -> float:
     return deterministic_time * CP_SAT_S + CP_SAT_CALL_S
 
 
+def wall_guard_s(work_s: float, *, floor_s: float = 0.0, slack_s: float = 0.0) -> float:
+    """The wall-clock limit kept as a guard beside a work budget: twenty times the work (plus
+    ``slack_s``), at least ``floor_s`` (for what a solver does outside the work it counts, e.g.
+    presolve). It should never bind; it stops a solve whose work counter stalls."""
+    return max(WALL_GUARD_FACTOR * work_s + slack_s, floor_s)
+
+
 def ip_node_limit(seconds: float) -> int:
     """The branch-and-bound nodes of the set-partitioning IP that ``seconds`` buy."""
     return max(int(seconds / IP_NODE_S), 1)
@@ -87,4 +97,5 @@ __all__ = [
     "Clock",
     "cp_sat_work",
     "ip_node_limit",
+    "wall_guard_s",
 ]

@@ -24,7 +24,7 @@ from regionopt.model.candidates import Candidates, Restriction
 from regionopt.model.objective import Objective, add_size_cost
 from regionopt.model.problem import Problem
 from regionopt.model.rules import add_region_rules
-from regionopt.solve.clock import CP_SAT_S, Clock, cp_sat_work
+from regionopt.solve.clock import CP_SAT_S, Clock, cp_sat_work, wall_guard_s
 from regionopt.solve.heuristic import Labelled
 
 Term = tuple[int, cp_model.IntVar]
@@ -403,8 +403,7 @@ def solve_model(
     p.max_time_in_seconds = max(time_limit_s, 0.1)
     if clock.deterministic:
         p.max_deterministic_time = max(time_limit_s, 0.1) / CP_SAT_S
-        # A guard only: far beyond what the deterministic limit should take.
-        p.max_time_in_seconds = max(20 * time_limit_s, 60.0)
+        p.max_time_in_seconds = wall_guard_s(time_limit_s, floor_s=60.0)
         p.interleave_search = workers > 1
     p.num_workers = workers
     p.random_seed = seed

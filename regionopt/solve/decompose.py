@@ -29,7 +29,7 @@ from regionopt.errors import InfeasibleError
 from regionopt.model.objective import Objective
 from regionopt.model.problem import ItemFamily, Problem
 from regionopt.model.rules import components, totals
-from regionopt.solve.clock import Clock
+from regionopt.solve.clock import Clock, wall_guard_s
 from regionopt.solve.heuristic import Labelled
 
 AreaSolver = Callable[[Problem, SearchConfig], tuple[Labelled | None, float]]
@@ -247,7 +247,7 @@ def _run_tasks(
     that work (divided among the workers), summed in task order; otherwise on the wall clock
     (and then, as a guard, on twenty times the limit).
     """
-    limit = time_limit_s if not clock.deterministic else 20 * time_limit_s + 1.0
+    limit = time_limit_s if not clock.deterministic else wall_guard_s(time_limit_s, slack_s=1.0)
     deadline = time.perf_counter() + limit
     parallel = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
     share = workers if parallel else 1

@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 from regionopt.model.objective import add_size_cost
 from regionopt.model.rules import add_region_rules, components, is_connected
 from regionopt.solve.cg.pricing_problem import FINE, PricingProblem, RootData
-from regionopt.solve.clock import CP_SAT_CALL_S, CP_SAT_S, cp_sat_work
+from regionopt.solve.clock import CP_SAT_CALL_S, CP_SAT_S, cp_sat_work, wall_guard_s
 
 # An objective domain's open end for CP-SAT (far beyond any pricing value, within int64).
 _INT64_SAFE = 2**50
@@ -200,8 +200,7 @@ class _Budget:
         if self.deterministic:
             left = max(self.left - CP_SAT_CALL_S, 0.01)
             params.max_deterministic_time = left / CP_SAT_S
-            # A guard only: far beyond what the deterministic limit should take.
-            params.max_time_in_seconds = 20 * left + 1.0
+            params.max_time_in_seconds = wall_guard_s(left, slack_s=1.0)
         else:
             params.max_time_in_seconds = max(self.deadline - time.perf_counter(), 0.01)
 

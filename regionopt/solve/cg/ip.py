@@ -18,7 +18,7 @@ from scipy.sparse import csc_matrix
 
 from regionopt.model.objective import Objective
 from regionopt.solve.cg.pricing_problem import Column
-from regionopt.solve.clock import IP_CHOICE_S, IP_NODE_S, Clock, ip_node_limit
+from regionopt.solve.clock import IP_CHOICE_S, IP_NODE_S, Clock, ip_node_limit, wall_guard_s
 from regionopt.solve.heuristic import Labelled
 
 
@@ -101,9 +101,8 @@ def _solve(
             constraints.append(LinearConstraint(kept[None, :], in_ref - problem.max_moves, np.inf))
     options: dict[str, float | bool] = {"time_limit": max(time_limit_s, 0.1), "disp": False}
     if clock.deterministic:
-        # The wall-clock limit stays as a guard far beyond what the nodes should take (with a
-        # floor: presolve and the root LP are not nodes).
-        guard = max(20 * time_limit_s, 60.0)
+        # Presolve and the root LP are not nodes: the guard has a floor.
+        guard = wall_guard_s(time_limit_s, floor_s=60.0)
         options |= {"node_limit": ip_node_limit(time_limit_s), "time_limit": guard}
     with native_stdout_silenced():
         res = milp(
