@@ -27,6 +27,7 @@ from regionopt.cli._app import (
 )
 from regionopt.config import MAX_WEIGHT, Config, SearchConfig, fix_for, load_config
 from regionopt.errors import InputError, Problem
+from regionopt.model.candidates import Restriction
 from regionopt.output import check_out_dir, staged_dir
 from regionopt.plan import read_plan
 from regionopt.proposal import ProposeResult, run_propose, write_outputs
@@ -189,6 +190,16 @@ def _print_result(result: ProposeResult) -> None:
             f"  over all connected regions: bound {wide.bound:,.1f}  gap "
             f"{proven_gap(part.objective, wide.bound):.2%}  ({wide.proven} of {wide.roots} "
             f"penvoerders proven, {wide.calls} pricing calls, {wide.wall_s:.0f} s)",
+            highlight=False,
+        )
+    elif result.parameters["search"]["all_regions_s"] > 0:
+        console.print(
+            "  no separate bound over all connected regions: "
+            + (
+                "the model's bound already holds for them"
+                if done.scope == Restriction().scope
+                else "column generation gave no duals to price at (--bound-time 0?)"
+            ),
             highlight=False,
         )
     if done.windows is not None:

@@ -8,7 +8,9 @@ Pure numeric core (never geopandas). Phases, each with its budget in ``SearchCon
 4. column generation: a valid lower bound on the model's optimum, and every few seconds the
    set-partitioning IP over its columns for a plan; it stops once a plan is proven within
    ``relative_gap``;
-5. windows: re-solve windows of neighbouring regions while the gap is open.
+5. windows: re-solve windows of neighbouring regions while the gap is open;
+6. all regions (only when ``all_regions_s`` asks): a bound over every connected region, from
+   column generation's duals, when the model is restricted.
 
 Every phase reports in a typed record. A Ctrl-C after the first valid plan ends the run with
 that plan and status ``INTERRUPTED``; before it, ``KeyboardInterrupt`` propagates.
@@ -292,6 +294,7 @@ class _Pipeline:
                 "cp_sat_s": 0.0,
                 "bound_s": search.area_solve_s,
                 "improve_s": search.area_solve_s / 2,
+                "all_regions_s": 0.0,
                 "workers": 1,
             }
         )

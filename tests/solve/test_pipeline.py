@@ -223,3 +223,24 @@ def test_a_start_that_splits_close_schools_is_never_kept(monkeypatch: pytest.Mon
     assert not problem.splits_a_group(np.asarray(done.partition.labels))
     plan = done.partition.plan(problem.codes, region_ids(2))
     assert is_valid(check(inst, graph, plan, rules))
+
+
+def test_only_the_national_run_prices_over_all_regions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The areas of the start are runs of their own: they must not each add the all-regions
+    phase (its work would count against the start's budget)."""
+    problem_, _, _ = line()
+    family = ItemFamily("rpa", np.array([0, 0, 0, 1, 1, 1]), ("A", "B"))
+    problem = replace(problem_, items=(*problem_.items, family))
+    weights = WEIGHTS.model_copy(update={"labour_market_split": 50.0})
+    calls: list[int] = []
+    real = pipeline.all_regions_bound
+
+    def counted(objective: Objective, *args: Any, **kw: Any) -> Any:
+        calls.append(objective.problem.n)
+        return real(objective, *args, **kw)
+
+    monkeypatch.setattr(pipeline, "all_regions_bound", counted)
+    search = exact_search(radius_km=2.5, area_start_s=10.0, bound_s=5.0, all_regions_s=5.0)
+    done = optimise(problem, weights, search)
+    assert done.partition is not None and done.all_regions is not None
+    assert calls == [problem.n]

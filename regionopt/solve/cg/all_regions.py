@@ -37,7 +37,9 @@ class AllRegionsBound:
     proven: int
     """Roots whose pricing value is proven (their optimum, or nothing that counts)."""
     calls: int
+    """CP-SAT pricing calls made."""
     wall_s: float
+    """Wall-clock seconds of the phase."""
 
     @property
     def complete(self) -> bool:
@@ -143,10 +145,12 @@ def _floor(prob: PricingProblem, duals: np.ndarray, columns: Sequence[Column]) -
 
 
 def _units(prob: PricingProblem, duals: np.ndarray, upper: np.ndarray) -> float:
-    """The Lagrangian bound in objective units (0 while a root has no upper bound)."""
-    if not np.isfinite(upper).all():
+    """The Lagrangian bound in objective units (0 while a root has no upper bound; a root
+    proven to have no region at all, -inf, simply never counts)."""
+    if np.isposinf(upper).any():
         return 0.0
-    return max(prob.to_units(prob.lagrangian(duals, upper)), 0.0)
+    bound = prob.to_units(prob.lagrangian(duals, upper))
+    return max(bound, 0.0) if math.isfinite(bound) else 0.0
 
 
 __all__ = ["AllRegionsBound", "all_regions_bound"]

@@ -3,9 +3,9 @@
 Exact pricing is single-threaded CP-SAT, and CP-SAT threads in one process do not run side
 by side, hence processes. Workers are forked, so they share the problem data without copying
 it; each builds a root's model once and keeps it. Exact pricing is streamed (``submit`` a
-root, take any finished ``result``), so a slow call never holds another worker idle; two
-calls are in flight per worker. Workers talk over plain pipes (``multiprocessing.Pool``'s
-handler threads cost more per call than a call's own work).
+root, take any finished ``result``), so a slow call never holds another worker idle;
+``depth`` calls (two by default) are in flight per worker. Workers talk over plain pipes
+(``multiprocessing.Pool``'s handler threads cost more per call than a call's own work).
 """
 
 from __future__ import annotations
