@@ -3,6 +3,7 @@ brute force, locks, exclusions and a reference plan are kept."""
 
 from __future__ import annotations
 
+import gc
 import signal
 import time
 
@@ -108,6 +109,8 @@ def test_ctrl_c_after_a_cp_sat_solve_still_reaches_python() -> None:
     inst, graph = path()
     rules = RulesConfig(min_technical_pupils=30, mbo_reach_km=100.0, together_km=0.0)
     problem = Problem.from_instance(inst, graph, rules, regions=(2, 2))
+    # Solvers of earlier tests, collected later, would put their own handlers back.
+    gc.collect()
     assert optimise(problem, WEIGHTS, exact_search()).partition is not None
     # raise_signal delivers it to this (the main) thread: os.kill may hand it to a solver's
     # thread, and Python then notices it only after the block.
