@@ -21,7 +21,7 @@ import numpy as np
 
 from regionopt.model.candidates import Restriction, candidates
 from regionopt.model.objective import Objective
-from regionopt.solve.cg.pricing_problem import FINE, Column, PricingProblem
+from regionopt.solve.cg.pricing_problem import Column, PricingProblem, rounded_up
 from regionopt.solve.cg.workers import PricingPool
 from regionopt.solve.clock import Clock
 
@@ -87,7 +87,7 @@ def all_regions_bound(
     restriction = Restriction()
     prob = PricingProblem(objective, candidates(objective.problem, restriction), restriction)
     floor = _floor(prob, duals, columns)
-    rounded = np.ceil(duals * FINE - 1e-6) / FINE
+    rounded = rounded_up(duals)
     upper = np.full(len(prob.roots), math.inf)
     proven = np.zeros(len(prob.roots), dtype=bool)
     calls = 0

@@ -22,7 +22,7 @@ from regionopt.model.candidates import Candidates, Restriction
 from regionopt.model.objective import Objective
 from regionopt.solve.cg.ip import best_partition
 from regionopt.solve.cg.master import Master, MasterSolution
-from regionopt.solve.cg.pricing_problem import FINE, Column, PricingProblem
+from regionopt.solve.cg.pricing_problem import Column, PricingProblem, rounded_up
 from regionopt.solve.cg.tighten import tighten
 from regionopt.solve.cg.workers import PricingPool
 from regionopt.solve.clock import CLOSURE_MEMBER_S, LP_ITERATION_S, Clock
@@ -227,7 +227,7 @@ class _Run:
         )
         # A root is priced exactly when its closure optimum is a column worth its closure value
         # (a relaxed cost, e.g. the size cost's line, can make the closure value higher).
-        rounded = np.ceil(sep * FINE - 1e-6) / FINE
+        rounded = rounded_up(sep)
         settled = feasible & np.array(
             [
                 ok and prob.value(sets[k], root.root, rounded) >= ub[k] - 1e-6

@@ -33,6 +33,15 @@ FINE = 32
 there, which keeps every bound a bound."""
 
 
+def rounded_up(pi: np.ndarray) -> np.ndarray:
+    """Duals rounded up to whole pricing units (``FINE``), in model units.
+
+    LP duals carry float noise (around 1e-9), so a dual a hair above a whole number of units
+    counts as that number rather than one more.
+    """
+    return np.ceil(pi * FINE - 1e-6) / FINE
+
+
 @dataclass(frozen=True)
 class Column:
     """One region of the model: its root school, members (school ids) and scaled cost."""
@@ -376,4 +385,4 @@ class PricingProblem:
         return out
 
 
-__all__ = ["FINE", "Column", "PricingProblem", "RootData"]
+__all__ = ["FINE", "Column", "PricingProblem", "RootData", "rounded_up"]
