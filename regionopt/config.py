@@ -300,6 +300,15 @@ class SearchConfig(_Frozen):
         description="At most this many seconds of re-solving windows of neighbouring regions, "
         "only while the gap is open.",
     )
+    branch_s: float = Field(
+        0.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="At most this many seconds of branch-and-price after the windows, while "
+        "the gap is open: column generation in every node of a tree that splits on a pair of "
+        "schools (together or apart) until the plan is proven within relative_gap (0: none; "
+        "each node gets at most bound_s).",
+    )
     all_regions_s: float = Field(
         0.0,
         ge=0,

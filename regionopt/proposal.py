@@ -200,6 +200,24 @@ def _phases(done: Optimised) -> dict[str, Any]:
             asdict(done.column_generation) if done.column_generation is not None else None
         ),
         "windows": asdict(done.windows) if done.windows is not None else None,
+        "branch_and_price": _branch(done),
+    }
+
+
+def _branch(done: Optimised) -> dict[str, Any] | None:
+    """The branch-and-price phase (None when it did not run)."""
+    tree = done.branch
+    if tree is None:
+        return None
+    return {
+        "bound": tree.bound,
+        "nodes": tree.nodes,
+        "open_nodes": tree.open_nodes,
+        "closed": tree.closed,
+        "depth": tree.depth,
+        "best_objective": tree.incumbent_objective,
+        "improved_the_plan": tree.incumbent is not None,
+        "wall_s": round(tree.wall_s, 3),
     }
 
 

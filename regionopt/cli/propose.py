@@ -43,6 +43,7 @@ SEARCH_OPTIONS: dict[str, str] = {
     "workers": "--workers",
     "radius_km": "--radius",
     "contiguity": "--contiguity",
+    "branch_s": "--branch",
     "all_regions_s": "--all-regions-bound",
 }
 """``[search]`` keys that a command-line option sets, and the option."""
@@ -184,6 +185,18 @@ def _print_result(result: ProposeResult) -> None:
         f"  bound by {escape(done.bound_method)}; it holds among {escape(done.scope)}",
         highlight=False,
     )
+    if done.branch is not None:
+        tree = done.branch
+        outcome = (
+            "the tree is closed"
+            if tree.closed
+            else f"{tree.open_nodes} node(s) left open when its budget ran out"
+        )
+        console.print(
+            f"  branch-and-price: {tree.nodes} node(s), depth {tree.depth}, {outcome}; "
+            f"bound {tree.bound:,.1f} ({tree.wall_s:.0f} s)",
+            highlight=False,
+        )
     if done.all_regions is not None:
         wide = done.all_regions
         console.print(
@@ -333,6 +346,17 @@ ContiguityOption = Annotated[
         show_default=False,
     ),
 ]
+BranchOption = Annotated[
+    float | None,
+    typer.Option(
+        "--branch",
+        help="After the windows, at most this many seconds of branch-and-price while the gap "
+        "is open: column generation in a tree that splits on a pair of schools (together or "
+        "apart) until the plan is proven (default search.branch_s; each node at most "
+        "--bound-time).",
+        show_default=False,
+    ),
+]
 AllRegionsOption = Annotated[
     float | None,
     typer.Option(
@@ -375,6 +399,7 @@ def propose_command(
     bound_time: BoundTimeOption = None,
     radius: RadiusOption = None,
     contiguity: ContiguityOption = None,
+    branch: BranchOption = None,
     all_regions_bound: AllRegionsOption = None,
     wall_clock: WallClockOption = False,
     out: OutOption = Path("out/proposal"),
@@ -394,6 +419,7 @@ def propose_command(
         "workers": workers,
         "radius_km": radius,
         "contiguity": contiguity,
+        "branch_s": branch,
         "all_regions_s": all_regions_bound,
         "deterministic": False if wall_clock else None,
     }

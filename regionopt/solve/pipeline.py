@@ -9,7 +9,9 @@ Pure numeric core (never geopandas). Phases, each with its budget in ``SearchCon
    set-partitioning IP over its columns for a plan; it stops once a plan is proven within
    ``relative_gap``;
 5. windows: re-solve windows of neighbouring regions while the gap is open;
-6. all regions (only when ``all_regions_s`` asks): a bound over every connected region, from
+6. branch-and-price (only when ``branch_s`` asks): column generation in a tree of pair
+   decisions until the plan is proven within ``relative_gap``;
+7. all regions (only when ``all_regions_s`` asks): a bound over every connected region, from
    column generation's duals, when the model is restricted.
 
 Every phase reports in a typed record. A Ctrl-C after the first valid plan ends the run with
@@ -31,6 +33,7 @@ from regionopt.model.objective import Objective
 from regionopt.model.partition import Partition, canonical_order
 from regionopt.model.problem import Problem
 from regionopt.solve.cg.all_regions import AllRegionsBound, all_regions_bound
+from regionopt.solve.cg.branch import BranchResult, BranchStep, branch_and_price
 from regionopt.solve.cg.ip import best_partition
 from regionopt.solve.cg.loop import CgResult, CgSettings, CgStep, column_generation
 from regionopt.solve.cg.pricing_problem import Column
@@ -120,6 +123,8 @@ class Optimised:
     cp_sat: CpSatReport | None = None
     column_generation: BoundReport | None = None
     windows: WindowsReport | None = None
+    branch: BranchResult | None = None
+    """The branch-and-price phase (``search.branch_s``), when it ran."""
     all_regions: AllRegionsBound | None = None
     """The bound over every connected region (``search.all_regions_s``), when asked for and the
     model is restricted."""
@@ -180,6 +185,7 @@ def optimise(
         run.cp_sat(cp_sat_s)
         run.bound()
         run.improve()
+        run.branch()
         run.all_regions()
     except KeyboardInterrupt:
         if run.best is None:
@@ -294,6 +300,7 @@ class _Pipeline:
                 "cp_sat_s": 0.0,
                 "bound_s": search.area_solve_s,
                 "improve_s": search.area_solve_s / 2,
+                "branch_s": 0.0,
                 "all_regions_s": 0.0,
                 "workers": 1,
             }
@@ -380,8 +387,7 @@ class _Pipeline:
             return
         # Column generation models reference moves, but not locks that name a reference
         # region: then it runs without the moves (they only add, so its bound still holds).
-        ref_ids = set(self.problem.reference_ids)
-        ref_locks = any(label in ref_ids for label, _ in self.problem.locks)
+        ref_locks = _reference_locks(self.problem)
         objective = self.objective
         if ref_locks:
             objective = Objective.build(
@@ -391,26 +397,31 @@ class _Pipeline:
             objective,
             self.cand,
             self.restriction,
-            CgSettings(
-                pricing="exact",
-                time_limit_s=search.bound_s,
-                exact_time_s=search.exact_pricing_s,
-                round_budget_s=search.round_budget_s,
-                smoothing=search.smoothing,
-                box_width=search.box_width,
-                # The last hundredths of a percent of the LP take longest and the plan, not
-                # the bound, then keeps the gap open: that is left to the windows.
-                tolerance=search.relative_gap / 5,
-                workers=search.workers,
-                ip_every_s=search.ip_every_s,
-                ip_time_s=search.ip_time_s,
-                target_gap=search.relative_gap,
-            ),
+            self._cg_settings(),
             plans=[(self.best.labels, list(self.best.roots))],
             progress=self._relay_bound,
             clock=self.clock,
         )
         self._after_bound(result, objective, ref_locks)
+
+    def _cg_settings(self) -> CgSettings:
+        """Column generation's settings (each branch-and-price node's too)."""
+        search = self.search
+        return CgSettings(
+            pricing="exact",
+            time_limit_s=search.bound_s,
+            exact_time_s=search.exact_pricing_s,
+            round_budget_s=search.round_budget_s,
+            smoothing=search.smoothing,
+            box_width=search.box_width,
+            # The last hundredths of a percent of the LP take longest and the plan, not the
+            # bound, then keeps the gap open: that is left to the windows.
+            tolerance=search.relative_gap / 5,
+            workers=search.workers,
+            ip_every_s=search.ip_every_s,
+            ip_time_s=search.ip_time_s,
+            target_gap=search.relative_gap,
+        )
 
     def _relay_bound(self, step: CgStep) -> None:
         self.report("column generation", step.incumbent, step.bound)
@@ -489,6 +500,36 @@ class _Pipeline:
             wall_s=result.wall_time_s,
         )
 
+    def branch(self) -> None:
+        """Branch-and-price, while the gap is open (``search.branch_s``)."""
+        search, best = self.search, self.best
+        if search.branch_s <= 0 or best is None or self.gap() <= search.relative_gap:
+            return
+        if self.over_cap(best) or _reference_locks(self.problem):
+            return  # column generation's objective is not the plan's then
+
+        def relay(step: BranchStep) -> None:
+            self.report(f"branch-and-price, {step.nodes} nodes", step.incumbent, step.bound)
+
+        result = branch_and_price(
+            self.objective,
+            self.cand,
+            self.restriction,
+            self._cg_settings(),
+            plans=[(best.labels, list(best.roots))],
+            columns=self.pool,
+            budget_s=search.branch_s,
+            relative_gap=search.relative_gap,
+            clock=self.clock,
+            progress=relay,
+        )
+        if result.incumbent is not None:
+            self.take(result.incumbent, "branch-and-price")
+        if result.bound > self.bound_value:
+            self.bound_value = result.bound
+            self.bound_method = f"branch-and-price ({result.nodes} nodes)"
+        self.reports["branch"] = result
+
     def all_regions(self) -> None:
         """The bound over every connected region, at column generation's duals (when the model
         is restricted and ``search.all_regions_s`` asks for it)."""
@@ -526,6 +567,7 @@ class _Pipeline:
         bound = self.reports.get("bound")
         windows = self.reports.get("windows")
         wide = self.reports.get("all_regions")
+        tree = self.reports.get("branch")
         return Optimised(
             partition=best,
             status=status,
@@ -541,8 +583,15 @@ class _Pipeline:
             cp_sat=cp_sat if isinstance(cp_sat, CpSatReport) else None,
             column_generation=bound if isinstance(bound, BoundReport) else None,
             windows=windows if isinstance(windows, WindowsReport) else None,
+            branch=tree if isinstance(tree, BranchResult) else None,
             all_regions=wide if isinstance(wide, AllRegionsBound) else None,
         )
+
+
+def _reference_locks(problem: Problem) -> bool:
+    """True when a lock names a reference region (column generation does not model that)."""
+    ref_ids = set(problem.reference_ids)
+    return any(label in ref_ids for label, _ in problem.locks)
 
 
 def _columns_of(partition: Partition) -> list[Column]:

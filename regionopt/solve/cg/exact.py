@@ -47,6 +47,9 @@ class ExactPricer:
         add_region_rules(m, problem.rules, problem.facts, mem, self.x)
         for a, b in root.tie:
             m.add(self.x[a] == self.x[b])
+        # Branching: schools kept apart are never both in.
+        for a, b in root.apart:
+            m.add_bool_or([self.x[a].Not(), self.x[b].Not()])
         edge_vars = []
         for a, b in root.edges.tolist():
             s = m.new_bool_var("")

@@ -22,11 +22,15 @@ from regionopt.model.candidates import Candidates, Restriction
 from regionopt.model.objective import Objective
 from regionopt.solve.cg.ip import best_partition
 from regionopt.solve.cg.master import Master, MasterSolution
-from regionopt.solve.cg.pricing_problem import Column, PricingProblem, rounded_up
+from regionopt.solve.cg.pricing_problem import Column, Decision, PricingProblem, rounded_up
 from regionopt.solve.cg.tighten import tighten
 from regionopt.solve.cg.workers import PricingPool
 from regionopt.solve.clock import CLOSURE_MEMBER_S, LP_ITERATION_S, Clock
 from regionopt.solve.heuristic import Labelled
+
+MAX_BOX_UNITS = 1e9
+"""Objective units beyond which the stabilisation box is not widened any more: only a
+branch-and-price node with no plan at all gets there."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,9 @@ class CgSettings:
     """Stop when the best plan is within this relative gap of the bound."""
     stall_rounds: int = 3
     """The closure-only phase ends after this many rounds without a 0.5% rise."""
+    cutoff: float | None = None
+    """Stop once the bound reaches this (objective units): a branch-and-price node that
+    cannot beat the best plan."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,8 @@ class CgResult:
     duals: np.ndarray | None = None
     """The duals of the best bound (master rows, as ``PricingProblem`` lays them out): any
     wider model's pricing at them gives a bound of that model too."""
+    solution: tuple[tuple[Column, float], ...] = ()
+    """The last master LP solution: its columns with a positive value, and their values."""
 
 
 def column_generation(
@@ -112,6 +121,7 @@ def column_generation(
     columns: Sequence[Column] = (),
     progress: Callable[[CgStep], None] | None = None,
     clock: Clock | None = None,
+    decisions: Sequence[Decision] = (),
 ) -> CgResult:
     """A valid lower bound on the objective over the model's regions, by column generation.
 
@@ -130,10 +140,14 @@ def column_generation(
     clock : Clock, optional
         What the time limits are measured on, charged with every solve's work (default: the
         wall clock from now).
+    decisions : sequence of Decision
+        Branching decisions: only regions that keep them are columns (the bound then holds for
+        the plans that keep them).
     """
-    if not plans and not columns:
+    if not plans and not columns and not decisions:
         raise ValueError("column generation starts from a plan or columns; none given")
-    run = _Run(PricingProblem(objective, cand, restriction), settings, progress, clock or Clock())
+    prob = PricingProblem(objective, cand, restriction, decisions)
+    run = _Run(prob, settings, progress, clock or Clock())
     run.seed(plans, columns)
     run.pool = PricingPool(run.prob, settings.workers, deterministic=run.clock.deterministic)
     try:
@@ -187,8 +201,11 @@ class _Run:
     def seed(self, plans: Sequence[Labelled], columns: Sequence[Column]) -> None:
         """Put the seed plans' regions (each with every match) and columns in the master."""
         objective = self.prob.objective
+        keeps = self.prob.keeps_decisions
         for labels, roots in plans:
             labels = np.asarray(labels)
+            if not all(keeps(np.flatnonzero(labels == lab)) for lab in range(len(roots))):
+                continue  # a plan that breaks a branching decision is not one of this node
             matched = objective.matched_references(labels, len(roots))
             cost = 0
             for lab, j in enumerate(roots):
@@ -197,6 +214,8 @@ class _Run:
                 cost += self.prob.cost(members, int(j), matched[lab])
             self.upper = min(self.upper, float(cost))
         for col in columns:
+            if not keeps(col.members):
+                continue
             self.master.add_with_every_match(np.asarray(col.members, dtype=np.int64), col.root)
 
     def round(self) -> bool:
@@ -292,6 +311,17 @@ class _Run:
             abs(self.prob.to_units(self.upper)) * self.prob.scale, 1e-9
         )
 
+    def _out_of_bounds(self) -> bool:
+        """True when time is up, the bound reached the cutoff, or the box went too wide."""
+        s, prob = self.settings, self.prob
+        if self.clock.now() - self.start > s.time_limit_s:
+            return True
+        if s.cutoff is not None and prob.to_units(self.best) >= s.cutoff:
+            return True
+        # The box kept widening and the bound kept rising with it: no plan keeps the branching
+        # decisions (the bound so far says so, and still holds).
+        return self.delta > MAX_BOX_UNITS * prob.scale
+
     def _next(self, sol: MasterSolution, added: int, alpha: float, lb: float) -> bool:
         """Decide whether to go on, and move the box; False when the run is over."""
         s, prob = self.settings, self.prob
@@ -299,7 +329,7 @@ class _Run:
         if gap <= s.tolerance and not sol.binding:
             self.converged = True
             return False
-        if self.clock.now() - self.start > s.time_limit_s:
+        if self._out_of_bounds():
             return False
         if s.ip_every_s is not None:
             since = self.clock.now() - self.last_ip
@@ -372,6 +402,7 @@ class _Run:
             incumbent=self.incumbent,
             incumbent_objective=prob.to_units(self.upper) if self.upper < math.inf else None,
             duals=self.best_pi.copy() if self.best > -math.inf else None,
+            solution=tuple(self.master.solution()),
         )
 
 

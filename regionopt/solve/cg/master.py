@@ -16,6 +16,9 @@ from ortools.linear_solver import pywraplp
 
 from regionopt.solve.cg.pricing_problem import Column, PricingProblem
 
+STAND_IN_UNITS = 1e5
+"""Objective units a stand-in region costs (far above any real region's cost)."""
+
 
 @dataclass(frozen=True)
 class MasterSolution:
@@ -45,6 +48,8 @@ class Master:
         self.seen: set[tuple[int, frozenset[int], int]] = set()
         self.support = np.zeros(0, dtype=np.int64)
         """Columns with a positive value in the last LP solution."""
+        self.values = np.zeros(0)
+        """Every column's value in the last LP solution."""
         lp = pywraplp.Solver.CreateSolver("GLOP")
         if lp is None:
             raise RuntimeError("OR-Tools has no GLOP linear solver")
@@ -52,6 +57,13 @@ class Master:
         n = prob.problem.n
         self.cover = [lp.RowConstraint(1.0, 1.0, "") for _ in range(n)]
         self.count = lp.RowConstraint(float(prob.lo), float(prob.hi), "")
+        if prob.decisions:
+            # A branch-and-price node may start with no column that keeps its decisions: a
+            # costly stand-in region keeps the count row feasible until priced ones come in
+            # (any duals give a valid bound).
+            stand_in = lp.NumVar(0.0, lp.infinity(), "")
+            self.count.SetCoefficient(stand_in, 1.0)
+            lp.Objective().SetCoefficient(stand_in, STAND_IN_UNITS * prob.scale)
         self.once = [lp.RowConstraint(-lp.infinity(), 1.0, "") for _ in range(prob.n_ref)]
         self.keep = None
         if prob.min_kept is not None:
@@ -92,6 +104,14 @@ class Master:
         for ref in self.prob.objective.match_options(members):
             self.add(members, root, ref)
 
+    def solution(self) -> list[tuple[Column, float]]:
+        """The columns of the last LP solution with a positive value, and their values."""
+        return [
+            (Column(root, tuple(ids.tolist()), cost), float(self.values[c]))
+            for c in self.support.tolist()
+            for ids, root, cost in [self.cols[c]]
+        ]
+
     def pool(self) -> list[Column]:
         """The columns as ``Column`` records."""
         return [Column(root, tuple(ids.tolist()), cost) for ids, root, cost in self.cols]
@@ -123,6 +143,7 @@ class Master:
         kept = [max(self.keep.dual_value(), 0.0)] if self.keep is not None else []
         slack = sum(var.solution_value() for var in [*self.under, *self.over])
         values = np.array([var.solution_value() for var in self.x], dtype=float)
+        self.values = values
         self.support = np.flatnonzero(values > 1e-6)
         return MasterSolution(
             value=float(self.objective.Value()),

@@ -23,7 +23,7 @@ import numpy as np
 
 from regionopt.model.candidates import Candidates, Restriction
 from regionopt.model.objective import Objective
-from regionopt.model.rules import components, is_connected, totals
+from regionopt.model.rules import components, is_connected, together_groups, totals
 
 if TYPE_CHECKING:
     from regionopt.solve.cg.closure import ClosureNet
@@ -40,6 +40,15 @@ def rounded_up(pi: np.ndarray) -> np.ndarray:
     counts as that number rather than one more.
     """
     return np.ceil(pi * FINE - 1e-6) / FINE
+
+
+@dataclass(frozen=True, order=True)
+class Decision:
+    """A branching decision (Ryan and Foster): schools ``a`` and ``b`` share a region or not."""
+
+    a: int
+    b: int
+    together: bool
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,9 @@ class RootData:
     memberships: np.ndarray
     """(local member, local item) pairs: the member touches the item, shape (p, 2)."""
     tie: list[tuple[int, int]]
-    """Local pairs that must be in together (close schools, locks)."""
+    """Local pairs that must be in together (close schools, locks, branching)."""
+    apart: list[tuple[int, int]] = field(default_factory=list)
+    """Local pairs that must not both be in (branching)."""
     size: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Technical pupils of each member (the size balance reads their sum)."""
     size_anchor: float = 0.0
@@ -118,7 +129,13 @@ class RootData:
 class PricingProblem:
     """Scaled cost data of the set-partitioning view of the model, per root."""
 
-    def __init__(self, objective: Objective, cand: Candidates, restriction: Restriction) -> None:
+    def __init__(
+        self,
+        objective: Objective,
+        cand: Candidates,
+        restriction: Restriction,
+        decisions: Sequence[Decision] = (),
+    ) -> None:
         problem = objective.problem
         ref_ids = set(problem.reference_ids)
         if any(label in ref_ids for label, _ in problem.locks):
@@ -137,7 +154,11 @@ class PricingProblem:
         self.rhs = np.ones(n_dual)
         if self.tau is not None and self.min_kept is not None:
             self.rhs[self.tau] = self.min_kept
-        self.groups = [g for g in problem.together_groups if len(g) > 1]
+        self.decisions = tuple(sorted(set(decisions)))
+        """Branching decisions in force: together pairs join the groups, apart pairs stay
+        apart."""
+        self.groups = _groups(problem.together_groups, self.decisions, problem.n)
+        self.apart = [(d.a, d.b) for d in self.decisions if not d.together]
         self.group_of = np.full(problem.n, -1, dtype=np.int64)
         for k, g in enumerate(self.groups):
             self.group_of[g] = k
@@ -183,6 +204,7 @@ class PricingProblem:
         for g in sorted({int(self.group_of[i]) for i in keep if self.group_of[i] >= 0}):
             tie += list(itertools.pairwise(local[i] for i in self.groups[g]))
         refs, ref_local, cap_dual = self._reference_layout(members)
+        apart = [(local[a], local[b]) for a, b in self.apart if a in local and b in local]
         return RootData(
             root=j,
             members=members,
@@ -192,6 +214,7 @@ class PricingProblem:
             item_cost=item_cost,
             memberships=memberships,
             tie=tie,
+            apart=apart,
             size=problem.technical[members].astype(np.int64),
             size_anchor=objective.size.mean,
             refs=refs,
@@ -296,6 +319,14 @@ class PricingProblem:
 
     # -- columns --------------------------------------------------------------------------
 
+    def keeps_decisions(self, ids: Sequence[int] | np.ndarray) -> bool:
+        """True when a member set keeps every branching decision in force."""
+        inside = {int(i) for i in ids}
+        return all(
+            ((d.a in inside) == (d.b in inside)) if d.together else not {d.a, d.b} <= inside
+            for d in self.decisions
+        )
+
     def is_column(self, root: RootData, ids: np.ndarray) -> bool:
         """True when a member set is a column of the model (every rule, the restriction)."""
         problem = self.problem
@@ -305,6 +336,8 @@ class PricingProblem:
         for g in {int(self.group_of[i]) for i in inside if self.group_of[i] >= 0}:
             if not set(self.groups[g]) <= inside:
                 return False
+        if any(a in inside and b in inside for a, b in self.apart):
+            return False
         if not problem.rules.connected:
             return True
         if not self.restriction.hess:
@@ -385,4 +418,16 @@ class PricingProblem:
         return out
 
 
-__all__ = ["FINE", "Column", "PricingProblem", "RootData", "rounded_up"]
+def _groups(
+    groups: Sequence[Sequence[int]], decisions: Sequence[Decision], n: int
+) -> list[list[int]]:
+    """The groups of schools that must share a region (two or more), merged by the together
+    decisions."""
+    together = [(d.a, d.b) for d in decisions if d.together]
+    if not together:
+        return [list(g) for g in groups if len(g) > 1]
+    links = [(g[0], i) for g in groups for i in g[1:]] + together
+    return [g for g in together_groups(n, np.array(links, dtype=np.int64)) if len(g) > 1]
+
+
+__all__ = ["FINE", "Column", "Decision", "PricingProblem", "RootData", "rounded_up"]
