@@ -59,7 +59,7 @@ def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: 
     out = tmp_path / "proposal"
     runner = CliRunner()
     args = ["propose", "--time-limit", "5", "--area-time", "0", "--improve-time", "0"]
-    args += ["--bound-time", "5", "--all-regions-bound", "10"]
+    args += ["--bound-time", "5", "--all-regions-bound", "10", "--branch", "10"]
     args += ["--config", str(LEGACY), "--wall-clock"]
     args += ["--out", str(out), "--data", str(real_data)]
     res = runner.invoke(app, args)
@@ -78,6 +78,10 @@ def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: 
     assert 0 <= wide["bound"] <= summary["objective"] and 0 <= wide["proven"] <= wide["penvoerders"]
     assert "over all connected regions: bound" in res.output
     assert "ondergrens over alle samenhangende" in (out / "report.html").read_text()
+    # Five seconds of column generation leave the gap open: branch-and-price then runs.
+    tree = summary["phases"]["branch_and_price"]
+    assert tree["nodes"] >= 1 and tree["bound"] <= summary["objective"] + 1e-6
+    assert "branch-and-price:" in res.output
     table = (out / "regions_table.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "structural_eur" in table and "transition_eur" in table
     again = runner.invoke(app, args)
@@ -91,10 +95,10 @@ def test_propose_rejects_bad_options_before_loading_or_writing(tmp_path: Path) -
     assert "--regions" in res.output and "MIN-MAX" in res.output
     # Every bad option is named in one message.
     args = ["propose", "--improve-time", "-1", "--bound-time", "-2", "--radius", "-5"]
-    args += ["--all-regions-bound", "-3"]
+    args += ["--all-regions-bound", "-3", "--branch", "-4"]
     res = CliRunner().invoke(app, [*args, "--out", str(out)])
     assert res.exit_code == 2
-    for flag in ("--improve-time", "--bound-time", "--radius", "--all-regions-bound"):
+    for flag in ("--improve-time", "--bound-time", "--radius", "--all-regions-bound", "--branch"):
         assert flag in res.output
     args = ["propose", "--reference-weight", "-1000", "--max-moves", "-1", "--reference", "x.csv"]
     res = CliRunner().invoke(app, [*args, "--out", str(out)])

@@ -148,3 +148,17 @@ def test_a_node_without_any_plan_ends_with_a_bound_above_every_plan() -> None:
         objective, cand, ANY_CONNECTED, NODE, plans=[start], decisions=[Decision(0, 1, False)]
     )
     assert done.bound > 1e6
+
+
+def test_propose_proves_the_plan_with_branch_and_price_where_column_generation_cannot() -> None:
+    objective, _ = two_triangles()
+    problem, weights = objective.problem, objective.weights
+    search = exact_search(cp_sat_s=0.0, area_start_s=0.0, bound_s=5.0, relative_gap=0.001)
+    without = optimise(problem, weights, search)
+    assert without.status == "FEASIBLE" and without.branch is None
+    assert without.bound == pytest.approx(31.0, abs=0.01)
+    done = optimise(problem, weights, search.model_copy(update={"branch_s": 10.0}))
+    assert done.status == "OPTIMAL" and done.partition is not None
+    assert done.partition.objective == pytest.approx(40.0)
+    assert done.branch is not None and done.branch.closed and done.branch.nodes > 1
+    assert done.bound_method.startswith("branch-and-price")
