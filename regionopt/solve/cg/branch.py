@@ -8,7 +8,7 @@ is a constraint of the exact pricing and of the column test), so every column of
 them and the node's Lagrangian bound holds for every plan that does. Nodes are taken best
 bound first; a node whose bound comes within the gap of the best plan is closed. The bound of
 the whole tree is the least bound of its open and closed nodes, and the best plan's value once
-no node is open.
+no node is open. A child's column generation starts from its parent's best duals.
 
 Every plan found on the way (the IPs over a node's columns, an integral LP) is a valid plan of
 the model, whichever node found it.
@@ -21,7 +21,7 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -78,6 +78,8 @@ class _Node:
     """Minus the depth: among equal bounds the deeper node first (it is nearer a plan)."""
     seq: int
     decisions: tuple[Decision, ...]
+    duals: np.ndarray | None = field(default=None, compare=False)
+    """The parent's best duals: the node's column generation starts from them."""
 
 
 def branch_and_price(
@@ -199,6 +201,7 @@ class _Tree:
             columns=columns,
             clock=self.clock,
             decisions=node.decisions,
+            start_duals=node.duals,
         )
         self.pool.update(dict.fromkeys(_key(c) for c in result.pool))
         if result.incumbent is not None:
@@ -214,7 +217,8 @@ class _Tree:
         a, b = pair
         for together in (True, False):
             decisions = (*node.decisions, Decision(a, b, together))
-            heapq.heappush(self.heap, _Node(bound, node.depth_key - 1, next(self.seq), decisions))
+            child = _Node(bound, node.depth_key - 1, next(self.seq), decisions, result.duals)
+            heapq.heappush(self.heap, child)
 
     def _integral(self, node: _Node, result: CgResult, bound: float) -> None:
         """An LP solution with no fractional pair is a plan: take it. When column generation

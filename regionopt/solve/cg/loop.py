@@ -122,6 +122,7 @@ def column_generation(
     progress: Callable[[CgStep], None] | None = None,
     clock: Clock | None = None,
     decisions: Sequence[Decision] = (),
+    start_duals: np.ndarray | None = None,
 ) -> CgResult:
     """A valid lower bound on the objective over the model's regions, by column generation.
 
@@ -143,11 +144,16 @@ def column_generation(
     decisions : sequence of Decision
         Branching decisions: only regions that keep them are columns (the bound then holds for
         the plans that keep them).
+    start_duals : ndarray, optional
+        Duals to start from (a parent node's best): the box is centred on them and exact
+        pricing starts at once (the closure is weak near converged duals).
     """
     if not plans and not columns and not decisions:
         raise ValueError("column generation starts from a plan or columns; none given")
     prob = PricingProblem(objective, cand, restriction, decisions)
     run = _Run(prob, settings, progress, clock or Clock())
+    if start_duals is not None:
+        run.start_from(start_duals)
     run.seed(plans, columns)
     run.pool = PricingPool(run.prob, settings.workers, deterministic=run.clock.deterministic)
     try:
@@ -197,6 +203,13 @@ class _Run:
         self.last_ip = self.start
         self.ip_columns = -1
         self.history: list[CgStep] = []
+
+    def start_from(self, duals: np.ndarray) -> None:
+        """Centre the box on known duals and price exactly from the first round."""
+        n = self.prob.problem.n
+        self.box = duals[:n].copy()
+        self.best_pi = duals.copy()
+        self.exact = self.settings.pricing == "exact"
 
     def seed(self, plans: Sequence[Labelled], columns: Sequence[Column]) -> None:
         """Put the seed plans' regions (each with every match) and columns in the master."""
