@@ -160,8 +160,8 @@ class _Tree:
         self.incumbent: Labelled | None = None
         self.given = math.inf
         self.closed_bound = math.inf
-        """The least bound of the nodes closed by the gap (they may hide a plan that much
-        better)."""
+        """The least bound of the closed nodes: closed by the gap, or solved by their LP's
+        plan up to column generation's tolerance (either may hide a plan that much better)."""
         self.seq = itertools.count()
         self.heap: list[_Node] = [_Node(-math.inf, 0, next(self.seq), ())]
         self.nodes = self.depth = 0
