@@ -7,8 +7,8 @@ decisions are kept by the pricing (a pair together joins the close-school groups
 is a constraint of the exact pricing and of the column test), so every column of a node keeps
 them and the node's Lagrangian bound holds for every plan that does. Nodes are taken best
 bound first; a node whose bound comes within the gap of the best plan is closed. The bound of
-the whole tree is the least bound of its open and closed nodes, and the best plan's value once
-no node is open. A child's column generation starts from its parent's best duals.
+the whole tree is the least bound of its open and closed nodes, and the best plan's value when
+every node was closed by it. A child's column generation starts from its parent's best duals.
 
 Every plan found on the way (the IPs over a node's columns, an integral LP) is a valid plan of
 the model, whichever node found it.
@@ -29,6 +29,7 @@ from regionopt.model.candidates import Candidates, Restriction
 from regionopt.model.objective import Objective
 from regionopt.model.partition import Partition
 from regionopt.solve.cg.loop import CgResult, CgSettings, column_generation
+from regionopt.solve.cg.master import MasterLpError
 from regionopt.solve.cg.pricing_problem import Column, Decision, PricingProblem
 from regionopt.solve.clock import Clock
 from regionopt.solve.heuristic import Labelled
@@ -80,6 +81,8 @@ class _Node:
     decisions: tuple[Decision, ...]
     duals: np.ndarray | None = field(default=None, compare=False)
     """The parent's best duals: the node's column generation starts from them."""
+    retried: bool = field(default=False, compare=False)
+    """True once the node went back for more column generation (it goes back once)."""
 
 
 def branch_and_price(
@@ -109,7 +112,8 @@ def branch_and_price(
     columns : sequence of Column
         More regions of the model (e.g. an earlier column-generation run's pool).
     budget_s : float
-        The whole tree's time on ``clock`` (a node started before it runs out finishes).
+        The whole tree's time on ``clock``: no node starts after it, and each gets at most
+        what is left (its last pricing round and IP may run over).
     relative_gap : float
         A node whose bound is within this of the best plan is closed.
     clock : Clock, optional
@@ -167,8 +171,16 @@ class _Tree:
         self.nodes = self.depth = 0
 
     def offer(self, plan: Labelled, *, given: bool = False) -> None:
-        """Keep a plan when it beats the best so far."""
-        value = Partition.scored(self.objective, plan[0], plan[1]).objective
+        """Keep a plan when it beats the best so far (and keeps the groups and the cap on
+        moves: an LP's plan may lean on the master's shortfall of kept schools)."""
+        problem = self.objective.problem
+        scored = Partition.scored(self.objective, plan[0], plan[1])
+        moves = scored.components.reference_moves
+        if problem.splits_a_group(plan[0]) or (
+            problem.max_moves is not None and moves > problem.max_moves
+        ):
+            return
+        value = scored.objective
         if given:
             self.given = min(self.given, value)
         if value < self.upper - 1e-9:
@@ -192,17 +204,22 @@ class _Tree:
         ]
         plans = [] if node.decisions else self.seeds
         cutoff = self.upper - self.relative_gap * abs(self.upper) if self.upper < math.inf else None
-        result = column_generation(
-            self.objective,
-            self.cand,
-            self.restriction,
-            replace(self.settings, time_limit_s=time_limit_s, cutoff=cutoff),
-            plans=plans,
-            columns=columns,
-            clock=self.clock,
-            decisions=node.decisions,
-            start_duals=node.duals,
-        )
+        try:
+            result = column_generation(
+                self.objective,
+                self.cand,
+                self.restriction,
+                replace(self.settings, time_limit_s=time_limit_s, cutoff=cutoff),
+                plans=plans,
+                columns=columns,
+                clock=self.clock,
+                decisions=node.decisions,
+                start_duals=node.duals,
+            )
+        except MasterLpError:
+            # The node keeps the bound it came with (valid) and is not searched further.
+            self.closed_bound = min(self.closed_bound, node.bound)
+            return
         self.pool.update(dict.fromkeys(_key(c) for c in result.pool))
         if result.incumbent is not None:
             self.offer(result.incumbent)
@@ -222,17 +239,17 @@ class _Tree:
 
     def _integral(self, node: _Node, result: CgResult, bound: float) -> None:
         """An LP solution with no fractional pair is a plan: take it. When column generation
-        did not reach the LP, the node goes back with its better bound."""
+        did not reach the LP, the node goes back with its better bound (once)."""
         plan = _plan_of(result, self.objective.problem.n, self.objective.problem.regions)
         if plan is not None:
             self.offer(plan)
-        if self.closes(bound):
-            self.closed_bound = min(self.closed_bound, bound)
-        elif result.converged and plan is not None:
-            # The LP's plan is the node's optimum up to column generation's tolerance.
+        # Converged, the LP's plan is the node's optimum up to column generation's tolerance.
+        # Otherwise the node goes back once for more column generation, then keeps its bound.
+        if self.closes(bound) or (result.converged and plan is not None) or node.retried:
             self.closed_bound = min(self.closed_bound, bound)
         else:
-            heapq.heappush(self.heap, replace(node, bound=bound, seq=next(self.seq)))
+            retry = replace(node, bound=bound, seq=next(self.seq), retried=True)
+            heapq.heappush(self.heap, retry)
 
     def lower(self) -> float:
         """The tree's bound: its least open or closed node, or the best plan."""

@@ -108,7 +108,9 @@ class CgResult:
     """The duals of the best bound (master rows, as ``PricingProblem`` lays them out): any
     wider model's pricing at them gives a bound of that model too."""
     solution: tuple[tuple[Column, float], ...] = ()
-    """The last master LP solution: its columns with a positive value, and their values."""
+    """The last master LP solution: its columns with a positive value, and their values (the
+    stabilised LP: its slacks, a shortfall of kept schools and a stand-in region are left out,
+    so these may cover the schools other than once each)."""
 
 
 def column_generation(

@@ -17,7 +17,12 @@ from ortools.linear_solver import pywraplp
 from regionopt.solve.cg.pricing_problem import Column, PricingProblem
 
 STAND_IN_UNITS = 1e5
-"""Objective units a stand-in region costs (far above any real region's cost)."""
+"""Objective units a stand-in region costs (far above any real region's cost: the national
+plan costs about 800 a region)."""
+
+
+class MasterLpError(RuntimeError):
+    """GLOP did not solve the master LP (numerical trouble with duals far out)."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,7 @@ class Master:
         status = self.lp.Solve()
         self.iterations = int(self.lp.iterations())
         if status != pywraplp.Solver.OPTIMAL:
-            raise RuntimeError(f"master LP failed (GLOP status {status})")
+            raise MasterLpError(f"master LP failed (GLOP status {status})")
         pi = np.array([row.dual_value() for row in self.cover], dtype=float)
         # A "<= 1" row of a minimisation has a dual <= 0 (clipped: float noise).
         match = np.array([min(row.dual_value(), 0.0) for row in self.once], dtype=float)
@@ -210,4 +215,4 @@ class _ColumnIndex:
         return best
 
 
-__all__ = ["Master", "MasterSolution"]
+__all__ = ["Master", "MasterLpError", "MasterSolution"]
