@@ -522,6 +522,7 @@ class _Pipeline:
             relative_gap=search.relative_gap,
             clock=self.clock,
             progress=relay,
+            duals=None if self.duals is None else self.duals[1],
         )
         if result.incumbent is not None:
             self.take(result.incumbent, "branch-and-price")

@@ -97,6 +97,7 @@ def branch_and_price(
     relative_gap: float = 0.0,
     clock: Clock | None = None,
     progress: Callable[[BranchStep], None] | None = None,
+    duals: np.ndarray | None = None,
 ) -> BranchResult:
     """The optimum of the model proven within ``relative_gap``, by branch-and-price.
 
@@ -120,8 +121,11 @@ def branch_and_price(
         What the budget is measured on (default: the wall clock from now).
     progress : callable, optional
         Called with a ``BranchStep`` after every node.
+    duals : ndarray, optional
+        An earlier column-generation run's best duals: the root node starts from them.
     """
     tree = _Tree(objective, cand, restriction, settings, relative_gap, clock or Clock())
+    tree.heap[0] = replace(tree.heap[0], duals=duals)
     tree.seeds = [(np.asarray(labels), list(roots)) for labels, roots in plans]
     for plan in tree.seeds:
         tree.offer(plan, given=True)
