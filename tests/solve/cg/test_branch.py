@@ -18,6 +18,7 @@ from regionopt.model.candidates import Restriction, candidates
 from regionopt.model.objective import Objective
 from regionopt.model.partition import Partition
 from regionopt.model.problem import Problem
+from regionopt.plan import Plan
 from regionopt.solve.cg.branch import branch_and_price
 from regionopt.solve.cg.loop import CgSettings, column_generation
 from regionopt.solve.cg.pricing_problem import Decision
@@ -50,10 +51,10 @@ def tight_instances(draw: st.DrawFn) -> dict[str, Any]:
     return case
 
 
-def _some_plan(problem: Problem) -> Labelled | None:
+def _some_plan(problem: Problem, weights: WeightsConfig = WEIGHTS) -> Labelled | None:
     """A valid plan, not necessarily optimal (CP-SAT's first within a 100% gap)."""
     try:
-        done = optimise(problem, WEIGHTS, exact_search(cp_sat_s=5.0, relative_gap=1.0))
+        done = optimise(problem, weights, exact_search(cp_sat_s=5.0, relative_gap=1.0))
     except InfeasibleError:
         return None
     part = done.partition
@@ -84,6 +85,41 @@ def test_the_tree_proves_the_brute_force_optimum(case: dict) -> None:
     assert optimum - 0.01 * (problem.n + 1) <= done.bound <= optimum + 1e-6
     if done.incumbent is not None:
         assert Partition.scored(objective, *done.incumbent).objective == pytest.approx(optimum)
+
+
+@settings(
+    max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(st.one_of(tight_instances(), small_instances(max_n=7)), st.integers(0, 2**16))
+def test_with_a_reference_and_a_cap_on_moves_the_tree_finds_cp_sats_optimum(
+    case: dict, seed: int
+) -> None:
+    """Reference moves are charged and capped in every node (the tree's best plan keeps the
+    cap), and the tree proves the same optimum as the compact CP-SAT model."""
+    rng = np.random.default_rng(seed)
+    codes = [f"{i:02d}AA00" for i in range(len(case["points"]))]
+    mapping = {c: f"R{rng.integers(3)}" for c in codes if rng.random() < 0.8}
+    if not mapping:
+        return
+    max_moves = [0, 1, 2][int(rng.integers(3))]
+    problem, _, _ = problem_of(case, reference=Plan.from_mapping(mapping), max_moves=max_moves)
+    weights = WEIGHTS.model_copy(update={"reference_move": 4.0})
+    start = _some_plan(problem, weights)
+    if start is None:
+        return
+    exact = optimise(problem, weights, exact_search())
+    if exact.status != "OPTIMAL" or exact.partition is None:
+        return
+    objective = Objective.build(problem, weights)
+    cand = candidates(problem, ANY_CONNECTED)
+    done = branch_and_price(
+        objective, cand, ANY_CONNECTED, NODE, plans=[start], budget_s=60.0, relative_gap=0.0
+    )
+    assert done.closed
+    assert done.incumbent_objective == pytest.approx(exact.partition.objective, abs=1e-6)
+    if done.incumbent is not None:
+        found = Partition.scored(objective, *done.incumbent)
+        assert found.components.reference_moves <= max_moves
 
 
 def two_triangles() -> tuple[Objective, Labelled]:
