@@ -330,6 +330,10 @@ def _write_report(
         "bewezen over": done.scope_nl,
         "components": done.partition.components.to_dict(),
     }
+    tree = done.branch
+    if tree is not None:
+        state = "gesloten" if tree.closed else f"{tree.open_nodes} knopen nog open"
+        objective["branch-and-price"] = f"{tree.nodes} knopen doorzocht, boom {state}"
     wide = _all_regions(done)
     if wide is not None:
         scope = Restriction().scope_nl

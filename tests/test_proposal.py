@@ -82,6 +82,7 @@ def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: 
     tree = summary["phases"]["branch_and_price"]
     assert tree["nodes"] >= 1 and tree["bound"] <= summary["objective"] + 1e-6
     assert "branch-and-price:" in res.output
+    assert "knopen doorzocht" in (out / "report.html").read_text()
     table = (out / "regions_table.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "structural_eur" in table and "transition_eur" in table
     again = runner.invoke(app, args)
