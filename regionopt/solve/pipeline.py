@@ -36,7 +36,7 @@ from regionopt.solve.cg.all_regions import AllRegionsBound, all_regions_bound
 from regionopt.solve.cg.branch import BranchResult, BranchStep, branch_and_price
 from regionopt.solve.cg.ip import best_partition
 from regionopt.solve.cg.loop import CgResult, CgSettings, CgStep, column_generation
-from regionopt.solve.cg.pricing_problem import Column
+from regionopt.solve.cg.pricing_problem import Column, plan_columns
 from regionopt.solve.clock import Clock
 from regionopt.solve.cpsat import CpSatProgress, CpSatRun, add_hint, build_model, solve_model
 from regionopt.solve.decompose import decomposed_start
@@ -443,7 +443,7 @@ class _Pipeline:
             # The regions met, recombined with moves charged as the objective charges them.
             found = best_partition(
                 self.objective,
-                [*self.pool, *_columns_of(self.best)],
+                [*self.pool, *plan_columns(self.best.labels, self.best.roots)],
                 time_limit_s=10.0,
                 clock=self.clock,
             )
@@ -593,14 +593,6 @@ def _reference_locks(problem: Problem) -> bool:
     """True when a lock names a reference region (column generation does not model that)."""
     ref_ids = set(problem.reference_ids)
     return any(label in ref_ids for label, _ in problem.locks)
-
-
-def _columns_of(partition: Partition) -> list[Column]:
-    """The regions of a plan as columns (costs are recomputed where they are used)."""
-    return [
-        Column(int(j), tuple(partition.members(r).tolist()), 0)
-        for r, j in enumerate(partition.roots)
-    ]
 
 
 def _infeasible_message(problem: Problem, restriction: Restriction) -> str:

@@ -8,16 +8,15 @@ import pytest
 from regionopt.model.candidates import Restriction
 from regionopt.proposal import run_propose
 
+from ..provinces import province_split
+
 PROVINCE = "Friesland"
 """A province whose LP leaves a gap (0.7% at 50 km) that branch-and-price closes in seconds."""
 
 
 @pytest.mark.realdata
 def test_the_unrestricted_optimum_is_no_worse_than_the_radius_optimum(workspace) -> None:
-    gm = workspace.loaded.geography.gemeenten
-    province = dict(zip(gm["code"], gm["province"], strict=True))
-    inside = [s for s in workspace.instance.schools if province.get(s.gemeente) == PROVINCE]
-    others = [s.code for s in workspace.instance.schools if province.get(s.gemeente) != PROVINCE]
+    inside, others = province_split(workspace, PROVINCE)
     mean = sum(s.technical_pupils for s in workspace.instance.schools) / 77
     k = max(1, round(sum(s.technical_pupils for s in inside) / mean))
     base = workspace.config.search.model_copy(

@@ -11,6 +11,8 @@ import pytest
 
 from regionopt.proposal import run_propose
 
+from ..provinces import province_split
+
 PROVINCE = "Noord-Holland"
 """A province with several labour-market regions (the area start has areas to share) whose
 gap the short budgets below leave open."""
@@ -18,10 +20,7 @@ gap the short budgets below leave open."""
 
 @pytest.mark.realdata
 def test_budget_bound_runs_repeat_themselves(workspace) -> None:
-    gm = workspace.loaded.geography.gemeenten
-    province = dict(zip(gm["code"], gm["province"], strict=True))
-    inside = [s for s in workspace.instance.schools if province.get(s.gemeente) == PROVINCE]
-    others = [s.code for s in workspace.instance.schools if province.get(s.gemeente) != PROVINCE]
+    inside, others = province_split(workspace, PROVINCE)
     pupils = sum(s.technical_pupils for s in inside)
     k = max(2, round(pupils / 400))
     search = workspace.config.search.model_copy(

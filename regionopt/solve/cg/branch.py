@@ -30,7 +30,7 @@ from regionopt.model.objective import Objective
 from regionopt.model.partition import Partition
 from regionopt.solve.cg.loop import CgResult, CgSettings, column_generation
 from regionopt.solve.cg.master import MasterLpError
-from regionopt.solve.cg.pricing_problem import Column, Decision, PricingProblem
+from regionopt.solve.cg.pricing_problem import Column, Decision, plan_columns
 from regionopt.solve.clock import Clock
 from regionopt.solve.heuristic import Labelled
 
@@ -124,14 +124,12 @@ def branch_and_price(
     duals : ndarray, optional
         An earlier column-generation run's best duals: the root node starts from them.
     """
-    tree = _Tree(objective, cand, restriction, settings, relative_gap, clock or Clock())
+    seeds = [(np.asarray(labels), list(roots)) for labels, roots in plans]
+    tree = _Tree(objective, cand, restriction, settings, relative_gap, clock or Clock(), seeds)
     tree.heap[0] = replace(tree.heap[0], duals=duals)
-    tree.seeds = [(np.asarray(labels), list(roots)) for labels, roots in plans]
-    for plan in tree.seeds:
-        tree.offer(plan, given=True)
     tree.pool.update(dict.fromkeys(_key(c) for c in columns))
-    for labels, roots in plans:
-        tree.pool.update(dict.fromkeys(_key(c) for c in _plan_columns(labels, roots)))
+    for labels, roots in seeds:
+        tree.pool.update(dict.fromkeys(_key(c) for c in plan_columns(labels, roots)))
     started = tree.clock.now()
     while tree.heap and tree.clock.now() - started < budget_s:
         node = heapq.heappop(tree.heap)
@@ -156,17 +154,20 @@ class _Tree:
         settings: CgSettings,
         relative_gap: float,
         clock: Clock,
+        seeds: list[Labelled],
     ) -> None:
         self.objective, self.cand, self.restriction = objective, cand, restriction
         self.settings, self.relative_gap, self.clock = settings, relative_gap, clock
         self.wall_start = time.perf_counter()
         self.pool: dict[tuple[int, tuple[int, ...]], None] = {}
         """Every region met so far (root, members), in the order met."""
-        self.seeds: list[Labelled] = []
+        self.seeds = seeds
         """The plans given: they seed the root node."""
         self.upper = math.inf
         self.incumbent: Labelled | None = None
         self.given = math.inf
+        for plan in seeds:
+            self.offer(plan, given=True)
         self.closed_bound = math.inf
         """The least bound of the closed nodes: closed by the gap, or solved by their LP's
         plan up to column generation's tolerance (either may hide a plan that much better)."""
@@ -199,13 +200,9 @@ class _Tree:
         """Column generation at a node, then close it, take its plan or split it."""
         self.nodes += 1
         self.depth = max(self.depth, -node.depth_key)
-        prob = PricingProblem(self.objective, self.cand, self.restriction, node.decisions)
-        columns = [
-            Column(root, members, 0)
-            for root, members in self.pool
-            if root in prob.root_of
-            and prob.is_column(prob.root_of[root], np.array(members, dtype=np.int64))
-        ]
+        # Every region met is a region of the model: column generation's seeding keeps those
+        # that keep the node's decisions.
+        columns = [Column(root, members, 0) for root, members in self.pool]
         plans = [] if node.decisions else self.seeds
         cutoff = self.upper - self.relative_gap * abs(self.upper) if self.upper < math.inf else None
         try:
@@ -282,13 +279,6 @@ class _Tree:
 
 def _key(column: Column) -> tuple[int, tuple[int, ...]]:
     return column.root, tuple(sorted(column.members))
-
-
-def _plan_columns(labels: np.ndarray, roots: Sequence[int]) -> list[Column]:
-    labels = np.asarray(labels)
-    return [
-        Column(int(j), tuple(np.flatnonzero(labels == r).tolist()), 0) for r, j in enumerate(roots)
-    ]
 
 
 def _branching_pair(result: CgResult) -> tuple[int, int] | None:

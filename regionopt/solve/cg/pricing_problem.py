@@ -62,6 +62,14 @@ class Column:
     region); the set-partitioning IP recomputes it."""
 
 
+def plan_columns(labels: Sequence[int] | np.ndarray, roots: Sequence[int]) -> list[Column]:
+    """The regions of a plan as columns (cost 0: costs are recomputed where they are used)."""
+    labels = np.asarray(labels)
+    return [
+        Column(int(j), tuple(np.flatnonzero(labels == r).tolist()), 0) for r, j in enumerate(roots)
+    ]
+
+
 @dataclass
 class RootData:
     """The pricing data of one candidate root (indices are local to ``members``)."""
@@ -430,4 +438,12 @@ def _groups(
     return [g for g in together_groups(n, np.array(links, dtype=np.int64)) if len(g) > 1]
 
 
-__all__ = ["FINE", "Column", "Decision", "PricingProblem", "RootData", "rounded_up"]
+__all__ = [
+    "FINE",
+    "Column",
+    "Decision",
+    "PricingProblem",
+    "RootData",
+    "plan_columns",
+    "rounded_up",
+]
