@@ -309,6 +309,14 @@ class SearchConfig(_Frozen):
         "schools (together or apart) until the plan is proven within relative_gap (0: none; "
         "each node gets at most bound_s).",
     )
+    cut_rounds: int = Field(
+        0,
+        ge=0,
+        le=100,
+        description="Times column generation, once its master LP has converged, adds the "
+        "subset-row cuts that LP breaks (three schools: at most one region holds two of them) "
+        "and goes on pricing: a tighter bound where fractional regions overlap (0: never).",
+    )
     all_regions_s: float = Field(
         0.0,
         ge=0,

@@ -36,7 +36,7 @@ from regionopt.solve.cg.all_regions import AllRegionsBound, all_regions_bound
 from regionopt.solve.cg.branch import BranchResult, BranchStep, branch_and_price
 from regionopt.solve.cg.ip import best_partition
 from regionopt.solve.cg.loop import CgResult, CgSettings, CgStep, column_generation
-from regionopt.solve.cg.pricing_problem import Column, plan_columns
+from regionopt.solve.cg.pricing_problem import Column, SubsetRow, plan_columns
 from regionopt.solve.clock import Clock
 from regionopt.solve.cpsat import CpSatProgress, CpSatRun, add_hint, build_model, solve_model
 from regionopt.solve.decompose import decomposed_start
@@ -216,7 +216,7 @@ class _Pipeline:
         self.first_valid: float | None = None
         self.warm_objective: float | None = None
         self.pool: tuple[Column, ...] = ()
-        self.duals: tuple[Objective, np.ndarray] | None = None
+        self.duals: tuple[Objective, np.ndarray, tuple[SubsetRow, ...]] | None = None
         """Column generation's objective and its best duals."""
         self.interrupted = False
         self.reports: dict[str, object] = {}
@@ -421,6 +421,7 @@ class _Pipeline:
             ip_every_s=search.ip_every_s,
             ip_time_s=search.ip_time_s,
             target_gap=search.relative_gap,
+            cut_rounds=search.cut_rounds,
         )
 
     def _relay_bound(self, step: CgStep) -> None:
@@ -435,7 +436,7 @@ class _Pipeline:
         ip_objective = None
         self.pool = result.pool
         if result.duals is not None:
-            self.duals = (objective, result.duals)
+            self.duals = (objective, result.duals, result.cuts)
         if result.incumbent is not None:
             ip_objective = Partition.scored(self.objective, *result.incumbent).objective
             self.take(result.incumbent, "column generation")
@@ -523,6 +524,7 @@ class _Pipeline:
             clock=self.clock,
             progress=relay,
             duals=None if self.duals is None else self.duals[1],
+            cuts=() if self.duals is None else self.duals[2],
         )
         if result.incumbent is not None:
             self.take(result.incumbent, "branch-and-price")
@@ -536,7 +538,7 @@ class _Pipeline:
         is restricted and ``search.all_regions_s`` asks for it)."""
         if self.search.all_regions_s <= 0 or self.duals is None or self.restriction.unrestricted:
             return
-        objective, duals = self.duals
+        objective, duals, cuts = self.duals
 
         def relay(bound: float) -> None:
             # Its own figure: the bound of the model (the live line's) stays what it was.
@@ -550,6 +552,7 @@ class _Pipeline:
             workers=self.search.workers,
             clock=self.clock,
             progress=relay,
+            cuts=cuts,
         )
 
     def result(self) -> Optimised:

@@ -21,7 +21,7 @@ import numpy as np
 
 from regionopt.model.candidates import Restriction, candidates
 from regionopt.model.objective import Objective
-from regionopt.solve.cg.pricing_problem import Column, PricingProblem, rounded_up
+from regionopt.solve.cg.pricing_problem import Column, PricingProblem, SubsetRow, rounded_up
 from regionopt.solve.cg.workers import PricingPool
 from regionopt.solve.clock import Clock
 
@@ -58,6 +58,7 @@ def all_regions_bound(
     growth: float = 4.0,
     clock: Clock | None = None,
     progress: Callable[[float], None] | None = None,
+    cuts: Sequence[SubsetRow] = (),
 ) -> AllRegionsBound:
     """The Lagrangian bound at ``duals`` with every root priced over every connected region.
 
@@ -81,11 +82,15 @@ def all_regions_bound(
         What the budget counts, charged with the calls' work (default: the wall clock).
     progress : callable, optional
         Called with the bound (objective units) after every call.
+    cuts : sequence of SubsetRow
+        The subset-row cuts of that master (``duals`` ends with theirs).
     """
     clock = clock or Clock()
     started, wall_start = clock.now(), time.perf_counter()
     restriction = Restriction()
-    prob = PricingProblem(objective, candidates(objective.problem, restriction), restriction)
+    prob = PricingProblem(
+        objective, candidates(objective.problem, restriction), restriction, cuts=cuts
+    )
     floor = _floor(prob, duals, columns)
     rounded = rounded_up(duals)
     upper = np.full(len(prob.roots), math.inf)

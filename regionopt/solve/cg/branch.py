@@ -30,7 +30,7 @@ from regionopt.model.objective import Objective
 from regionopt.model.partition import Partition
 from regionopt.solve.cg.loop import CgResult, CgSettings, column_generation
 from regionopt.solve.cg.master import MasterLpError
-from regionopt.solve.cg.pricing_problem import Column, Decision, plan_columns
+from regionopt.solve.cg.pricing_problem import Column, Decision, SubsetRow, plan_columns
 from regionopt.solve.clock import Clock
 from regionopt.solve.heuristic import Labelled
 
@@ -81,6 +81,8 @@ class _Node:
     decisions: tuple[Decision, ...]
     duals: np.ndarray | None = field(default=None, compare=False)
     """The parent's best duals: the node's column generation starts from them."""
+    cuts: tuple[SubsetRow, ...] = field(default=(), compare=False)
+    """The parent's subset-row cuts (``duals`` ends with theirs): valid in every node."""
     retried: bool = field(default=False, compare=False)
     """True once the node went back for more column generation (it goes back once)."""
 
@@ -98,6 +100,7 @@ def branch_and_price(
     clock: Clock | None = None,
     progress: Callable[[BranchStep], None] | None = None,
     duals: np.ndarray | None = None,
+    cuts: Sequence[SubsetRow] = (),
 ) -> BranchResult:
     """The optimum of the model proven within ``relative_gap``, by branch-and-price.
 
@@ -123,10 +126,13 @@ def branch_and_price(
         Called with a ``BranchStep`` after every node.
     duals : ndarray, optional
         An earlier column-generation run's best duals: the root node starts from them.
+    cuts : sequence of SubsetRow
+        That run's subset-row cuts (``duals`` ends with theirs). Every node keeps its parent's
+        cuts and, with ``settings.cut_rounds``, adds those its own LP breaks.
     """
     seeds = [(np.asarray(labels), list(roots)) for labels, roots in plans]
     tree = _Tree(objective, cand, restriction, settings, relative_gap, clock or Clock(), seeds)
-    tree.heap[0] = replace(tree.heap[0], duals=duals)
+    tree.heap[0] = replace(tree.heap[0], duals=duals, cuts=tuple(cuts))
     tree.pool.update(dict.fromkeys(_key(c) for c in columns))
     for labels, roots in seeds:
         tree.pool.update(dict.fromkeys(_key(c) for c in plan_columns(labels, roots)))
@@ -216,6 +222,7 @@ class _Tree:
                 clock=self.clock,
                 decisions=node.decisions,
                 start_duals=node.duals,
+                cuts=node.cuts,
             )
         except MasterLpError:
             # The node keeps the bound it came with (valid) and is not searched further.
@@ -235,7 +242,9 @@ class _Tree:
         a, b = pair
         for together in (True, False):
             decisions = (*node.decisions, Decision(a, b, together))
-            child = _Node(bound, node.depth_key - 1, next(self.seq), decisions, result.duals)
+            child = _Node(
+                bound, node.depth_key - 1, next(self.seq), decisions, result.duals, result.cuts
+            )
             heapq.heappush(self.heap, child)
 
     def _integral(self, node: _Node, result: CgResult, bound: float) -> None:

@@ -14,6 +14,7 @@ every later call, and a bound proven with only some of them is still a valid upp
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable
@@ -61,8 +62,9 @@ class ExactPricer:
             m.add_implication(self.x[k], items[g])
         sized = self._size_cost(prob, root)
         match, kept = self._reference(root)
+        hit = self._subset_rows(root)
         fixed = (*edge_vars, *items, *sized)
-        self.objective_vars = [v.index for v in (*self.x, *fixed, *match, *kept)]
+        self.objective_vars = [v.index for v in (*self.x, *fixed, *match, *kept, *hit)]
         self.fixed_profit = FINE * np.r_[
             root.edge_cost, -root.item_cost, -np.ones(len(sized))
         ].astype(np.int64)
@@ -89,6 +91,17 @@ class ExactPricer:
                 self.model.add_bool_or(closer).only_enforce_if(self.x[k])
             else:
                 self.model.add(self.x[k] == 0)
+
+    def _subset_rows(self, root: RootData) -> list[cp_model.IntVar]:
+        """Per subset-row cut the root can hit, true when the region holds two of its schools
+        (one clause per pair; the cut's dual, at most 0, keeps it false otherwise)."""
+        hit = []
+        for among in root.cut_members:
+            h = self.model.new_bool_var("")
+            for a, b in itertools.combinations(among, 2):
+                self.model.add_bool_or([self.x[a].Not(), self.x[b].Not(), h])
+            hit.append(h)
+        return hit
 
     def _size_cost(self, prob: PricingProblem, root: RootData) -> list[cp_model.IntVar]:
         """The region's size cost (at least; none without a size balance)."""
@@ -140,8 +153,10 @@ class ExactPricer:
         clear_objective()
         objective = self.model.proto.objective
         objective.vars.extend(self.objective_vars)
+        # A cut's dual (at most 0) is what a region that hits it pays.
+        cut_duals = root.rounded_cut_duals(pi)
         objective.coeffs.extend(
-            (-np.r_[prof, self.fixed_profit, duals[nm : nm + nr], kept]).tolist()
+            (-np.r_[prof, self.fixed_profit, duals[nm : nm + nr], kept, cut_duals]).tolist()
         )
         objective.scaling_factor = -1.0
         # In pricing units: values at most ``cut`` are not searched for (-value <= -cut - 1).

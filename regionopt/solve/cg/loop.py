@@ -20,9 +20,16 @@ import numpy as np
 
 from regionopt.model.candidates import Candidates, Restriction
 from regionopt.model.objective import Objective
+from regionopt.solve.cg.cuts import violated_subset_rows
 from regionopt.solve.cg.ip import best_partition
 from regionopt.solve.cg.master import Master, MasterSolution
-from regionopt.solve.cg.pricing_problem import Column, Decision, PricingProblem, rounded_up
+from regionopt.solve.cg.pricing_problem import (
+    Column,
+    Decision,
+    PricingProblem,
+    SubsetRow,
+    rounded_up,
+)
 from regionopt.solve.cg.tighten import tighten
 from regionopt.solve.cg.workers import PricingPool
 from regionopt.solve.clock import CLOSURE_MEMBER_S, LP_ITERATION_S, Clock
@@ -64,6 +71,11 @@ class CgSettings:
     cutoff: float | None = None
     """Stop once the bound reaches this (objective units): a branch-and-price node that
     cannot beat the best plan."""
+    cut_rounds: int = 0
+    """Times the converged master may be tightened by the subset-row cuts it breaks (each
+    followed by more column generation); 0 = never."""
+    cuts_per_round: int = 50
+    """Subset-row cuts added at most per tightening, most violated first."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,8 @@ class CgResult:
     """The last master LP solution: its columns with a positive value, and their values (the
     stabilised LP: its slacks, a shortfall of kept schools and a stand-in region are left out,
     so these may cover the schools other than once each)."""
+    cuts: tuple[SubsetRow, ...] = ()
+    """The subset-row cuts of the master (their duals end ``duals``)."""
 
 
 def column_generation(
@@ -125,6 +139,7 @@ def column_generation(
     clock: Clock | None = None,
     decisions: Sequence[Decision] = (),
     start_duals: np.ndarray | None = None,
+    cuts: Sequence[SubsetRow] = (),
 ) -> CgResult:
     """A valid lower bound on the objective over the model's regions, by column generation.
 
@@ -149,18 +164,32 @@ def column_generation(
     start_duals : ndarray, optional
         Duals to start from (a parent node's best): the box is centred on them and exact
         pricing starts at once (the closure is weak near converged duals).
+    cuts : sequence of SubsetRow
+        Subset-row cuts to start with (``start_duals`` ends with theirs); with
+        ``settings.cut_rounds`` more are added where the converged master breaks them.
     """
     if not plans and not columns and not decisions:
         raise ValueError("column generation starts from a plan or columns; none given")
-    prob = PricingProblem(objective, cand, restriction, decisions)
+    prob = PricingProblem(objective, cand, restriction, decisions, cuts)
     run = _Run(prob, settings, progress, clock or Clock())
     if start_duals is not None:
         run.start_from(start_duals)
     run.seed(plans, columns)
     run.pool = PricingPool(run.prob, settings.workers, deterministic=run.clock.deterministic)
     try:
-        while run.round():
-            pass
+        for tightening in range(settings.cut_rounds + 1):
+            while run.round():
+                pass
+            if tightening == settings.cut_rounds or not run.tightenable():
+                break
+            new = violated_subset_rows(run.master.solution(), limit=settings.cuts_per_round)
+            if not new:
+                break
+            run.pool.close()
+            run.add_cuts(new)
+            run.pool = PricingPool(
+                run.prob, settings.workers, deterministic=run.clock.deterministic
+            )
     finally:
         run.pool.close()
     if settings.ip_every_s is not None:
@@ -210,8 +239,30 @@ class _Run:
         """Centre the box on known duals and price exactly from the first round."""
         n = self.prob.problem.n
         self.box = duals[:n].copy()
-        self.best_pi = duals.copy()
+        # Duals from a master without some of the cuts: theirs start at 0.
+        self.best_pi = np.r_[duals, np.zeros(len(self.prob.rhs) - len(duals))]
         self.exact = self.settings.pricing == "exact"
+
+    def tightenable(self) -> bool:
+        """True when the master has converged to the bound, time is left and no plan is
+        proven yet: cuts could then raise the bound."""
+        s, prob = self.settings, self.prob
+        lp_total = max(abs(self.lp + prob.constant), 1.0)
+        converged = self.converged or (self.lp - self.best) <= s.tolerance * lp_total
+        proven = self.upper < math.inf and self._gap_to_upper() <= s.target_gap
+        return converged and not proven and not self._out_of_bounds()
+
+    def add_cuts(self, cuts: Sequence[SubsetRow]) -> None:
+        """Add subset-row cuts to the master and the pricing (the bound so far stays valid:
+        every plan keeps them). Their duals start at 0, so the best duals stay the best."""
+        old = self.prob
+        self.prob = PricingProblem(
+            old.objective, old.cand, old.restriction, old.decisions, (*old.cuts, *cuts)
+        )
+        self.master = self.master.rebuilt(self.prob)
+        self.best_pi = np.r_[self.best_pi, np.zeros(len(self.prob.rhs) - len(self.best_pi))]
+        self.converged = self.smooth = False
+        self.rose_at = self.rounds
 
     def seed(self, plans: Sequence[Labelled], columns: Sequence[Column]) -> None:
         """Put the seed plans' regions (each with every match) and columns in the master."""
@@ -418,6 +469,7 @@ class _Run:
             incumbent_objective=prob.to_units(self.upper) if self.upper < math.inf else None,
             duals=self.best_pi.copy() if self.best > -math.inf else None,
             solution=tuple(self.master.solution()),
+            cuts=prob.cuts,
         )
 
 

@@ -1,9 +1,10 @@
 """The restricted master LP: cover every school once with lo..hi columns.
 
 With a reference plan each reference region is matched to at most one column (a row per
-reference region) and, with ``max_moves``, at least ``min_kept`` schools stay (one row). The LP
-is one GLOP model that grows by each round's columns, so every solve starts from the last
-basis. Box-step stabilisation keeps the cover duals within ``delta`` of a centre.
+reference region) and, with ``max_moves``, at least ``min_kept`` schools stay (one row); a
+row per subset-row cut keeps at most one region on two or more of its schools. The LP is one
+GLOP model that grows by each round's columns, so every solve starts from the last basis.
+Box-step stabilisation keeps the cover duals within ``delta`` of a centre.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ class MasterSolution:
     value: float
     """LP value (scaled, without the constant)."""
     pi: np.ndarray
-    """Duals: cover rows, then match rows (at most 0), then the kept row (at least 0)."""
+    """Duals: cover rows, then match rows (at most 0), the kept row (at least 0), then the
+    subset-row cuts (at most 0)."""
     mu: float
     """Dual of the region-count row."""
     binding: bool
@@ -50,6 +52,8 @@ class Master:
         """Per column, the reference region it is matched to (-1: none)."""
         self.kept: list[int] = []
         """Per column, its schools kept in that reference region."""
+        self.hit: list[np.ndarray] = []
+        """Per column, the subset-row cuts it hits (indices into ``prob.cuts``)."""
         self.seen: set[tuple[int, frozenset[int], int]] = set()
         self.support = np.zeros(0, dtype=np.int64)
         """Columns with a positive value in the last LP solution."""
@@ -79,6 +83,8 @@ class Master:
             short = lp.NumVar(0.0, lp.infinity(), "")
             self.keep.SetCoefficient(short, 1.0)
             lp.Objective().SetCoefficient(short, 10.0 * max(prob.move_cost, prob.scale))
+        # Subset-row cuts: at most one region holds two or more of a cut's three schools.
+        self.cut_rows = [lp.RowConstraint(-lp.infinity(), 1.0, "") for _ in prob.cuts]
         # Box-step stabilisation: an under-cover slack and an over-cover surplus per school.
         self.under = [lp.NumVar(0.0, lp.infinity(), "") for _ in self.cover]
         self.over = [lp.NumVar(0.0, lp.infinity(), "") for _ in self.cover]
@@ -102,7 +108,19 @@ class Master:
         self.cols.append((ids, int(root), self.prob.cost(ids, root, ref)))
         self.refs.append(int(ref))
         self.kept.append(self.prob.objective.kept(ids, ref))
+        self.hit.append(self.prob.cuts_hit(ids))
         return True
+
+    def rebuilt(self, prob: PricingProblem) -> Master:
+        """A master of ``prob`` (the same model with more cuts) holding this one's columns."""
+        new = Master(prob)
+        for (ids, root, cost), ref, kept in zip(self.cols, self.refs, self.kept, strict=True):
+            new.seen.add((root, frozenset(ids.tolist()), ref))
+            new.cols.append((ids, root, cost))
+            new.refs.append(ref)
+            new.kept.append(kept)
+            new.hit.append(prob.cuts_hit(ids))
+        return new
 
     def add_with_every_match(self, members: np.ndarray, root: int) -> None:
         """Add a region once per match it may have (none, or a reference region of a member)."""
@@ -146,13 +164,14 @@ class Master:
         match = np.array([min(row.dual_value(), 0.0) for row in self.once], dtype=float)
         # A ">=" row of a minimisation has a dual >= 0.
         kept = [max(self.keep.dual_value(), 0.0)] if self.keep is not None else []
+        cuts = [min(row.dual_value(), 0.0) for row in self.cut_rows]
         slack = sum(var.solution_value() for var in [*self.under, *self.over])
         values = np.array([var.solution_value() for var in self.x], dtype=float)
         self.values = values
         self.support = np.flatnonzero(values > 1e-6)
         return MasterSolution(
             value=float(self.objective.Value()),
-            pi=np.r_[pi, match, kept],
+            pi=np.r_[pi, match, kept, cuts],
             mu=float(self.count.dual_value()),
             binding=slack > 1e-7,
         )
@@ -160,8 +179,8 @@ class Master:
     def _add_new_columns(self) -> None:
         lp = self.lp
         start = len(self.x)
-        for (ids, _, cost), ref, kept in zip(
-            self.cols[start:], self.refs[start:], self.kept[start:], strict=True
+        for (ids, _, cost), ref, kept, hit in zip(
+            self.cols[start:], self.refs[start:], self.kept[start:], self.hit[start:], strict=True
         ):
             var = lp.NumVar(0.0, lp.infinity(), "")
             for i in ids.tolist():
@@ -171,6 +190,8 @@ class Master:
                 self.once[ref].SetCoefficient(var, 1.0)
             if self.keep is not None and kept:
                 self.keep.SetCoefficient(var, float(kept))
+            for c in hit.tolist():
+                self.cut_rows[c].SetCoefficient(var, 1.0)
             self.objective.SetCoefficient(var, float(cost))
             self.x.append(var)
 
@@ -185,6 +206,9 @@ class _ColumnIndex:
         self.root = np.zeros(0, dtype=np.int64)
         self.cost = np.zeros(0, dtype=float)
         self.ref = np.zeros(0, dtype=np.int64)
+        self.hit_column = np.zeros(0, dtype=np.int64)
+        self.hit_cut = np.zeros(0, dtype=np.int64)
+        """(column, cut) pairs: the column hits the subset-row cut."""
 
     def _grow(self, master: Master) -> None:
         if self.indexed == len(master.cols):
@@ -198,6 +222,11 @@ class _ColumnIndex:
         self.root = np.r_[self.root, [index.get(j, -1) for _, j, _ in new]].astype(np.int64)
         self.cost = np.r_[self.cost, [cost for _, _, cost in new]].astype(float)
         self.ref = np.r_[self.ref, master.refs[self.indexed :]].astype(np.int64)
+        hit = master.hit[self.indexed :]
+        self.hit_column = np.r_[
+            self.hit_column, *(np.full(len(h), self.indexed + c) for c, h in enumerate(hit))
+        ].astype(np.int64)
+        self.hit_cut = np.r_[self.hit_cut, *hit].astype(np.int64)
         self.indexed = len(master.cols)
 
     def best_values(self, master: Master, pi: np.ndarray) -> np.ndarray:
@@ -209,6 +238,8 @@ class _ColumnIndex:
             value[matched] += pi[prob.problem.n + self.ref[matched]]
         if prob.tau is not None:
             value += pi[prob.tau] * np.asarray(master.kept, dtype=float)
+        if len(self.hit_cut):
+            np.add.at(value, self.hit_column, pi[prob.cut_offset + self.hit_cut])
         best = np.full(len(prob.roots), -math.inf)
         known = self.root >= 0
         np.maximum.at(best, self.root[known], value[known])

@@ -7,6 +7,11 @@ and the Lagrangian bound is
 
     LB = pi . rhs + sum over the best k roots of min(0, -value), lo <= k <= hi.
 
+Subset-row cuts (Jepsen, Petersen, Spoorendonk and Pisinger 2008) may tighten the master: for
+three schools, at most one region holds two or more of them. Every plan keeps them, so a bound
+with them is a bound of the model; a column's value then also holds the (non-positive) dual
+of every cut it hits.
+
 ``PricingProblem`` holds per root the data its pricing reads (``RootData``), the dual layout
 and the plain-Python test of whether a member set is a column (every rule, the restriction).
 """
@@ -49,6 +54,10 @@ class Decision:
     a: int
     b: int
     together: bool
+
+
+SubsetRow = tuple[int, int, int]
+"""Three schools (sorted): at most one region of a plan holds two or more of them."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +110,13 @@ class RootData:
     """Where the duals this root reads sit in the dual vector: the members' cover duals, the
     ``refs``' match duals, then (with ``max_moves``) the kept row's dual once per member that
     could be kept."""
+    cut_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Where the duals of the subset-row cuts this root can hit sit in the dual vector."""
+    cut_members: list[list[int]] = field(default_factory=list)
+    """Per cut of ``cut_index``, its schools among the members (local, two or three): a
+    region hits the cut when it holds two of them."""
     last_duals: np.ndarray | None = None
-    """The rounded-up duals of the last exact pricing, and its proven bound."""
+    """The rounded-up duals of the last exact pricing (cuts' last), and its proven bound."""
     last_bound: float = math.inf
     net: ClosureNet | None = None
     """The closure network, built on first use."""
@@ -121,6 +135,16 @@ class RootData:
         duals: np.ndarray = pi[self.dual_index]
         return np.ceil(duals * FINE - 1e-6).astype(np.int64)
 
+    def rounded_cut_duals(self, pi: np.ndarray) -> np.ndarray:
+        """The duals of the cuts this root can hit, in pricing units, rounded up (each <= 0)."""
+        duals: np.ndarray = pi[self.cut_index]
+        return np.ceil(duals * FINE - 1e-6).astype(np.int64)
+
+    def tracked_duals(self, pi: np.ndarray) -> np.ndarray:
+        """Every dual this root's pricing value reads, rounded up (``shifted_bound``)."""
+        tracked: np.ndarray = np.r_[self.rounded_duals(pi), self.rounded_cut_duals(pi)]
+        return tracked
+
     def shifted_bound(self, pi: np.ndarray) -> float:
         """An upper bound on the pricing value at ``pi`` from the last proven one.
 
@@ -130,7 +154,7 @@ class RootData:
         """
         if self.last_duals is None:
             return math.inf
-        rise = self.rounded_duals(pi) - self.last_duals
+        rise = self.tracked_duals(pi) - self.last_duals
         return self.last_bound + float(np.clip(rise, 0, None).sum()) / FINE
 
 
@@ -143,6 +167,7 @@ class PricingProblem:
         cand: Candidates,
         restriction: Restriction,
         decisions: Sequence[Decision] = (),
+        cuts: Sequence[SubsetRow] = (),
     ) -> None:
         problem = objective.problem
         ref_ids = set(problem.reference_ids)
@@ -156,9 +181,13 @@ class PricingProblem:
         """Match rows of the master: each reference region matched to at most one region."""
         self.min_kept = self._min_kept()
         """With ``max_moves``: the master's row "at least this many schools kept"."""
-        n_dual = problem.n + self.n_ref + (self.min_kept is not None)
-        self.tau = n_dual - 1 if self.min_kept is not None else None
+        base = problem.n + self.n_ref + (self.min_kept is not None)
+        self.tau = base - 1 if self.min_kept is not None else None
         """Where the kept row's dual sits in the dual vector (after cover and match duals)."""
+        self.cuts: tuple[SubsetRow, ...] = tuple(dict.fromkeys(cuts))
+        """Subset-row cuts in the master, in the order given (later cuts' duals go last)."""
+        self.cut_offset = base
+        n_dual = base + len(self.cuts)
         self.rhs = np.ones(n_dual)
         if self.tau is not None and self.min_kept is not None:
             self.rhs[self.tau] = self.min_kept
@@ -213,6 +242,12 @@ class PricingProblem:
             tie += list(itertools.pairwise(local[i] for i in self.groups[g]))
         refs, ref_local, cap_dual = self._reference_layout(members)
         apart = [(local[a], local[b]) for a, b in self.apart if a in local and b in local]
+        cut_index, cut_members = [], []
+        for c, cut in enumerate(self.cuts):
+            among = [local[i] for i in cut if i in local]
+            if len(among) >= 2:
+                cut_index.append(self.cut_offset + c)
+                cut_members.append(among)
         return RootData(
             root=j,
             members=members,
@@ -228,6 +263,8 @@ class PricingProblem:
             refs=refs,
             ref_local=ref_local,
             dual_index=np.r_[members, problem.n + refs, cap_dual].astype(np.int64),
+            cut_index=np.array(cut_index, dtype=np.int64),
+            cut_members=cut_members,
         )
 
     def _items(self, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -297,7 +334,16 @@ class PricingProblem:
         """pi(R) - c(R) with the best match: minus the reduced cost without the count dual."""
         ids = np.fromiter((int(i) for i in members), dtype=np.int64)
         ref = self.best_match(ids, pi)
-        return float(pi[ids].sum()) - self.cost(ids, root) + self.gain(ids, ref, pi)
+        value = float(pi[ids].sum()) - self.cost(ids, root) + self.gain(ids, ref, pi)
+        return value + float(pi[self.cut_offset + self.cuts_hit(ids)].sum())
+
+    def cuts_hit(self, members: Sequence[int] | np.ndarray) -> np.ndarray:
+        """The subset-row cuts a region hits (indices into ``cuts``): it holds two of them."""
+        inside = {int(i) for i in members}
+        return np.array(
+            [c for c, cut in enumerate(self.cuts) if sum(i in inside for i in cut) >= 2],
+            dtype=np.int64,
+        )
 
     def lagrangian(self, pi: np.ndarray, values: np.ndarray) -> float:
         """LB(pi) (scaled) given per-root upper bounds on max_R pi(R) - c(R).
@@ -444,6 +490,7 @@ __all__ = [
     "Decision",
     "PricingProblem",
     "RootData",
+    "SubsetRow",
     "plan_columns",
     "rounded_up",
 ]

@@ -65,7 +65,7 @@ def tighten(
         clock.charge("pricing", work_s / pool.parallelism)
         calls += 1
         root = prob.roots[k]
-        root.last_duals = root.rounded_duals(pi)
+        root.last_duals = root.tracked_duals(pi)
         root.last_bound = bound_k
         ub[k] = min(ub[k], bound_k)
         if found:

@@ -25,7 +25,8 @@ def pricing_problem(
 
 
 def enumerated_lp(prob: PricingProblem) -> float | None:
-    """The set-partitioning LP over every column of the model, in objective units."""
+    """The set-partitioning LP over every column of the model (with the pricing problem's
+    subset-row cuts), in objective units."""
     objective = prob.objective
     reference = prob.problem.reference if prob.n_ref else None
     cols = []
@@ -53,12 +54,16 @@ def enumerated_lp(prob: PricingProblem) -> float | None:
     # With max_moves: at least min_kept schools kept (as -kept <= -min_kept).
     kept = [-objective.kept(ids, r) for ids, r, _ in cols]
     min_kept = [] if prob.min_kept is None else [-prob.min_kept]
+    # A subset-row cut: at most one column holds two or more of its three schools.
+    cut_rows = [
+        [float(len(set(cut) & set(ids.tolist())) >= 2) for ids, _, _ in cols] for cut in prob.cuts
+    ]
     res = linprog(
         [c for *_, c in cols],
         A_eq=a[:n],
         b_eq=np.ones(n),
-        A_ub=np.vstack([a[n], -a[n], a[n + 1 :], *([kept] if min_kept else [])]),
-        b_ub=[prob.hi, -prob.lo, *([1.0] * prob.n_ref), *min_kept],
+        A_ub=np.vstack([a[n], -a[n], a[n + 1 :], *([kept] if min_kept else []), *cut_rows]),
+        b_ub=[prob.hi, -prob.lo, *([1.0] * prob.n_ref), *min_kept, *([1.0] * len(cut_rows))],
         bounds=(0, None),
         method="highs",
     )
