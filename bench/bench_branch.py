@@ -4,6 +4,7 @@ Usage::
 
     python bench/bench_branch.py [--province NAME ...] [--branch 120] [--bound-time 30]
                                  [--improve-time 15] [--radius KM | --unrestricted]
+                                 [--cut-rounds N]
 
 For each province (default: every one) the schools of the other provinces opt out, and the
 province gets its share of the 77 regions (its technical pupils over the national mean per
@@ -30,6 +31,7 @@ def main() -> None:
     parser.add_argument("--improve-time", type=float, default=15.0)
     parser.add_argument("--radius", type=float, default=None)
     parser.add_argument("--unrestricted", action="store_true", help="no radius at all")
+    parser.add_argument("--cut-rounds", type=int, default=None, help="search.cut_rounds")
     args = parser.parse_args()
 
     ws = open_workspace()
@@ -42,6 +44,8 @@ def main() -> None:
         "improve_s": args.improve_time,
         "area_start_s": 0.0,
     }
+    if args.cut_rounds is not None:
+        update["cut_rounds"] = args.cut_rounds
     if args.unrestricted:
         update["radius_km"] = None
     elif args.radius is not None:

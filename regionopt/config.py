@@ -310,7 +310,7 @@ class SearchConfig(_Frozen):
         "each node gets at most bound_s).",
     )
     cut_rounds: int = Field(
-        0,
+        20,
         ge=0,
         le=100,
         description="Times column generation, once its master LP has converged, adds the "

@@ -86,6 +86,8 @@ class BoundReport:
     converged: bool
     ip_objective: float | None
     """The best plan of the IPs over the columns (None when none beat the plan)."""
+    cuts: int = 0
+    """Subset-row cuts that joined the master (``search.cut_rounds``)."""
 
 
 @dataclass(frozen=True)
@@ -430,8 +432,9 @@ class _Pipeline:
     def _after_bound(self, result: CgResult, objective: Objective, ref_locks: bool) -> None:
         if result.bound > self.bound_value:
             self.bound_value = result.bound
+            cuts = f", {len(result.cuts)} subset-row cuts" if result.cuts else ""
             self.bound_method = (
-                f"column generation ({result.wall_time_s:.0f} s, {result.rounds} rounds)"
+                f"column generation ({result.wall_time_s:.0f} s, {result.rounds} rounds{cuts})"
             )
         ip_objective = None
         self.pool = result.pool
@@ -457,6 +460,7 @@ class _Pipeline:
             wall_s=result.wall_time_s,
             converged=result.converged,
             ip_objective=ip_objective,
+            cuts=len(result.cuts),
         )
 
     def improve(self) -> None:
