@@ -246,11 +246,7 @@ class _Run:
     def tightenable(self) -> bool:
         """True when the master has converged to the bound, time is left and no plan is
         proven yet: cuts could then raise the bound."""
-        s, prob = self.settings, self.prob
-        lp_total = max(abs(self.lp + prob.constant), 1.0)
-        converged = self.converged or (self.lp - self.best) <= s.tolerance * lp_total
-        proven = self.upper < math.inf and self._gap_to_upper() <= s.target_gap
-        return converged and not proven and not self._out_of_bounds()
+        return self._lp_reached() and not self._proven() and not self._out_of_bounds()
 
     def add_cuts(self, cuts: Sequence[SubsetRow]) -> None:
         """Add subset-row cuts to the master and the pricing (the bound so far stays valid:
@@ -377,6 +373,15 @@ class _Run:
             abs(self.prob.to_units(self.upper)) * self.prob.scale, 1e-9
         )
 
+    def _lp_reached(self) -> bool:
+        """True when the bound has reached the master LP (within the tolerance)."""
+        lp_total = max(abs(self.lp + self.prob.constant), 1.0)
+        return self.converged or (self.lp - self.best) <= self.settings.tolerance * lp_total
+
+    def _proven(self) -> bool:
+        """True when the best plan is within the target gap of the bound."""
+        return self.upper < math.inf and self._gap_to_upper() <= self.settings.target_gap
+
     def _out_of_bounds(self) -> bool:
         """True when time is up, the bound reached the cutoff, or the box went too wide."""
         s, prob = self.settings, self.prob
@@ -406,7 +411,7 @@ class _Run:
             )
             if since >= s.ip_every_s or (near and since >= s.ip_every_s / 4):
                 self.ip()
-        if self.upper < math.inf and self._gap_to_upper() <= s.target_gap:
+        if self._proven():
             return False
         if added == 0 and alpha > 0:
             # Mispricing: the smoothed duals found nothing, so price the master's own duals
@@ -453,9 +458,8 @@ class _Run:
             self.upper, self.incumbent = float(found[1]), found[0]
 
     def result(self) -> CgResult:
-        prob, s = self.prob, self.settings
-        lp_total = abs(self.lp + prob.constant)
-        converged = self.converged or (self.lp - self.best) <= s.tolerance * max(lp_total, 1.0)
+        prob = self.prob
+        converged = self._lp_reached()
         return CgResult(
             bound=max(prob.to_units(self.best), 0.0),
             master=prob.to_units(self.lp),
