@@ -225,6 +225,9 @@ class _Run:
         self.delta = settings.box_width * prob.scale
         self.best, self.best_pi = -math.inf, np.r_[self.box, np.zeros(len(prob.rhs) - n)]
         self.lp = math.inf
+        self.binding = True
+        """True while the last master LP used its box slacks: its value is then below the
+        restricted master's LP, and the bound reaching it proves nothing."""
         self.upper: float = math.inf
         self.incumbent: Labelled | None = None
         self.rounds = self.rose_at = 0
@@ -285,7 +288,7 @@ class _Run:
         self.rounds += 1
         sol = self.master.solve(self.box, self.delta)
         self.clock.charge("lp", self.master.iterations * LP_ITERATION_S)
-        self.lp = sol.value
+        self.lp, self.binding = sol.value, sol.binding
         t_price = time.perf_counter()
         alpha = self.settings.smoothing if self.smooth and self.best > -math.inf else 0.0
         sep = alpha * self.best_pi + (1.0 - alpha) * sol.pi
@@ -374,9 +377,11 @@ class _Run:
         )
 
     def _lp_reached(self) -> bool:
-        """True when the bound has reached the master LP (within the tolerance)."""
+        """True when the bound has reached the master LP (within the tolerance) and that LP
+        did not lean on the stabilisation box."""
         lp_total = max(abs(self.lp + self.prob.constant), 1.0)
-        return self.converged or (self.lp - self.best) <= self.settings.tolerance * lp_total
+        near = (self.lp - self.best) <= self.settings.tolerance * lp_total
+        return self.converged or (near and not self.binding)
 
     def _proven(self) -> bool:
         """True when the best plan is within the target gap of the bound."""

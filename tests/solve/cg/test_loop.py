@@ -15,7 +15,11 @@ from regionopt.model.candidates import candidates
 from regionopt.model.objective import Objective
 from regionopt.model.problem import Problem
 from regionopt.plan import Plan
-from regionopt.solve.cg.loop import CgSettings, column_generation
+from regionopt.solve.cg.loop import CgSettings, _Run, column_generation
+from regionopt.solve.cg.master import Master
+from regionopt.solve.cg.pricing_problem import PricingProblem
+from regionopt.solve.cg.workers import PricingPool
+from regionopt.solve.clock import Clock
 from regionopt.solve.pipeline import optimise, restriction_of
 
 from ...strategies import WEIGHTS, exact_search, path, problem_of, small_instances
@@ -153,3 +157,37 @@ def test_the_ip_over_the_columns_gives_a_plan_within_the_target_gap() -> None:
     restriction = restriction_of(HESS)
     with pytest.raises(ValueError, match="starts from a plan"):
         column_generation(objective, candidates(problem, restriction), restriction, CgSettings())
+
+
+def _restricted_lp(prob: PricingProblem, master: Master) -> float:
+    """The master's LP over its columns without the stabilisation box (objective units)."""
+    plain = Master(prob)
+    for ids, root, _ in master.cols:
+        plain.add(ids, root)
+    return prob.to_units(plain.solve(np.zeros(prob.problem.n), 1e6 * prob.scale).value)
+
+
+@settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(small_instances(max_n=7))
+def test_the_lp_counts_as_reached_only_when_the_master_is_the_restricted_lp(case: dict) -> None:
+    """A narrow box binds often: the stabilised master's value then lies below the restricted
+    master's LP, and the bound reaching it does not mean the LP is reached."""
+    problem, _, _ = problem_of(case)
+    try:
+        done = optimise(problem, WEIGHTS, HESS)
+    except InfeasibleError:
+        return
+    if done.partition is None:
+        return
+    prob = pricing_problem(problem, WEIGHTS, HESS)
+    settings_ = CgSettings(pricing="exact", box_width=0.05, tolerance=1e-4, time_limit_s=5.0)
+    run = _Run(prob, settings_, None, Clock(deterministic=True))
+    run.seed([(done.partition.labels, list(done.partition.roots))], ())
+    run.pool = PricingPool(prob, 1, deterministic=True)
+    while run.round():
+        if run._lp_reached():
+            bound = prob.to_units(run.best)
+            assert _restricted_lp(prob, run.master) <= bound + 1e-4 * max(abs(bound), 1.0) + 1e-6
+    assert run._lp_reached() or run._out_of_bounds()
