@@ -29,12 +29,14 @@ from regionopt.errors import InfeasibleError
 from regionopt.model.objective import Objective
 from regionopt.model.problem import ItemFamily, Problem
 from regionopt.model.rules import components, totals
+from regionopt.solve.cg.pricing_problem import Column
 from regionopt.solve.clock import Clock, wall_guard_s
 from regionopt.solve.heuristic import Labelled
 
-AreaSolver = Callable[[Problem, SearchConfig], tuple[Labelled | None, float]]
+AreaSolver = Callable[[Problem, SearchConfig], tuple[Labelled | None, float, tuple[Column, ...]]]
 """Plans one area's problem (its ``regions`` set) under a search configuration: the plan
-(None: none found) and the work seconds it took."""
+(None: none found), the work seconds it took and the regions its column generation met (the
+area problem's school ids)."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,20 @@ class AreaPlan:
     schools: np.ndarray
     roots: tuple[int, ...]
     """National school ids of the regions' roots."""
+    columns: tuple[Column, ...] = ()
+    """The regions the area's column generation met (national school ids)."""
+
+
+@dataclass(frozen=True)
+class AreaStart:
+    """What the area start gives the national phases."""
+
+    plan: Labelled | None
+    """The plan (None: none found in time, or the areas cannot add up to the regions)."""
+    columns: tuple[Column, ...]
+    """Every region the areas' column generation met, for every number of regions tried
+    (national school ids; regions of the area problems, to be checked against the national
+    model before use)."""
 
 
 def areas(problem: Problem, family: ItemFamily) -> list[np.ndarray]:
@@ -137,18 +153,26 @@ def plan_area(
     seconds it took."""
     sub = objective.problem.restrict(schools).with_regions(regions)
     try:
-        found, work_s = solve(sub, search)
+        found, work_s, met = solve(sub, search)
     except InfeasibleError:
         return None, 0.0
     if found is None:
         return None, work_s
+    columns = tuple(
+        Column(int(schools[c.root]), tuple(schools[list(c.members)].tolist()), 0) for c in met
+    )
     labels, roots = found
     cost = sum(
         objective.region_cost(schools[np.flatnonzero(labels == r)], int(schools[j]))
         for r, j in enumerate(roots)
     )
     made = AreaPlan(
-        regions, cost, np.asarray(labels), schools, tuple(int(schools[j]) for j in roots)
+        regions,
+        cost,
+        np.asarray(labels),
+        schools,
+        tuple(int(schools[j]) for j in roots),
+        columns,
     )
     return made, work_s
 
@@ -187,9 +211,9 @@ def decomposed_start(
     time_limit_s: float,
     workers: int = 1,
     clock: Clock | None = None,
-) -> Labelled | None:
-    """A valid plan whose regions each lie inside one area of ``family`` (None: none found
-    in time, or the areas cannot add up to the regions asked for).
+) -> AreaStart:
+    """A valid plan whose regions each lie inside one area of ``family``, and the regions the
+    areas' runs met.
 
     The areas' plans are independent: with ``workers`` > 1 they are made in that many forked
     processes at once, largest areas first. On a deterministic ``clock`` the time limit
@@ -213,21 +237,24 @@ def decomposed_start(
 
     finished = _run_tasks(plan, tasks, time_limit_s, workers, clock)
     if finished is None:
-        return None
+        return AreaStart(None, ())
     for a, made in finished:
         if made is not None:
             tables[a][made.regions] = made
+    columns = tuple(
+        dict.fromkeys(c for table in tables for made in table.values() for c in made.columns)
+    )
     if not all(tables):
-        return None
+        return AreaStart(None, columns)
     chosen = share_regions(tables, *problem.regions)
     if chosen is None:
-        return None
+        return AreaStart(None, columns)
     labels = np.full(problem.n, -1, dtype=np.int64)
     roots: list[int] = []
     for area_plan in chosen:
         labels[area_plan.schools] = area_plan.labels + len(roots)
         roots += list(area_plan.roots)
-    return labels, roots
+    return AreaStart((labels, roots), columns)
 
 
 T = TypeVar("T")

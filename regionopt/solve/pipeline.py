@@ -130,6 +130,8 @@ class Optimised:
     all_regions: AllRegionsBound | None = None
     """The bound over every connected region (``search.all_regions_s``), when asked for and the
     model is restricted."""
+    pool: tuple[Column, ...] = ()
+    """The regions column generation met (this problem's school ids)."""
 
     @property
     def work_s(self) -> float:
@@ -218,6 +220,8 @@ class _Pipeline:
         self.first_valid: float | None = None
         self.warm_objective: float | None = None
         self.pool: tuple[Column, ...] = ()
+        self.area_columns: tuple[Column, ...] = ()
+        """The regions the area start's runs met: column generation starts with them."""
         self.duals: tuple[Objective, np.ndarray, tuple[SubsetRow, ...]] | None = None
         """Column generation's objective and its best duals."""
         self.interrupted = False
@@ -309,13 +313,15 @@ class _Pipeline:
         )
         weights = self.objective.weights
 
-        def solve(sub: Problem, sub_config: SearchConfig) -> tuple[Labelled | None, float]:
+        def solve(
+            sub: Problem, sub_config: SearchConfig
+        ) -> tuple[Labelled | None, float, tuple[Column, ...]]:
             done = optimise(sub, weights, sub_config)
             part = done.partition
             plan = None if part is None else (np.asarray(part.labels), list(part.roots))
-            return plan, done.work_s
+            return plan, done.work_s, done.pool
 
-        plan = decomposed_start(
+        start = decomposed_start(
             self.objective,
             family,
             sub_search,
@@ -324,6 +330,8 @@ class _Pipeline:
             workers=search.workers,
             clock=self.clock,
         )
+        self.area_columns = start.columns
+        plan = start.plan
         if plan is not None and not self.problem.splits_a_group(plan[0]):
             self.cand = self.cand.with_plan(*plan)
             self.take(plan, "area start")
@@ -401,6 +409,7 @@ class _Pipeline:
             self.restriction,
             self._cg_settings(),
             plans=[(self.best.labels, list(self.best.roots))],
+            columns=self.area_columns,
             progress=self._relay_bound,
             clock=self.clock,
         )
@@ -593,6 +602,7 @@ class _Pipeline:
             windows=windows if isinstance(windows, WindowsReport) else None,
             branch=tree if isinstance(tree, BranchResult) else None,
             all_regions=wide if isinstance(wide, AllRegionsBound) else None,
+            pool=self.pool,
         )
 
 

@@ -8,9 +8,11 @@ import numpy as np
 from regionopt.check import check, is_valid
 from regionopt.config import RulesConfig, SearchConfig
 from regionopt.graph import graph_from_edges
+from regionopt.model.candidates import Restriction, candidates
 from regionopt.model.objective import Objective
 from regionopt.model.problem import ItemFamily, Problem
 from regionopt.plan import Plan
+from regionopt.solve.cg.pricing_problem import Column, PricingProblem
 from regionopt.solve.decompose import AreaPlan, areas, decomposed_start, share_regions
 from regionopt.solve.heuristic import Labelled
 from regionopt.solve.pipeline import optimise
@@ -22,6 +24,7 @@ from ..strategies import WEIGHTS, exact_search
 POINTS = [(float(i), 0.0) for i in range(8)]
 EDGES = [(i, i + 1, 10.0) for i in range(7)]
 RULES = RulesConfig(min_technical_pupils=20, min_vmbo=1, mbo_reach_km=100.0, together_km=0)
+CONNECTED = Restriction()
 
 
 def _problem(regions: int, technical: list[int]) -> tuple[Problem, ItemFamily]:
@@ -91,19 +94,29 @@ def test_the_start_keeps_every_region_inside_its_area() -> None:
     objective = Objective.build(problem, weights)
     search = exact_search(contiguity="connected", cp_sat_s=0.0, bound_s=5.0, improve_s=1.0)
 
-    def solve(sub: Problem, config: SearchConfig) -> tuple[Labelled | None, float]:
+    def solve(
+        sub: Problem, config: SearchConfig
+    ) -> tuple[Labelled | None, float, tuple[Column, ...]]:
         done = optimise(sub, weights, config)
         part = done.partition
         plan = None if part is None else (np.asarray(part.labels), list(part.roots))
-        return plan, done.work_s
+        return plan, done.work_s, done.pool
 
-    plan = decomposed_start(objective, family, search, solve, time_limit_s=60.0)
+    start = decomposed_start(objective, family, search, solve, time_limit_s=60.0)
+    plan = start.plan
     assert plan is not None
     # Made in two forked processes, the areas' plans are as good (ties may break otherwise).
     forked = decomposed_start(objective, family, search, solve, time_limit_s=60.0, workers=2)
-    assert forked is not None
-    assert objective.scaled_total(*forked) == objective.scaled_total(*plan)
-    assert decomposed_start(objective, family, search, solve, time_limit_s=0.0) is None
+    assert forked.plan is not None
+    assert objective.scaled_total(*forked.plan) == objective.scaled_total(*plan)
+    assert decomposed_start(objective, family, search, solve, time_limit_s=0.0).plan is None
+    # The regions the areas' runs met, in national ids: each inside one area, and a region
+    # of the national model.
+    assert start.columns
+    prob = PricingProblem(objective, candidates(problem, CONNECTED), CONNECTED)
+    for column in start.columns:
+        assert len({0 if i < 4 else 1 for i in column.members}) == 1, column
+        assert column.root in column.members and prob.admits(column), column
     labels, roots = plan
     assert len(roots) == 3
     for r in range(3):

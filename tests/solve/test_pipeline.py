@@ -19,6 +19,7 @@ from regionopt.model.objective import Objective
 from regionopt.model.problem import ItemFamily, Problem
 from regionopt.plan import Plan
 from regionopt.proposal import region_ids
+from regionopt.solve.decompose import AreaStart
 from regionopt.solve.pipeline import optimise
 
 from ..conftest import make_instance
@@ -216,7 +217,7 @@ def test_a_start_that_splits_close_schools_is_never_kept(monkeypatch: pytest.Mon
     problem = Problem.from_instance(inst, graph, rules, regions=(2, 2), families=[family])
     weights = WEIGHTS.model_copy(update={"labour_market_split": 50.0})
     split = (np.array([0, 0, 0, 1, 1, 1]), [0, 5])
-    monkeypatch.setattr(pipeline, "decomposed_start", lambda *a, **kw: split)
+    monkeypatch.setattr(pipeline, "decomposed_start", lambda *a, **kw: AreaStart(split, ()))
     monkeypatch.setattr(pipeline, "warm_start", lambda *a, **kw: split)
     done = optimise(problem, weights, exact_search(area_start_s=5.0))
     assert done.partition is not None

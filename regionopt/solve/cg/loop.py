@@ -152,7 +152,8 @@ def column_generation(
     plans : sequence of (labels, roots)
         Valid plans whose regions seed the master.
     columns : sequence of Column
-        More regions to seed the master with (e.g. an earlier run's pool).
+        More regions to seed the master with (e.g. an earlier run's pool); those that are not
+        regions of this model are left out.
     progress : callable, optional
         Called with a ``CgStep`` after every round.
     clock : Clock, optional
@@ -279,7 +280,7 @@ class _Run:
                 cost += self.prob.cost(members, int(j), matched[lab])
             self.upper = min(self.upper, float(cost))
         for col in columns:
-            if not keeps(col.members):
+            if not keeps(col.members) or not self.prob.admits(col):
                 continue
             self.master.add_with_every_match(np.asarray(col.members, dtype=np.int64), col.root)
 

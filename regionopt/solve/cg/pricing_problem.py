@@ -402,6 +402,16 @@ class PricingProblem:
             i == root.root or any(q in inside and row[q] < row[i] for q in adj[i]) for i in inside
         )
 
+    def admits(self, column: Column) -> bool:
+        """True when a region met elsewhere (e.g. in a smaller problem) is a column of this
+        model: its root is a candidate root, its members are that root's candidates, and it
+        meets every rule and the restriction."""
+        root = self.root_of.get(column.root)
+        if root is None:
+            return False
+        ids = np.asarray(column.members, dtype=np.int64)
+        return bool(np.isin(ids, root.members).all()) and self.is_column(root, ids)
+
     def repair(self, root: RootData, ids: np.ndarray) -> np.ndarray | None:
         """The part of a member set that is a region of the root (its connected part, or what it
         reaches in Hess order), if that meets the rules; None otherwise."""

@@ -17,7 +17,7 @@ from regionopt.model.problem import Problem
 from regionopt.plan import Plan
 from regionopt.solve.cg.loop import CgSettings, _Run, column_generation
 from regionopt.solve.cg.master import Master
-from regionopt.solve.cg.pricing_problem import PricingProblem
+from regionopt.solve.cg.pricing_problem import Column, PricingProblem
 from regionopt.solve.cg.workers import PricingPool
 from regionopt.solve.clock import Clock
 from regionopt.solve.pipeline import optimise, restriction_of
@@ -191,3 +191,32 @@ def test_the_lp_counts_as_reached_only_when_the_master_is_the_restricted_lp(case
             bound = prob.to_units(run.best)
             assert _restricted_lp(prob, run.master) <= bound + 1e-4 * max(abs(bound), 1.0) + 1e-6
     assert run._lp_reached() or run._out_of_bounds()
+
+
+def test_seed_columns_that_are_no_regions_of_the_model_stay_out() -> None:
+    """Regions met in another problem (an area's) join the master only when they are regions
+    of this one: an IP over the columns must give a valid plan."""
+    problem = path_problem()
+    prob = pricing_problem(problem, WEIGHTS, HESS)
+    given_ = {
+        Column(0, (0, 1, 2), 0): True,
+        Column(0, (0, 2), 0): False,  # not connected
+        Column(1, (0, 1), 0): False,  # its root has no technical pupils: no penvoerder
+        Column(0, (0,), 0): False,  # one vmbo school
+        Column(2, (1, 2, 3), 0): True,
+        Column(2, (2, 3, 5), 0): False,  # not connected
+    }
+    assert {c: prob.admits(c) for c in given_} == given_
+    done = optimise(problem, WEIGHTS, HESS)
+    assert done.partition is not None
+    res = column_generation(
+        prob.objective,
+        prob.cand,
+        prob.restriction,
+        CgSettings(pricing="exact", time_limit_s=10.0),
+        plans=[(done.partition.labels, list(done.partition.roots))],
+        columns=list(given_),
+    )
+    met = {(c.root, tuple(sorted(c.members))) for c in res.pool}
+    left_out = [c for c, admitted in given_.items() if not admitted]
+    assert not [c for c in left_out if (c.root, c.members) in met]
