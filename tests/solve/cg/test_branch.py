@@ -4,6 +4,7 @@ leaves a gap; every column of a node keeps the node's pair decisions."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -19,9 +20,10 @@ from regionopt.model.objective import Objective
 from regionopt.model.partition import Partition
 from regionopt.model.problem import Problem
 from regionopt.plan import Plan
-from regionopt.solve.cg.branch import branch_and_price
+from regionopt.solve.cg.branch import _Tree, branch_and_price
 from regionopt.solve.cg.loop import CgSettings, column_generation
 from regionopt.solve.cg.pricing_problem import Decision
+from regionopt.solve.clock import Clock
 from regionopt.solve.heuristic import Labelled
 from regionopt.solve.pipeline import optimise
 
@@ -201,3 +203,33 @@ def test_propose_proves_the_plan_with_branch_and_price_where_column_generation_c
     assert done.partition.objective == pytest.approx(40.0)
     assert done.branch is not None and done.branch.closed and done.branch.nodes > 1
     assert done.bound_method.startswith("branch-and-price")
+
+
+def test_the_tree_keeps_no_plan_over_the_cap_on_moves() -> None:
+    """A node's LP may lean on the master's shortfall of kept schools, so the plan it rounds to
+    may move more schools than allowed: the tree must not keep it, however cheap."""
+    inst = make_instance([(float(i), 0.0) for i in range(4)], technical=[30, 30, 30, 30])
+    graph = graph_from_edges(inst, [(i, i + 1, 10.0) for i in range(3)])
+    rules = RulesConfig(min_technical_pupils=30, min_vmbo=2, mbo_reach_km=100.0, together_km=0)
+    codes = [s.code for s in inst.schools]
+    # Today {0, 1, 2} and {3} (3 alone is no valid region); no school may move.
+    reference = Plan.from_mapping({codes[0]: "A", codes[1]: "A", codes[2]: "A", codes[3]: "B"})
+    problem = Problem.from_instance(
+        inst, graph, rules, regions=(2, 2), reference=reference, max_moves=0
+    )
+    objective = Objective.build(problem, WEIGHTS.model_copy(update={"reference_move": 4.0}))
+    tree = _Tree(
+        objective, candidates(problem, ANY_CONNECTED), ANY_CONNECTED, NODE, 0.0, Clock(), []
+    )
+    moves_one = (np.array([0, 0, 1, 1]), [0, 3])
+    tree.offer(moves_one)
+    assert tree.upper == math.inf and tree.incumbent is None
+    allowed = Problem.from_instance(
+        inst, graph, rules, regions=(2, 2), reference=reference, max_moves=1
+    )
+    objective = Objective.build(allowed, WEIGHTS.model_copy(update={"reference_move": 4.0}))
+    tree = _Tree(
+        objective, candidates(allowed, ANY_CONNECTED), ANY_CONNECTED, NODE, 0.0, Clock(), []
+    )
+    tree.offer(moves_one)
+    assert tree.upper < math.inf and tree.incumbent is not None
