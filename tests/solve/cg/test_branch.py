@@ -214,22 +214,16 @@ def test_the_tree_keeps_no_plan_over_the_cap_on_moves() -> None:
     codes = [s.code for s in inst.schools]
     # Today {0, 1, 2} and {3} (3 alone is no valid region); no school may move.
     reference = Plan.from_mapping({codes[0]: "A", codes[1]: "A", codes[2]: "A", codes[3]: "B"})
-    problem = Problem.from_instance(
-        inst, graph, rules, regions=(2, 2), reference=reference, max_moves=0
-    )
-    objective = Objective.build(problem, WEIGHTS.model_copy(update={"reference_move": 4.0}))
-    tree = _Tree(
-        objective, candidates(problem, ANY_CONNECTED), ANY_CONNECTED, NODE, 0.0, Clock(), []
-    )
     moves_one = (np.array([0, 0, 1, 1]), [0, 3])
-    tree.offer(moves_one)
-    assert tree.upper == math.inf and tree.incumbent is None
-    allowed = Problem.from_instance(
-        inst, graph, rules, regions=(2, 2), reference=reference, max_moves=1
-    )
-    objective = Objective.build(allowed, WEIGHTS.model_copy(update={"reference_move": 4.0}))
-    tree = _Tree(
-        objective, candidates(allowed, ANY_CONNECTED), ANY_CONNECTED, NODE, 0.0, Clock(), []
-    )
-    tree.offer(moves_one)
-    assert tree.upper < math.inf and tree.incumbent is not None
+    weights = WEIGHTS.model_copy(update={"reference_move": 4.0})
+    for cap, kept in ((0, False), (1, True)):
+        problem = Problem.from_instance(
+            inst, graph, rules, regions=(2, 2), reference=reference, max_moves=cap
+        )
+        cand = candidates(problem, ANY_CONNECTED)
+        tree = _Tree(Objective.build(problem, weights), cand, ANY_CONNECTED, NODE, 0.0, Clock(), [])
+        tree.offer(moves_one)
+        if kept:
+            assert tree.upper < math.inf and tree.incumbent is not None
+        else:
+            assert tree.upper == math.inf and tree.incumbent is None
