@@ -192,6 +192,15 @@ class WeightsConfig(_Frozen):
         description="Per extra region a bestuur's schools are split over: a board runs its "
         "locations together and makes the region's agreements for them [000].",
     )
+    mbo_split: float = Field(
+        0.0,
+        ge=0,
+        le=MAX_WEIGHT,
+        allow_inf_nan=False,
+        description="Per extra region the schools served by one mbo institution are split "
+        "over: vmbo works with the mbo institution its pupils go on to [001, 004]. A school's "
+        "serving institution has the most locations within rules.mbo_reach_km of it.",
+    )
     size_balance: float = Field(
         0.0,
         ge=0,

@@ -108,9 +108,9 @@ def run_propose(
 
 
 def families_of(ws: Workspace, instance: Instance) -> list[ItemFamily]:
-    """The workspace's labour-market regions and besturen for ``instance`` (which may lack
-    opted-out schools)."""
-    families = [ws.labour_markets, ws.boards]
+    """The workspace's labour-market regions, besturen and serving mbo institutions for
+    ``instance`` (which may lack opted-out schools)."""
+    families = [ws.labour_markets, ws.boards, ws.mbo_institutions]
     if instance is ws.instance:
         return families
     index = {s.code: s.id for s in ws.instance.schools}

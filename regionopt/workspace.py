@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
+from scipy.spatial import cKDTree
 
 from regionopt.commute import CommuteModel
 from regionopt.config import Config, load_config
@@ -59,6 +61,11 @@ class Workspace:
         the file does not list the school)."""
         return labour_market_family(self.instance, Path(self.loaded.report.data_dir))
 
+    @cached_property
+    def mbo_institutions(self) -> ItemFamily:
+        """Each school's serving mbo institution (``serving_institution_family``)."""
+        return serving_institution_family(self.instance, self.config.rules.mbo_reach_km)
+
 
 def board_family(instance: Instance) -> ItemFamily:
     """The bestuur of every school as an item family of the objective (-1: none known)."""
@@ -81,6 +88,35 @@ def labour_market_family(instance: Instance, data_dir: Path) -> ItemFamily:
     index = np.array([pos.get(plan.assignment.get(s.code, ""), -1) for s in instance.schools])
     index.setflags(write=False)
     return ItemFamily("rpa", index, codes)
+
+
+def serving_institution_family(instance: Instance, reach_km: float) -> ItemFamily:
+    """The mbo institution that serves each school, as an item family of the objective.
+
+    The serving institution has the most locations within ``reach_km`` of the school: the
+    regional college that a school's pupils go on to, not a provider with one site nearby.
+    Ties go to the institution with the nearest location; a school with no location in reach
+    is served by the institution of its nearest location (-1 without any mbo location).
+    """
+    if not instance.mbo:
+        return ItemFamily("mbo", np.full(len(instance.schools), -1, dtype=np.int64), ())
+    owner = [m.institution for m in instance.mbo]
+    tree = cKDTree(instance.mbo_xy)
+    serving = []
+    for school, hits in zip(instance.schools, instance.mbo_within(reach_km), strict=True):
+        if not hits:
+            hits = (int(tree.query((school.x, school.y))[1]),)
+        count = Counter(owner[h] for h in hits)
+        nearest: dict[str, float] = {}
+        for h in hits:
+            d = float(np.hypot(instance.mbo[h].x - school.x, instance.mbo[h].y - school.y))
+            nearest[owner[h]] = min(d, nearest.get(owner[h], np.inf))
+        serving.append(min(count, key=lambda i: (-count[i], nearest[i], i)))
+    codes = tuple(sorted(set(serving)))
+    pos = {c: k for k, c in enumerate(codes)}
+    index = np.array([pos[c] for c in serving], dtype=np.int64)
+    index.setflags(write=False)
+    return ItemFamily("mbo", index, codes)
 
 
 def open_workspace(

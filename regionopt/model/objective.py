@@ -159,6 +159,7 @@ class Objective:
             "gemeente": weights.gemeente_split,
             "rpa": weights.labour_market_split,
             "bestuur": weights.bestuur_split,
+            "mbo": weights.mbo_split,
             **(item_weights or {}),
         }
         edge_cost = np.array(
