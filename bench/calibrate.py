@@ -10,8 +10,10 @@ other parameter as configured), scores each plan against the documented regions 
 official partitions (``regionopt.validate``), and chooses among the settings by
 leave-one-documented-region-out cross-validation (``regionopt.calibrate``). Prints, per
 setting, the in-sample pairwise F1 and the regions kept whole and unmixed; then the
-cross-validated F1 and whole-and-unmixed count, the fold choices, the best setting (the one to
-make the default) and the official partitions on the same pairs. ``--grid`` is a JSON object
+cross-validated F1 and whole-and-unmixed count twice: each fold taking the best F1 on its
+pairs, and each fold taking the setting with the larger regions among those within one
+standard error of the best (``preference``); the fold choices, the setting to make the default
+and the official partitions on the same pairs. ``--grid`` is a JSON object
 of ``{"weights.size_balance": [..], "rules.min_technical_pupils": [..], ...}``; the default grid
 is ``DEFAULT_GRID``. No region, school or place is named anywhere in it.
 """
@@ -52,6 +54,13 @@ def configured(base: Config, setting: dict[str, Any]) -> Config:
         section, key = dotted.split(".", 1)
         raw[section][key] = value
     return Config.model_validate(raw)
+
+
+def preference(settings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The settings, most preferred first: the larger minimum size first (rule 5: a region
+    big enough to make good choices; a small region in a larger logical area joins it [001]),
+    then in grid order."""
+    return sorted(settings, key=lambda s: -float(s.get("rules.min_technical_pupils", 0)))
 
 
 def label(setting: dict[str, Any]) -> str:
@@ -102,6 +111,11 @@ def cached_setting(
     return plan, objective, seconds
 
 
+def cv_f1(result: Any, region: str) -> float:
+    """The best F1 on the pairs of the fold without ``region``."""
+    return float(next(f.train_f1 for f in result.folds if f.region == region))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", type=Path, default=None)
@@ -145,14 +159,23 @@ def main() -> None:
             f"{seconds:.0f} |",
             flush=True,
         )
-    cv = cross_validate(documented, plans)
-    print(
-        f"\ncross-validated (leave one documented region out): F1 {cv.f1:.3f}, "
-        f"whole and unmixed {cv.whole_and_unmixed} of {cv.regions}"
-    )
+    best_f1 = cross_validate(documented, plans)
+    prefer = [label(s) for s in preference(settings_grid(grid_axes)) if label(s) in plans]
+    cv = cross_validate(documented, plans, prefer=prefer)
+    print("\ncross-validated (leave one documented region out):")
+    for name, result in (("best F1 per fold", best_f1), ("one-standard-error rule", cv)):
+        print(
+            f"  {name}: F1 {result.f1:.3f}, whole and unmixed {result.whole_and_unmixed} "
+            f"of {result.regions}"
+        )
+    print("folds (one-standard-error rule):")
     for fold in cv.folds:
-        print(f"  without {fold.region}: chose {fold.chosen} (F1 {fold.train_f1:.3f} on the rest)")
-    print(f"best setting (in sample F1 {cv.in_sample[cv.best]:.3f}): {cv.best}")
+        print(
+            f"  without {fold.region}: chose {fold.chosen} (F1 {fold.train_f1:.3f} on the "
+            f"rest; best {fold.best}, F1 {cv_f1(best_f1, fold.region):.3f} "
+            f"+- {fold.train_se:.3f})"
+        )
+    print(f"setting for the default (in sample F1 {cv.in_sample[cv.best]:.3f}): {cv.best}")
     print("\nofficial partitions on the same pairs:")
     for plan in read_official_partitions(Path(ws.loaded.report.data_dir) / FILES["locations"]):
         s = summarise(ws.instance, documented, plan)

@@ -8,6 +8,11 @@ predicts the pairs that do. A pair touching two documented regions is predicted 
 the first of them (by region id), so every pair is predicted exactly once, and always by a
 setting that its own regions' members did not help choose. The cross-validated F1 counts those
 predictions; a documented region is "whole and unmixed" under the setting its fold chose.
+
+Few documented regions carry many pairs, so two settings' F1 on a fold's pairs can differ by
+chance alone. With a preference order (``prefer``), a fold takes the most preferred setting
+whose F1 lies within one standard error of the best (the one-standard-error rule); the error is
+the jackknife over the fold's documented regions, each left out in turn.
 Pure: plans in, figures out (no solving, no files).
 """
 
@@ -85,6 +90,11 @@ class Fold:
     chosen: str
     train_f1: float
     whole_and_unmixed: bool
+    best: str = ""
+    """The setting with the best F1 on the fold's pairs (``chosen`` unless a preferred setting
+    lies within one standard error of it)."""
+    train_se: float = 0.0
+    """Jackknife standard error of the best setting's F1 over the fold's documented regions."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,8 @@ class CrossValidation:
     in_sample: Mapping[str, float]
     """Each setting's F1 on every pair (for reference only)."""
     best: str
-    """The setting with the best in-sample F1: the one to use as the default."""
+    """The setting chosen on every pair by the same rule as a fold's: the one to use as the
+    default."""
 
 
 def whole_and_unmixed(documented: DocumentedMembers, plan: Plan, region: str) -> bool:
@@ -115,7 +126,48 @@ def whole_and_unmixed(documented: DocumentedMembers, plan: Plan, region: str) ->
     return others == {region}
 
 
-def cross_validate(documented: DocumentedMembers, plans: Mapping[str, Plan]) -> CrossValidation:
+def jackknife_se(pairs: Pairs, predicted: np.ndarray, keep: np.ndarray) -> float:
+    """Jackknife standard error of the F1 on the ``keep`` pairs, over their documented regions.
+
+    Each documented region with a kept pair is left out in turn (its pairs dropped); 0.0 with
+    fewer than two such regions.
+    """
+    regions = sorted(
+        {r for r, k in zip(pairs.region_a, keep, strict=True) if k}
+        | {r for r, k in zip(pairs.region_b, keep, strict=True) if k}
+    )
+    if len(regions) < 2:
+        return 0.0
+    values = np.array(
+        [
+            f1(pairs.positive[rest], predicted[rest])
+            for rest in (keep & ~pairs.touching(r) for r in regions)
+        ]
+    )
+    n = len(values)
+    return float(np.sqrt((n - 1) / n * np.sum((values - values.mean()) ** 2)))
+
+
+def choose(scores: Mapping[str, float], spread: float, prefer: Sequence[str]) -> str:
+    """The setting to take: the most preferred within ``spread`` of the best F1.
+
+    Without a preference, the best F1 (ties: the later label). Settings missing from ``prefer``
+    come after those in it, by F1.
+    """
+    best = max(scores, key=lambda lab: (scores[lab], lab))
+    if not prefer:
+        return best
+    rank = {lab: k for k, lab in enumerate(prefer)}
+    close = [lab for lab in scores if scores[lab] >= scores[best] - spread]
+    return min(close, key=lambda lab: (rank.get(lab, len(rank)), -scores[lab], lab))
+
+
+def cross_validate(
+    documented: DocumentedMembers,
+    plans: Mapping[str, Plan],
+    *,
+    prefer: Sequence[str] = (),
+) -> CrossValidation:
     """Leave-one-documented-region-out choice among the candidate settings' plans.
 
     Parameters
@@ -124,34 +176,43 @@ def cross_validate(documented: DocumentedMembers, plans: Mapping[str, Plan]) -> 
         The located members of the documented regions (``validate.documented_members``).
     plans : mapping
         Setting label -> the plan it gives (at least one).
+    prefer : sequence of str, optional
+        Setting labels, most preferred first (the one-standard-error rule, see the module
+        docstring). Empty: each fold takes the best F1 on its pairs.
     """
     if not plans:
         raise ValueError("no candidate plans to choose from")
     pairs = Pairs.of(documented)
     predicted = {label: pairs.together(plan) for label, plan in plans.items()}
     labels = sorted(plans)
+
+    def pick(keep: np.ndarray) -> tuple[str, str, dict[str, float], float]:
+        scores = {lab: f1(pairs.positive[keep], predicted[lab][keep]) for lab in labels}
+        best = choose(scores, 0.0, ())
+        spread = jackknife_se(pairs, predicted[best], keep) if prefer else 0.0
+        return choose(scores, spread, prefer), best, scores, spread
+
     held_out = np.zeros(len(pairs), dtype=bool)
     prediction = np.zeros(len(pairs), dtype=bool)
     folds = []
     for region in sorted(documented.regions):
         touch = pairs.touching(region)
-        scores = {lab: f1(pairs.positive[~touch], predicted[lab][~touch]) for lab in labels}
-        chosen = max(labels, key=lambda lab: (scores[lab], lab))
+        chosen, best, scores, spread = pick(~touch)
         # Pairs touching an earlier region were predicted in its fold already.
         new = touch & ~held_out
         prediction[new] = predicted[chosen][new]
         held_out |= touch
         whole = whole_and_unmixed(documented, plans[chosen], region)
-        folds.append(Fold(region, chosen, scores[chosen], whole))
+        folds.append(Fold(region, chosen, scores[chosen], whole, best, spread))
     assessed = [f for f in folds if len(documented.regions[f.region]) >= 2]
-    in_sample = {lab: f1(pairs.positive, predicted[lab]) for lab in labels}
+    default, _, in_sample, _ = pick(np.ones(len(pairs), dtype=bool))
     return CrossValidation(
         folds=tuple(folds),
         f1=f1(pairs.positive[held_out], prediction[held_out]),
         whole_and_unmixed=sum(f.whole_and_unmixed for f in assessed),
         regions=len(assessed),
         in_sample=in_sample,
-        best=max(labels, key=lambda lab: (in_sample[lab], lab)),
+        best=default,
     )
 
 
@@ -167,8 +228,10 @@ __all__ = [
     "CrossValidation",
     "Fold",
     "Pairs",
+    "choose",
     "cross_validate",
     "f1",
+    "jackknife_se",
     "settings_grid",
     "whole_and_unmixed",
 ]

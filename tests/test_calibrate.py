@@ -6,7 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from regionopt.calibrate import Pairs, cross_validate, f1, settings_grid, whole_and_unmixed
+from regionopt.calibrate import (
+    Pairs,
+    choose,
+    cross_validate,
+    f1,
+    jackknife_se,
+    settings_grid,
+    whole_and_unmixed,
+)
 from regionopt.config import RulesConfig, WeightsConfig
 from regionopt.graph import graph_from_edges
 from regionopt.model.problem import Problem
@@ -87,3 +95,44 @@ def test_the_true_weights_are_recovered_on_a_synthetic_case() -> None:
     cv = cross_validate(documented, plans)
     assert {f.chosen for f in cv.folds} == {"gemeente 10.0"}
     assert cv.f1 == 1.0 and cv.best == "gemeente 10.0"
+
+
+def test_jackknife_standard_error_by_hand() -> None:
+    # X = {0, 1}, Y = {2, 3}, Z = {4, 5}; the plan keeps X and Y whole and splits Z.
+    codes = CODES
+    truth = Plan.from_mapping({c: "XXYYZZ"[i] for i, c in enumerate(codes)}, complete=False)
+    documented = documented_members(make_instance([(float(i), 0.0) for i in range(6)]), truth)
+    pairs = Pairs.of(documented)
+    plan = Plan.from_mapping({c: "AABBCD"[i] for i, c in enumerate(codes)})
+    predicted = pairs.together(plan)
+    everything = np.ones(len(pairs), dtype=bool)
+    assert f1(pairs.positive, predicted) == pytest.approx(0.8)  # TP 2, FN 1
+    # Without X or Y: F1 2/3 (one of two positives); without Z: 1. Mean 7/9, squared
+    # deviations 6/81, times (n - 1) / n = 2/3: 4/81.
+    assert jackknife_se(pairs, predicted, everything) == pytest.approx(2 / 9)
+    only_z = pairs.touching("Z") & ~pairs.touching("X") & ~pairs.touching("Y")
+    assert jackknife_se(pairs, predicted, only_z) == 0.0  # one region: no spread to measure
+
+
+def test_the_one_standard_error_rule_takes_the_preferred_setting_within_reach() -> None:
+    scores = {"small": 0.90, "large": 0.85, "other": 0.89}
+    assert choose(scores, 0.0, ()) == "small"
+    assert choose(scores, 0.06, ("large", "small")) == "large"
+    assert choose(scores, 0.04, ("large", "small")) == "small"  # "large" is out of reach
+    assert choose(scores, 0.04, ("large",)) == "small"  # unlisted ones follow, best first
+
+
+def test_a_fold_that_cannot_tell_the_settings_apart_takes_the_preferred_one() -> None:
+    documented = _documented()
+    right = Plan.from_mapping({c: ("A" if i < 3 else "B") for i, c in enumerate(CODES)})
+    half = Plan.from_mapping(
+        {c: ("A" if i < 2 else ("C" if i == 2 else "B")) for i, c in enumerate(CODES)}
+    )
+    plans = {"right": right, "zhalf": half}
+    cv = cross_validate(documented, plans, prefer=("right", "zhalf"))
+    # Without X both score 1.0 on Y: the preferred "right" (plainly, the later label "zhalf").
+    assert {f.region: (f.chosen, f.best) for f in cv.folds} == {
+        "X": ("right", "zhalf"),
+        "Y": ("right", "right"),
+    }
+    assert cv.f1 == 1.0 and cv.whole_and_unmixed == 2 and cv.best == "right"
