@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 
 from regionopt.check import check, is_valid
 from regionopt.config import RulesConfig, SearchConfig, WeightsConfig
+from regionopt.errors import InfeasibleError
 from regionopt.graph import graph_from_edges
 from regionopt.instance import Instance
 from regionopt.model.objective import Objective
 from regionopt.model.problem import Problem
 from regionopt.plan import Plan
+from regionopt.solve.pipeline import Optimised, optimise
 
 from .conftest import make_instance
 
@@ -160,3 +162,17 @@ def line(**kw: Any) -> tuple[Problem, Instance, nx.Graph]:
     inst = make_instance(LINE_POINTS, technical=[30] * 6)
     graph = graph_from_edges(inst, LINE_EDGES)
     return Problem.from_instance(inst, graph, LINE_RULES, regions=(2, 2), **kw), inst, graph
+
+
+def solved(
+    problem: Problem, weights: WeightsConfig, search: SearchConfig, *, optimal: bool = False
+) -> Optimised | None:
+    """``optimise``'s result with a plan (proven optimal if ``optimal``), else None: the rules
+    leave a random case no plan often, and such a case tests nothing."""
+    try:
+        done = optimise(problem, weights, search)
+    except InfeasibleError:
+        return None
+    if done.partition is None or (optimal and done.status != "OPTIMAL"):
+        return None
+    return done

@@ -7,17 +7,24 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from regionopt.check import check, is_valid
-from regionopt.errors import InfeasibleError
 from regionopt.model.candidates import candidates
 from regionopt.model.objective import Objective
 from regionopt.plan import Plan
 from regionopt.proposal import region_ids
 from regionopt.solve.cg.ip import best_partition
 from regionopt.solve.cg.pricing_problem import Column
-from regionopt.solve.pipeline import optimise, restriction_of
+from regionopt.solve.pipeline import restriction_of
 from regionopt.solve.windows import WindowSettings, improve_by_windows
 
-from ..strategies import LINE_RULES, WEIGHTS, exact_search, line, problem_of, small_instances
+from ..strategies import (
+    LINE_RULES,
+    WEIGHTS,
+    exact_search,
+    line,
+    problem_of,
+    small_instances,
+    solved,
+)
 
 HESS = exact_search(contiguity="hess")
 POOR = (np.array([0, 0, 1, 1, 1, 1]), [0, 5])
@@ -94,11 +101,8 @@ def test_windows_stop_once_the_plan_reaches_the_target() -> None:
 @given(small_instances(max_n=9))
 def test_windows_never_worsen_never_break_never_beat_the_optimum(case: dict) -> None:
     problem, inst, graph = problem_of(case)
-    try:
-        done = optimise(problem, WEIGHTS, HESS)
-    except InfeasibleError:
-        return
-    if done.partition is None:
+    done = solved(problem, WEIGHTS, HESS)
+    if done is None:
         return
     plan = (done.partition.labels, list(done.partition.roots))
     _, res = _windows(problem, plan, settings={"time_limit_s": 3.0, "regions": 3})

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from regionopt.config import RulesConfig, WeightsConfig
-from regionopt.errors import InfeasibleError
 from regionopt.graph import graph_from_edges
 from regionopt.model.candidates import Restriction, candidates
 from regionopt.model.objective import Objective
@@ -28,7 +27,14 @@ from regionopt.solve.heuristic import Labelled
 from regionopt.solve.pipeline import optimise
 
 from ...conftest import make_instance
-from ...strategies import WEIGHTS, brute_force, exact_search, problem_of, small_instances
+from ...strategies import (
+    WEIGHTS,
+    brute_force,
+    exact_search,
+    problem_of,
+    small_instances,
+    solved,
+)
 
 ANY_CONNECTED = Restriction()
 NODE = CgSettings(pricing="exact", time_limit_s=10.0, tolerance=1e-7, ip_every_s=0.0)
@@ -55,11 +61,8 @@ def tight_instances(draw: st.DrawFn) -> dict[str, Any]:
 
 def _some_plan(problem: Problem, weights: WeightsConfig = WEIGHTS) -> Labelled | None:
     """A valid plan, not necessarily optimal (CP-SAT's first within a 100% gap)."""
-    try:
-        done = optimise(problem, weights, exact_search(cp_sat_s=5.0, relative_gap=1.0))
-    except InfeasibleError:
-        return None
-    part = done.partition
+    done = solved(problem, weights, exact_search(cp_sat_s=5.0, relative_gap=1.0))
+    part = None if done is None else done.partition
     return None if part is None else (part.labels, list(part.roots))
 
 

@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from regionopt.config import RulesConfig, WeightsConfig
-from regionopt.errors import InfeasibleError
 from regionopt.model.candidates import candidates
 from regionopt.model.objective import Objective
 from regionopt.model.problem import Problem
@@ -22,7 +21,7 @@ from regionopt.solve.cg.workers import PricingPool
 from regionopt.solve.clock import Clock
 from regionopt.solve.pipeline import optimise, restriction_of
 
-from ...strategies import WEIGHTS, exact_search, path, problem_of, small_instances
+from ...strategies import WEIGHTS, exact_search, path, problem_of, small_instances, solved
 from .lp import enumerated_lp, pricing_problem
 
 HESS = exact_search(contiguity="hess")
@@ -45,11 +44,8 @@ def test_bound_is_valid_and_matches_the_enumerated_lp(case: dict, size_balance: 
     """With a size balance too: the closure relaxes it, exact pricing must still close in."""
     problem, _, _ = problem_of(case)
     weights = WEIGHTS.model_copy(update={"size_balance": size_balance})
-    try:
-        done = optimise(problem, weights, HESS)
-    except InfeasibleError:
-        return
-    if done.partition is None or done.status != "OPTIMAL":
+    done = solved(problem, weights, HESS, optimal=True)
+    if done is None:
         return
     optimum = done.partition.objective
     plan = (done.partition.labels, list(done.partition.roots))
@@ -84,11 +80,8 @@ def test_with_a_reference_the_bound_is_valid_and_matches_the_enumerated_lp(
     max_moves = [None, None, 0, 1, 2][int(rng.integers(5))]
     problem, _, _ = problem_of(case, reference=Plan.from_mapping(mapping), max_moves=max_moves)
     weights = WEIGHTS.model_copy(update={"reference_move": 4.0})
-    try:
-        done = optimise(problem, weights, HESS)
-    except InfeasibleError:
-        return
-    if done.partition is None or done.status != "OPTIMAL":
+    done = solved(problem, weights, HESS, optimal=True)
+    if done is None:
         return
     lp = enumerated_lp(pricing_problem(problem, weights, HESS))
     assert lp is not None and lp <= done.partition.objective + 1e-6
@@ -175,11 +168,8 @@ def test_the_lp_counts_as_reached_only_when_the_master_is_the_restricted_lp(case
     """A narrow box binds often: the stabilised master's value then lies below the restricted
     master's LP, and the bound reaching it does not mean the LP is reached."""
     problem, _, _ = problem_of(case)
-    try:
-        done = optimise(problem, WEIGHTS, HESS)
-    except InfeasibleError:
-        return
-    if done.partition is None:
+    done = solved(problem, WEIGHTS, HESS)
+    if done is None:
         return
     prob = pricing_problem(problem, WEIGHTS, HESS)
     settings_ = CgSettings(pricing="exact", box_width=0.05, tolerance=1e-4, time_limit_s=5.0)
@@ -190,7 +180,8 @@ def test_the_lp_counts_as_reached_only_when_the_master_is_the_restricted_lp(case
         if run._lp_reached():
             bound = prob.to_units(run.best)
             assert _restricted_lp(prob, run.master) <= bound + 1e-4 * max(abs(bound), 1.0) + 1e-6
-    assert run._lp_reached() or run._out_of_bounds()
+    # The run stops at the LP, out of time or box, or with its plan proven optimal.
+    assert run._lp_reached() or run._out_of_bounds() or run._proven()
 
 
 def test_seed_columns_that_are_no_regions_of_the_model_stay_out() -> None:
