@@ -11,11 +11,11 @@ official partitions (``regionopt.validate``), and chooses among the settings by
 leave-one-documented-region-out cross-validation (``regionopt.calibrate``). Prints, per
 setting, the in-sample pairwise F1 and the regions kept whole and unmixed; then the
 cross-validated F1 and whole-and-unmixed count twice: each fold taking the best F1 on its
-pairs, and each fold taking the setting with the larger regions among those within one
-standard error of the best (``preference``); the fold choices, the setting to make the default
-and the official partitions on the same pairs. ``--grid`` is a JSON object
-of ``{"weights.size_balance": [..], "rules.min_technical_pupils": [..], ...}``; the default grid
-is ``DEFAULT_GRID``. No region, school or place is named anywhere in it.
+pairs, and each fold taking the preferred setting within one standard error of the best
+(``preference``: the larger minimum size, then the smaller weights); then the fold choices,
+the setting to make the default and the official partitions on the same pairs. ``--grid`` is
+a JSON object of ``{"weights.size_balance": [..], "rules.min_technical_pupils": [..], ...}``;
+the default grid is ``DEFAULT_GRID``. No region, school or place is named anywhere in it.
 """
 
 from __future__ import annotations
@@ -59,8 +59,13 @@ def configured(base: Config, setting: dict[str, Any]) -> Config:
 def preference(settings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The settings, most preferred first: the larger minimum size first (rule 5: a region
     big enough to make good choices; a small region in a larger logical area joins it [001]),
-    then in grid order."""
-    return sorted(settings, key=lambda s: -float(s.get("rules.min_technical_pupils", 0)))
+    then the smaller weights (each fitted factor as weak as the evidence allows)."""
+
+    def key(setting: dict[str, Any]) -> tuple[float, tuple[float, ...]]:
+        weights = tuple(float(v) for k, v in setting.items() if k.startswith("weights."))
+        return -float(setting.get("rules.min_technical_pupils", 0)), weights
+
+    return sorted(settings, key=key)
 
 
 def label(setting: dict[str, Any]) -> str:
