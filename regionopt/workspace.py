@@ -17,6 +17,7 @@ from regionopt.graph import commuting_graph
 from regionopt.instance import Instance
 from regionopt.load import LoadedData, load_all
 from regionopt.model.problem import ItemFamily
+from regionopt.model.rules import RegionRules
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class Workspace:
     @cached_property
     def mbo_institutions(self) -> ItemFamily:
         """Each school's serving mbo institution (``serving_institution_family``)."""
-        return serving_institution_family(self.instance, self.config.rules.mbo_reach_km)
+        reach_km = RegionRules.from_config(self.config.rules).mbo_within_km
+        return serving_institution_family(self.instance, reach_km)
 
 
 def board_family(instance: Instance) -> ItemFamily:
