@@ -2,17 +2,19 @@
 over the documented regions.
 
 Every candidate setting (weights and rules) gives one plan; the plans do not depend on the
-documented regions, so each is made once. Leave one documented region out at a time: the
-setting with the best pairwise F1 on the pairs that do not touch that region is chosen, and it
-predicts the pairs that do. A pair touching two documented regions is predicted by the fold of
-the first of them (by region id), so every pair is predicted exactly once, and always by a
-setting that its own regions' members did not help choose. The cross-validated F1 counts those
-predictions; a documented region is "whole and unmixed" under the setting its fold chose.
+documented regions, so each is made once. Leave one documented region out at a time: a
+setting is chosen on the pairs that do not touch that region (the best pairwise F1, or the
+rule below), and it predicts the pairs that do. A pair touching two documented regions is
+predicted by the fold of the first of them (by region id), so every pair is predicted exactly
+once, and always by a setting that its own regions' members did not help choose. The
+cross-validated F1 counts those predictions; a documented region is "whole and unmixed" under
+the setting its fold chose.
 
 Few documented regions carry many pairs, so two settings' F1 on a fold's pairs can differ by
 chance alone. With a preference order (``prefer``), a fold takes the most preferred setting
-whose F1 lies within one standard error of the best (the one-standard-error rule); the error is
-the jackknife over the fold's documented regions, each left out in turn.
+whose F1 falls short of the best by at most one standard error of that difference (the
+one-standard-error rule); the error is the jackknife over the fold's documented regions, each
+left out in turn, of the paired difference (both settings are scored on the same pairs).
 Pure: plans in, figures out (no solving, no files).
 """
 
@@ -93,8 +95,9 @@ class Fold:
     best: str = ""
     """The setting with the best F1 on the fold's pairs (``chosen`` unless a preferred setting
     lies within one standard error of it)."""
-    train_se: float = 0.0
-    """Jackknife standard error of the best setting's F1 over the fold's documented regions."""
+    best_f1: float = 0.0
+    difference_se: float = 0.0
+    """Jackknife standard error of ``best_f1 - train_f1`` (0 when ``chosen`` is ``best``)."""
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,11 @@ def whole_and_unmixed(documented: DocumentedMembers, plan: Plan, region: str) ->
     return others == {region}
 
 
-def jackknife_se(pairs: Pairs, predicted: np.ndarray, keep: np.ndarray) -> float:
-    """Jackknife standard error of the F1 on the ``keep`` pairs, over their documented regions.
+def jackknife_se(
+    pairs: Pairs, predicted: np.ndarray, keep: np.ndarray, baseline: np.ndarray | None = None
+) -> float:
+    """Jackknife standard error of the F1 on the ``keep`` pairs, over their documented regions;
+    with ``baseline``, of the F1 of ``predicted`` minus that of ``baseline`` on the same pairs.
 
     Each documented region with a kept pair is left out in turn (its pairs dropped); 0.0 with
     fewer than two such regions.
@@ -138,18 +144,19 @@ def jackknife_se(pairs: Pairs, predicted: np.ndarray, keep: np.ndarray) -> float
     )
     if len(regions) < 2:
         return 0.0
-    values = np.array(
-        [
-            f1(pairs.positive[rest], predicted[rest])
-            for rest in (keep & ~pairs.touching(r) for r in regions)
-        ]
-    )
-    n = len(values)
-    return float(np.sqrt((n - 1) / n * np.sum((values - values.mean()) ** 2)))
+    values = []
+    for rest in (keep & ~pairs.touching(r) for r in regions):
+        value = f1(pairs.positive[rest], predicted[rest])
+        if baseline is not None:
+            value -= f1(pairs.positive[rest], baseline[rest])
+        values.append(value)
+    n, spread = len(values), np.array(values) - np.mean(values)
+    return float(np.sqrt((n - 1) / n * np.sum(spread**2)))
 
 
-def choose(scores: Mapping[str, float], spread: float, prefer: Sequence[str]) -> str:
-    """The setting to take: the most preferred within ``spread`` of the best F1.
+def choose(scores: Mapping[str, float], reach: Mapping[str, float], prefer: Sequence[str]) -> str:
+    """The setting to take: the most preferred one whose F1 falls short of the best by at most
+    its ``reach`` (missing: 0).
 
     Without a preference, the best F1 (ties: the later label). Settings missing from ``prefer``
     come after those in it, by F1.
@@ -158,7 +165,7 @@ def choose(scores: Mapping[str, float], spread: float, prefer: Sequence[str]) ->
     if not prefer:
         return best
     rank = {lab: k for k, lab in enumerate(prefer)}
-    close = [lab for lab in scores if scores[lab] >= scores[best] - spread]
+    close = [lab for lab in scores if scores[best] - scores[lab] <= reach.get(lab, 0.0)]
     return min(close, key=lambda lab: (rank.get(lab, len(rank)), -scores[lab], lab))
 
 
@@ -186,24 +193,30 @@ def cross_validate(
     predicted = {label: pairs.together(plan) for label, plan in plans.items()}
     labels = sorted(plans)
 
-    def pick(keep: np.ndarray) -> tuple[str, str, dict[str, float], float]:
+    def pick(keep: np.ndarray) -> tuple[str, str, dict[str, float], dict[str, float]]:
         scores = {lab: f1(pairs.positive[keep], predicted[lab][keep]) for lab in labels}
-        best = choose(scores, 0.0, ())
-        spread = jackknife_se(pairs, predicted[best], keep) if prefer else 0.0
-        return choose(scores, spread, prefer), best, scores, spread
+        best = choose(scores, {}, ())
+        reach = {
+            lab: jackknife_se(pairs, predicted[best], keep, predicted[lab])
+            for lab in (labels if prefer else ())
+            if lab != best
+        }
+        return choose(scores, reach, prefer), best, scores, reach
 
     held_out = np.zeros(len(pairs), dtype=bool)
     prediction = np.zeros(len(pairs), dtype=bool)
     folds = []
     for region in sorted(documented.regions):
         touch = pairs.touching(region)
-        chosen, best, scores, spread = pick(~touch)
+        chosen, best, scores, reach = pick(~touch)
         # Pairs touching an earlier region were predicted in its fold already.
         new = touch & ~held_out
         prediction[new] = predicted[chosen][new]
         held_out |= touch
         whole = whole_and_unmixed(documented, plans[chosen], region)
-        folds.append(Fold(region, chosen, scores[chosen], whole, best, spread))
+        folds.append(
+            Fold(region, chosen, scores[chosen], whole, best, scores[best], reach.get(chosen, 0.0))
+        )
     assessed = [f for f in folds if len(documented.regions[f.region]) >= 2]
     default, _, in_sample, _ = pick(np.ones(len(pairs), dtype=bool))
     return CrossValidation(

@@ -97,29 +97,56 @@ def test_the_true_weights_are_recovered_on_a_synthetic_case() -> None:
     assert cv.f1 == 1.0 and cv.best == "gemeente 10.0"
 
 
+def _four_pairs() -> tuple[DocumentedMembers, list[str]]:
+    """Documented regions X = {0, 1}, Y = {2, 3}, Z = {4, 5}, W = {6, 7}."""
+    codes = [f"{i:02d}AA00" for i in range(8)]
+    truth = Plan.from_mapping({c: "XXYYZZWW"[i] for i, c in enumerate(codes)}, complete=False)
+    inst = make_instance([(float(i), 0.0) for i in range(8)])
+    return documented_members(inst, truth), codes
+
+
 def test_jackknife_standard_error_by_hand() -> None:
-    # X = {0, 1}, Y = {2, 3}, Z = {4, 5}; the plan keeps X and Y whole and splits Z.
-    codes = CODES
-    truth = Plan.from_mapping({c: "XXYYZZ"[i] for i, c in enumerate(codes)}, complete=False)
-    documented = documented_members(make_instance([(float(i), 0.0) for i in range(6)]), truth)
+    documented, codes = _four_pairs()
     pairs = Pairs.of(documented)
-    plan = Plan.from_mapping({c: "AABBCD"[i] for i, c in enumerate(codes)})
+    # X and Y whole, Z split, and W's 6 together with Y: TP 2, FN 2 (Z, W), FP 2 (6-2, 6-3).
+    plan = Plan.from_mapping({c: "AABBCDBE"[i] for i, c in enumerate(codes)})
     predicted = pairs.together(plan)
     everything = np.ones(len(pairs), dtype=bool)
-    assert f1(pairs.positive, predicted) == pytest.approx(0.8)  # TP 2, FN 1
-    # Without X or Y: F1 2/3 (one of two positives); without Z: 1. Mean 7/9, squared
-    # deviations 6/81, times (n - 1) / n = 2/3: 4/81.
-    assert jackknife_se(pairs, predicted, everything) == pytest.approx(2 / 9)
+    assert f1(pairs.positive, predicted) == pytest.approx(0.5)
+    # Leaving out X: TP 1, FP 2, FN 2 -> 1/3; Y: TP 1, FP 0, FN 2 -> 1/2; Z: TP 2, FP 2, FN 1
+    # -> 4/7; W: TP 2, FP 0, FN 1 -> 4/5. Jackknife: sqrt(3/4 * sum of squared deviations).
+    values = np.array([1 / 3, 1 / 2, 4 / 7, 4 / 5])
+    expected = np.sqrt(3 / 4 * ((values - values.mean()) ** 2).sum())
+    assert jackknife_se(pairs, predicted, everything) == pytest.approx(expected)
+    assert jackknife_se(pairs, predicted, everything, predicted) == 0.0  # paired with itself
     only_z = pairs.touching("Z") & ~pairs.touching("X") & ~pairs.touching("Y")
+    only_z &= ~pairs.touching("W")
     assert jackknife_se(pairs, predicted, only_z) == 0.0  # one region: no spread to measure
 
 
 def test_the_one_standard_error_rule_takes_the_preferred_setting_within_reach() -> None:
     scores = {"small": 0.90, "large": 0.85, "other": 0.89}
-    assert choose(scores, 0.0, ()) == "small"
-    assert choose(scores, 0.06, ("large", "small")) == "large"
-    assert choose(scores, 0.04, ("large", "small")) == "small"  # "large" is out of reach
-    assert choose(scores, 0.04, ("large",)) == "small"  # unlisted ones follow, best first
+    assert choose(scores, {}, ()) == "small"
+    assert choose(scores, {"large": 0.06}, ("large", "small")) == "large"
+    assert choose(scores, {"large": 0.04}, ("large", "small")) == "small"  # out of reach
+    assert choose(scores, {"large": 0.04}, ("large",)) == "small"  # unlisted: best first
+
+
+def test_a_fold_takes_a_preferred_setting_within_one_standard_error_of_the_best() -> None:
+    documented, codes = _four_pairs()
+    plans = {
+        "best": Plan.from_mapping({c: "AABBCCDE"[i] for i, c in enumerate(codes)}),  # W split
+        "preferred": Plan.from_mapping({c: "AABBCDEF"[i] for i, c in enumerate(codes)}),
+    }
+    cv = cross_validate(documented, plans, prefer=("preferred", "best"))
+    without_w = next(f for f in cv.folds if f.region == "W")
+    # On X, Y, Z: "best" has F1 1, "preferred" (Z split) 0.8. Leaving out X or Y the
+    # difference is 1/3, leaving out Z it is 0: mean 2/9, jackknife error sqrt(2/3 * 6/81).
+    assert (without_w.best, without_w.best_f1, without_w.train_f1) == ("best", 1.0, 0.8)
+    assert without_w.difference_se == pytest.approx(2 / 9)
+    assert without_w.chosen == "preferred"  # 0.2 short, within 2/9
+    plain = cross_validate(documented, plans)
+    assert next(f for f in plain.folds if f.region == "W").chosen == "best"
 
 
 def test_a_fold_that_cannot_tell_the_settings_apart_takes_the_preferred_one() -> None:
