@@ -101,7 +101,9 @@ def serving_institution_family(instance: Instance, reach_km: float) -> ItemFamil
     is served by the institution of its nearest location (-1 without any mbo location).
     """
     if not instance.mbo:
-        return ItemFamily("mbo", np.full(len(instance.schools), -1, dtype=np.int64), ())
+        none = np.full(len(instance.schools), -1, dtype=np.int64)
+        none.setflags(write=False)
+        return ItemFamily("mbo", none, ())
     owner = [m.institution for m in instance.mbo]
     tree = cKDTree(instance.mbo_xy)
     serving = []
