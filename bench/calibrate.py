@@ -40,11 +40,12 @@ from regionopt.validate import documented_members, summarise
 from regionopt.workspace import Workspace, open_workspace
 
 DEFAULT_GRID: dict[str, list[Any]] = {
-    "weights.size_balance": [300.0, 1000.0],
-    "weights.labour_market_split": [100.0, 300.0],
-    "weights.gemeente_split": [20.0, 100.0],
+    "weights.labour_market_split": [300.0, 1000.0],
+    "rules.min_technical_pupils": [100, 150, 200, 250],
+    "rules.max_technical_pupils": [600],
 }
-"""The candidate settings: every combination of these values."""
+"""The candidate settings: every combination of these values (the grid of
+docs/calibration.md)."""
 
 
 def configured(base: Config, setting: dict[str, Any]) -> Config:
