@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from regionopt.calibrate import cross_validate, settings_grid
+from regionopt.calibrate import cross_validate, preference, settings_grid
 from regionopt.config import Config
 from regionopt.evaluate import plan_rows
 from regionopt.load import FILES
@@ -55,20 +55,6 @@ def configured(base: Config, setting: dict[str, Any]) -> Config:
         section, key = dotted.split(".", 1)
         raw[section][key] = value
     return Config.model_validate(raw)
-
-
-def preference(settings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The settings, most preferred first: the larger minimum size first (rule 5: a region
-    big enough to make good choices; a small region in a larger logical area joins it [001]),
-    then the smaller weights (each fitted factor as weak as the evidence allows), compared in
-    the grid's order of keys. Other rule keys do not order the settings: their ties keep grid
-    order. Without a minimum-size key every setting has the same minimum."""
-
-    def key(setting: dict[str, Any]) -> tuple[float, tuple[float, ...]]:
-        weights = tuple(float(v) for k, v in setting.items() if k.startswith("weights."))
-        return -float(setting.get("rules.min_technical_pupils", 0)), weights
-
-    return sorted(settings, key=key)
 
 
 def label(setting: dict[str, Any]) -> str:

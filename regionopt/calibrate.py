@@ -229,6 +229,29 @@ def cross_validate(
     )
 
 
+def preference(settings: Sequence[Mapping[str, object]]) -> list[Mapping[str, object]]:
+    """The settings, most preferred first, for the one-standard-error rule.
+
+    The larger ``rules.min_technical_pupils`` first (rule 5: a region big enough to make good
+    choices; a small region in a larger logical area joins it [001]), then the smaller
+    ``weights.*`` values (each fitted factor as weak as the evidence allows), compared in the
+    settings' order of keys. Other keys do not order the settings: their ties keep the given
+    order. A setting without a minimum size counts as minimum 0.
+    """
+
+    def key(setting: Mapping[str, object]) -> tuple[float, tuple[float, ...]]:
+        weights = tuple(_number(v) for k, v in setting.items() if k.startswith("weights."))
+        return -_number(setting.get("rules.min_technical_pupils", 0)), weights
+
+    return sorted(settings, key=key)
+
+
+def _number(value: object) -> float:
+    if not isinstance(value, int | float):
+        raise TypeError(f"a setting's value {value!r} is not a number")
+    return float(value)
+
+
 def settings_grid(axes: Mapping[str, Sequence[object]]) -> list[dict[str, object]]:
     """Every combination of the given values per key (a small grid of candidate settings)."""
     grid: list[dict[str, object]] = [{}]
@@ -245,6 +268,7 @@ __all__ = [
     "cross_validate",
     "f1",
     "jackknife_se",
+    "preference",
     "settings_grid",
     "whole_and_unmixed",
 ]

@@ -12,6 +12,7 @@ from regionopt.calibrate import (
     cross_validate,
     f1,
     jackknife_se,
+    preference,
     settings_grid,
     whole_and_unmixed,
 )
@@ -163,3 +164,34 @@ def test_a_fold_that_cannot_tell_the_settings_apart_takes_the_preferred_one() ->
         "Y": ("right", "right"),
     }
     assert cv.f1 == 1.0 and cv.whole_and_unmixed == 2 and cv.best == "right"
+
+
+def test_the_preference_puts_the_larger_minimum_first_then_the_smaller_weights() -> None:
+    grid = settings_grid(
+        {
+            "weights.labour_market_split": [1000.0, 300.0],
+            "rules.min_technical_pupils": [100, 200],
+            "rules.max_technical_pupils": [600, 800],
+        }
+    )
+    order = [
+        (
+            s["rules.min_technical_pupils"],
+            s["weights.labour_market_split"],
+            s["rules.max_technical_pupils"],
+        )
+        for s in preference(grid)
+    ]
+    # Ties on minimum and weight keep the grid's order (600 before 800).
+    assert order == [
+        (200, 300.0, 600),
+        (200, 300.0, 800),
+        (200, 1000.0, 600),
+        (200, 1000.0, 800),
+        (100, 300.0, 600),
+        (100, 300.0, 800),
+        (100, 1000.0, 600),
+        (100, 1000.0, 800),
+    ]
+    with pytest.raises(TypeError, match="not a number"):
+        preference([{"weights.gemeente_split": "high"}])
