@@ -8,7 +8,8 @@ import pytest
 
 from regionopt.config import ParticipationConfig, RulesConfig
 from regionopt.workspace import serving_institution_family
-from tests.conftest import make_instance
+
+from .conftest import make_instance
 
 
 @pytest.mark.realdata

@@ -39,7 +39,7 @@ from regionopt.solve.cg.loop import CgResult, CgSettings, CgStep, column_generat
 from regionopt.solve.cg.pricing_problem import Column, SubsetRow, plan_columns
 from regionopt.solve.clock import Clock
 from regionopt.solve.cpsat import CpSatProgress, CpSatRun, add_hint, build_model, solve_model
-from regionopt.solve.decompose import decomposed_start
+from regionopt.solve.decompose import AreaSolver, decomposed_start
 from regionopt.solve.heuristic import Labelled, warm_start
 from regionopt.solve.precheck import precheck
 from regionopt.solve.windows import WindowSettings, WindowsResult, WindowStep, improve_by_windows
@@ -311,21 +311,11 @@ class _Pipeline:
                 "workers": 1,
             }
         )
-        weights = self.objective.weights
-
-        def solve(
-            sub: Problem, sub_config: SearchConfig
-        ) -> tuple[Labelled | None, float, tuple[Column, ...]]:
-            done = optimise(sub, weights, sub_config)
-            part = done.partition
-            plan = None if part is None else (np.asarray(part.labels), list(part.roots))
-            return plan, done.work_s, done.pool
-
         start = decomposed_start(
             self.objective,
             family,
             sub_search,
-            solve,
+            area_solver(self.objective.weights),
             time_limit_s=search.area_start_s,
             workers=search.workers,
             clock=self.clock,
@@ -624,12 +614,28 @@ def _infeasible_message(problem: Problem, restriction: Restriction) -> str:
     )
 
 
+def area_solver(weights: WeightsConfig) -> AreaSolver:
+    """The area start's solver: ``optimise`` one area's problem under ``weights``, giving its
+    plan, work seconds and the regions its column generation met."""
+
+    def solve(
+        sub: Problem, sub_config: SearchConfig
+    ) -> tuple[Labelled | None, float, tuple[Column, ...]]:
+        done = optimise(sub, weights, sub_config)
+        part = done.partition
+        plan = None if part is None else (np.asarray(part.labels), list(part.roots))
+        return plan, done.work_s, done.pool
+
+    return solve
+
+
 __all__ = [
     "BoundReport",
     "CpSatReport",
     "Optimised",
     "Progress",
     "WindowsReport",
+    "area_solver",
     "optimise",
     "proven_gap",
     "restriction_of",

@@ -6,16 +6,15 @@ from __future__ import annotations
 import numpy as np
 
 from regionopt.check import check, is_valid
-from regionopt.config import RulesConfig, SearchConfig
+from regionopt.config import RulesConfig
 from regionopt.graph import graph_from_edges
 from regionopt.model.candidates import Restriction, candidates
 from regionopt.model.objective import Objective
 from regionopt.model.problem import ItemFamily, Problem
 from regionopt.plan import Plan
-from regionopt.solve.cg.pricing_problem import Column, PricingProblem
+from regionopt.solve.cg.pricing_problem import PricingProblem
 from regionopt.solve.decompose import AreaPlan, areas, decomposed_start, share_regions
-from regionopt.solve.heuristic import Labelled
-from regionopt.solve.pipeline import optimise
+from regionopt.solve.pipeline import area_solver
 
 from ..conftest import make_instance
 from ..strategies import WEIGHTS, exact_search
@@ -94,14 +93,7 @@ def test_the_start_keeps_every_region_inside_its_area() -> None:
     objective = Objective.build(problem, weights)
     search = exact_search(contiguity="connected", cp_sat_s=0.0, bound_s=5.0, improve_s=1.0)
 
-    def solve(
-        sub: Problem, config: SearchConfig
-    ) -> tuple[Labelled | None, float, tuple[Column, ...]]:
-        done = optimise(sub, weights, config)
-        part = done.partition
-        plan = None if part is None else (np.asarray(part.labels), list(part.roots))
-        return plan, done.work_s, done.pool
-
+    solve = area_solver(weights)
     start = decomposed_start(objective, family, search, solve, time_limit_s=60.0)
     plan = start.plan
     assert plan is not None

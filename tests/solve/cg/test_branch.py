@@ -62,8 +62,7 @@ def tight_instances(draw: st.DrawFn) -> dict[str, Any]:
 def _some_plan(problem: Problem, weights: WeightsConfig = WEIGHTS) -> Labelled | None:
     """A valid plan, not necessarily optimal (CP-SAT's first within a 100% gap)."""
     done = solved(problem, weights, exact_search(cp_sat_s=5.0, relative_gap=1.0))
-    part = None if done is None else done.partition
-    return None if part is None else (part.labels, list(part.roots))
+    return None if done is None else (done.partition.labels, list(done.partition.roots))
 
 
 @settings(
