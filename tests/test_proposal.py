@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,9 @@ def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: 
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
     assert "wall-clock seconds" in res.output
+    # The output is no terminal here: each phase's progress is a plain line of its own.
+    for phase in ("warm start", "column generation", "branch-and-price"):
+        assert re.search(rf"^{phase}\b.*plan [0-9,.]+ +bound ", res.output, re.MULTILINE), phase
     for name in ("regions.csv", "summary.json", "regions_table.csv", "regions.gpkg"):
         assert (out / name).is_file(), name
     summary = json.loads((out / "summary.json").read_text())

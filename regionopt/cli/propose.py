@@ -6,6 +6,7 @@ verdict and write the outputs.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -146,12 +147,20 @@ def _problems_of(check: Callable[[], object]) -> list[Problem]:
 
 
 class _LiveLine:
-    """A one-line live display of the phase, best plan, bound, gap and elapsed time."""
+    """A one-line live display of the phase, best plan, bound, gap and elapsed time.
+
+    Where the output is no terminal (a log file, CI), the live line cannot redraw: a plain
+    line is printed instead when the phase changes, and at least every ``LOG_EVERY_S``.
+    """
+
+    LOG_EVERY_S = 30.0
 
     def __init__(self, live: Live) -> None:
         self.live = live
         self.objective: float | None = None
         self.bound: float | None = None
+        self.logged_phase: str | None = None
+        self.logged_at = -math.inf
 
     def __call__(self, p: Progress) -> None:
         if p.objective is not None:
@@ -165,9 +174,14 @@ class _LiveLine:
         gap = "-"
         if self.objective is not None and self.bound is not None:
             gap = f"{proven_gap(self.objective, self.bound):.2%}"
-        self.live.update(
-            Text(f"{p.phase:<18} plan {obj}  bound {bound}  gap {gap}  {p.elapsed_s:5.1f} s")
-        )
+        line = f"{p.phase:<18} plan {obj}  bound {bound}  gap {gap}  {p.elapsed_s:5.1f} s"
+        if self.live.console.is_terminal:
+            self.live.update(Text(line))
+            return
+        phase = p.phase.split(",")[0]
+        if phase != self.logged_phase or p.elapsed_s - self.logged_at >= self.LOG_EVERY_S:
+            self.logged_phase, self.logged_at = phase, p.elapsed_s
+            self.live.console.print(line, highlight=False, markup=False)
 
 
 def _print_result(result: ProposeResult) -> None:
