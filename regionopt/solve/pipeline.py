@@ -300,21 +300,10 @@ class _Pipeline:
         # and the start is then scored with the moves it makes.
         if family is None or search.area_start_s <= 0:
             return
-        sub_search = search.model_copy(
-            update={
-                "area_start_s": 0.0,
-                "cp_sat_s": 0.0,
-                "bound_s": search.area_solve_s,
-                "improve_s": search.area_solve_s / 2,
-                "branch_s": 0.0,
-                "all_regions_s": 0.0,
-                "workers": 1,
-            }
-        )
         start = decomposed_start(
             self.objective,
             family,
-            sub_search,
+            area_search(search),
             area_solver(self.objective.weights),
             time_limit_s=search.area_start_s,
             workers=search.workers,
@@ -397,33 +386,13 @@ class _Pipeline:
             objective,
             self.cand,
             self.restriction,
-            self._cg_settings(),
+            cg_settings(self.search),
             plans=[(self.best.labels, list(self.best.roots))],
             columns=self.area_columns,
             progress=self._relay_bound,
             clock=self.clock,
         )
         self._after_bound(result, objective, ref_locks)
-
-    def _cg_settings(self) -> CgSettings:
-        """Column generation's settings (each branch-and-price node's too)."""
-        search = self.search
-        return CgSettings(
-            pricing="exact",
-            time_limit_s=search.bound_s,
-            exact_time_s=search.exact_pricing_s,
-            round_budget_s=search.round_budget_s,
-            smoothing=search.smoothing,
-            box_width=search.box_width,
-            # The last hundredths of a percent of the LP take longest and the plan, not the
-            # bound, then keeps the gap open: that is left to the windows.
-            tolerance=search.relative_gap / 5,
-            workers=search.workers,
-            ip_every_s=search.ip_every_s,
-            ip_time_s=search.ip_time_s,
-            target_gap=search.relative_gap,
-            cut_rounds=search.cut_rounds,
-        )
 
     def _relay_bound(self, step: CgStep) -> None:
         self.report("column generation", step.incumbent, step.bound)
@@ -519,7 +488,7 @@ class _Pipeline:
             self.objective,
             self.cand,
             self.restriction,
-            self._cg_settings(),
+            cg_settings(self.search),
             plans=[(best.labels, list(best.roots))],
             columns=self.pool,
             budget_s=search.branch_s,
@@ -614,6 +583,42 @@ def _infeasible_message(problem: Problem, restriction: Restriction) -> str:
     )
 
 
+def cg_settings(search: SearchConfig) -> CgSettings:
+    """Column generation's settings under ``search`` (each branch-and-price node's too)."""
+    return CgSettings(
+        pricing="exact",
+        time_limit_s=search.bound_s,
+        exact_time_s=search.exact_pricing_s,
+        round_budget_s=search.round_budget_s,
+        smoothing=search.smoothing,
+        box_width=search.box_width,
+        # The last hundredths of a percent of the LP take longest and the plan, not the
+        # bound, then keeps the gap open: that is left to the windows.
+        tolerance=search.relative_gap / 5,
+        workers=search.workers,
+        ip_every_s=search.ip_every_s,
+        ip_time_s=search.ip_time_s,
+        target_gap=search.relative_gap,
+        cut_rounds=search.cut_rounds,
+    )
+
+
+def area_search(search: SearchConfig) -> SearchConfig:
+    """The search each area of the area start is planned with: a short run of its own (no
+    area start, CP-SAT, tree or wider bound inside it), in one process."""
+    return search.model_copy(
+        update={
+            "area_start_s": 0.0,
+            "cp_sat_s": 0.0,
+            "bound_s": search.area_solve_s,
+            "improve_s": search.area_solve_s / 2,
+            "branch_s": 0.0,
+            "all_regions_s": 0.0,
+            "workers": 1,
+        }
+    )
+
+
 def area_solver(weights: WeightsConfig) -> AreaSolver:
     """The area start's solver: ``optimise`` one area's problem under ``weights``, giving its
     plan, work seconds and the regions its column generation met."""
@@ -635,7 +640,9 @@ __all__ = [
     "Optimised",
     "Progress",
     "WindowsReport",
+    "area_search",
     "area_solver",
+    "cg_settings",
     "optimise",
     "proven_gap",
     "restriction_of",
