@@ -7,6 +7,7 @@ verdict and write the outputs.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -178,7 +179,8 @@ class _LiveLine:
         if self.live.console.is_terminal:
             self.live.update(Text(line))
             return
-        phase = p.phase.split(",")[0]
+        # "branch-and-price, 3 nodes", "all regions 57,020": the same phase as before.
+        phase = re.split(r"[,\d]", p.phase)[0].strip()
         if phase != self.logged_phase or p.elapsed_s - self.logged_at >= self.LOG_EVERY_S:
             self.logged_phase, self.logged_at = phase, p.elapsed_s
             self.live.console.print(line, highlight=False, markup=False)

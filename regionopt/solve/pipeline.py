@@ -635,6 +635,7 @@ def area_solver(weights: WeightsConfig) -> AreaSolver:
 
 
 __all__ = [
+    "LABOUR_MARKET",
     "BoundReport",
     "CpSatReport",
     "Optimised",
