@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -69,13 +70,19 @@ class Workspace:
         return serving_institution_family(self.instance, reach_km)
 
 
+def item_family(name: str, items: Sequence[str], codes: Sequence[str] | None = None) -> ItemFamily:
+    """An item family from each school's item code ("": none, index -1); its codes are
+    ``codes`` (default: the items met), sorted."""
+    known = tuple(sorted(set(codes if codes is not None else (c for c in items if c))))
+    pos = {c: k for k, c in enumerate(known)}
+    index = np.array([pos.get(c, -1) for c in items], dtype=np.int64)
+    index.setflags(write=False)
+    return ItemFamily(name, index, known)
+
+
 def board_family(instance: Instance) -> ItemFamily:
     """The bestuur of every school as an item family of the objective (-1: none known)."""
-    codes = tuple(sorted({s.bestuur for s in instance.schools if s.bestuur}))
-    pos = {c: k for k, c in enumerate(codes)}
-    index = np.array([pos.get(s.bestuur, -1) for s in instance.schools], dtype=np.int64)
-    index.setflags(write=False)
-    return ItemFamily("bestuur", index, codes)
+    return item_family("bestuur", [s.bestuur for s in instance.schools])
 
 
 def labour_market_family(instance: Instance, data_dir: Path) -> ItemFamily:
@@ -85,11 +92,8 @@ def labour_market_family(instance: Instance, data_dir: Path) -> ItemFamily:
 
     rpa = next(p for p in OFFICIAL_PARTITIONS if p.key == "rpa")
     (plan,) = read_official_partitions(data_dir / FILES["locations"], (rpa,))
-    codes = tuple(sorted(set(plan.assignment.values())))
-    pos = {c: k for k, c in enumerate(codes)}
-    index = np.array([pos.get(plan.assignment.get(s.code, ""), -1) for s in instance.schools])
-    index.setflags(write=False)
-    return ItemFamily("rpa", index, codes)
+    items = [plan.assignment.get(s.code, "") for s in instance.schools]
+    return item_family("rpa", items, codes=list(plan.assignment.values()))
 
 
 def serving_institution_family(instance: Instance, reach_km: float) -> ItemFamily:
@@ -101,9 +105,7 @@ def serving_institution_family(instance: Instance, reach_km: float) -> ItemFamil
     is served by the institution of its nearest location (-1 without any mbo location).
     """
     if not instance.mbo:
-        none = np.full(len(instance.schools), -1, dtype=np.int64)
-        none.setflags(write=False)
-        return ItemFamily("mbo", none, ())
+        return item_family("mbo", [""] * len(instance.schools))
     owner = [m.institution for m in instance.mbo]
     tree = cKDTree(instance.mbo_xy)
     serving = []
@@ -116,11 +118,7 @@ def serving_institution_family(instance: Instance, reach_km: float) -> ItemFamil
             d = float(np.hypot(instance.mbo[h].x - school.x, instance.mbo[h].y - school.y))
             nearest[owner[h]] = min(d, nearest.get(owner[h], np.inf))
         serving.append(min(count, key=lambda i: (-count[i], nearest[i], i)))
-    codes = tuple(sorted(set(serving)))
-    pos = {c: k for k, c in enumerate(codes)}
-    index = np.array([pos[c] for c in serving], dtype=np.int64)
-    index.setflags(write=False)
-    return ItemFamily("mbo", index, codes)
+    return item_family("mbo", serving)
 
 
 def open_workspace(
