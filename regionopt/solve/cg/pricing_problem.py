@@ -187,6 +187,7 @@ class PricingProblem:
         self.cuts: tuple[SubsetRow, ...] = tuple(dict.fromkeys(cuts))
         """Subset-row cuts in the master, in the order given (later cuts' duals go last)."""
         self.cut_offset = base
+        self._cut_schools = np.array(self.cuts, dtype=np.int64).reshape(-1, 3)
         n_dual = base + len(self.cuts)
         self.rhs = np.ones(n_dual)
         if self.tau is not None and self.min_kept is not None:
@@ -339,11 +340,10 @@ class PricingProblem:
 
     def cuts_hit(self, members: Sequence[int] | np.ndarray) -> np.ndarray:
         """The subset-row cuts a region hits (indices into ``cuts``): it holds two of them."""
-        inside = {int(i) for i in members}
-        return np.array(
-            [c for c, cut in enumerate(self.cuts) if sum(i in inside for i in cut) >= 2],
-            dtype=np.int64,
-        )
+        inside = np.zeros(self.problem.n, dtype=bool)
+        inside[np.asarray(members, dtype=np.int64)] = True
+        hit: np.ndarray = np.flatnonzero(inside[self._cut_schools].sum(axis=1) >= 2)
+        return hit
 
     def lagrangian(self, pi: np.ndarray, values: np.ndarray) -> float:
         """LB(pi) (scaled) given per-root upper bounds on max_R pi(R) - c(R).
