@@ -377,11 +377,15 @@ class _Run:
             abs(self.prob.to_units(self.upper)) * self.prob.scale, 1e-9
         )
 
+    def _master_gap(self) -> float:
+        """How far the bound lies below the master LP, relative to the LP (with the
+        constant; at least one scaled unit, so a zero objective is not divided by)."""
+        return (self.lp - self.best) / max(abs(self.lp + self.prob.constant), 1.0)
+
     def _lp_reached(self) -> bool:
         """True when the bound has reached the master LP (within the tolerance) and that LP
         did not lean on the stabilisation box."""
-        lp_total = max(abs(self.lp + self.prob.constant), 1.0)
-        near = (self.lp - self.best) <= self.settings.tolerance * lp_total
+        near = self._master_gap() <= self.settings.tolerance
         return self.converged or (near and not self.binding)
 
     def _proven(self) -> bool:
@@ -402,8 +406,8 @@ class _Run:
     def _next(self, sol: MasterSolution, added: int, alpha: float, lb: float) -> bool:
         """Decide whether to go on, and move the box; False when the run is over."""
         s, prob = self.settings, self.prob
-        gap = (self.lp - self.best) / max(abs(self.lp + prob.constant), 1e-9)
-        if gap <= s.tolerance and not sol.binding:
+        gap = self._master_gap()
+        if self._lp_reached():
             self.converged = True
             return False
         if self._out_of_bounds():
