@@ -6,10 +6,9 @@ Pure: numbers from the instance and the plan; the budget figures come in from
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-
-import numpy as np
 
 from regionopt.config import RulesConfig
 from regionopt.instance import PROFILES, Instance
@@ -46,7 +45,8 @@ class RegionStats:
     """Penvoerder candidate: the member with most technical-profile pupils ('' if none)."""
     penvoerder_name: str
     mbo_partners: tuple[str, ...]
-    """Mbo institutions with a location within reach of a member school, nearest first."""
+    """The mbo institutions that serve the member schools (most locations within reach of
+    the school), the one serving most members first."""
     partial: bool
     budget: Mapping[str, float] = field(default_factory=dict)
 
@@ -71,18 +71,12 @@ def penvoerder_candidate(instance: Instance, ids: list[int]) -> int | None:
     return max(best, key=lambda i: (instance.schools[i].technical_pupils, -i))
 
 
-def _partners_by_distance(
-    instance: Instance, ids: list[int], reach: list[tuple[int, ...]]
-) -> list[str]:
-    """Mbo institutions within reach of any member, ordered by their nearest location."""
-    nearest: dict[str, float] = {}
-    for i in ids:
-        for m in reach[i]:
-            loc = instance.mbo[m]
-            d = float(np.hypot(loc.x - instance.schools[i].x, loc.y - instance.schools[i].y))
-            if d < nearest.get(loc.institution_name, np.inf):
-                nearest[loc.institution_name] = d
-    return sorted(nearest, key=lambda name: (nearest[name], name))
+def _serving_partners(instance: Instance, ids: list[int], serving: list[str]) -> list[str]:
+    """The institutions that serve the members (``Instance.serving_institutions``), by name:
+    the one serving most members first, then by name."""
+    names = {m.institution: m.institution_name for m in instance.mbo}
+    count = Counter(serving[i] for i in ids if serving[i])
+    return [names[b] for b in sorted(count, key=lambda b: (-count[b], names[b]))]
 
 
 def region_table(
@@ -99,7 +93,7 @@ def region_table(
     instance : Instance
     plan : Plan
     rules : RulesConfig, optional
-        ``mbo_reach_km`` decides which mbo institutions are partners.
+        ``mbo_reach_km`` decides which mbo institution serves each school.
     budget : mapping, optional
         Region id -> budget figures (e.g. ``transition_eur``), copied into each row.
 
@@ -108,7 +102,7 @@ def region_table(
     list of RegionStats
     """
     rules = rules or RulesConfig()
-    reach = RegionRules.from_config(rules).mbo_reach(instance)
+    serving = instance.serving_institutions(RegionRules.from_config(rules).mbo_within_km)
     out: list[RegionStats] = []
     for region, codes in plan.regions.items():
         ids = [instance.index[c] for c in codes if c in instance.index]
@@ -118,7 +112,7 @@ def region_table(
         bg = sum(s.pupils.beroepsgericht for s in schools)
         share = total / bg if bg else 0.0
         pv = penvoerder_candidate(instance, ids)
-        partners = _partners_by_distance(instance, ids, reach)
+        partners = _serving_partners(instance, ids, serving)
         out.append(
             RegionStats(
                 region_id=region,

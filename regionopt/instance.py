@@ -229,6 +229,26 @@ class Instance:
             self._mbo_within[reach_km] = tuple(tuple(sorted(h)) for h in hits)
         return list(self._mbo_within[reach_km])
 
+    def serving_institutions(self, reach_km: float) -> list[str]:
+        """Per school the BRIN of the mbo institution that serves it ("" without one in reach).
+
+        The serving institution has the most locations within ``reach_km`` of the school: the
+        regional college a school's pupils go on to, not a provider with one site nearby. Ties
+        go to the institution with the nearest location, then the smaller BRIN.
+        """
+        serving = []
+        for school, hits in zip(self.schools, self.mbo_within(reach_km), strict=True):
+            count: dict[str, int] = {}
+            nearest: dict[str, float] = {}
+            for h in hits:
+                loc = self.mbo[h]
+                count[loc.institution] = count.get(loc.institution, 0) + 1
+                d = float(np.hypot(loc.x - school.x, loc.y - school.y))
+                nearest[loc.institution] = min(d, nearest.get(loc.institution, np.inf))
+            best = min(count, key=lambda i: (-count[i], nearest[i], i), default="")
+            serving.append(best)
+        return serving
+
     def school(self, code: str) -> School:
         """The school with this vestiging code (``KeyError`` if absent)."""
         return self.schools[self.index[code]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -97,27 +96,16 @@ def labour_market_family(instance: Instance, data_dir: Path) -> ItemFamily:
 
 
 def serving_institution_family(instance: Instance, reach_km: float) -> ItemFamily:
-    """The mbo institution that serves each school, as an item family of the objective.
-
-    The serving institution has the most locations within ``reach_km`` of the school: the
-    regional college that a school's pupils go on to, not a provider with one site nearby.
-    Ties go to the institution with the nearest location; a school with no location in reach
-    is served by the institution of its nearest location (-1 without any mbo location).
-    """
+    """The mbo institution that serves each school (``Instance.serving_institutions``), as
+    an item family of the objective; a school with no location in reach is served by the
+    institution of its nearest location (-1 without any mbo location)."""
     if not instance.mbo:
         return item_family("mbo", [""] * len(instance.schools))
-    owner = [m.institution for m in instance.mbo]
     tree = cKDTree(instance.mbo_xy)
-    serving = []
-    for school, hits in zip(instance.schools, instance.mbo_within(reach_km), strict=True):
-        if not hits:
-            hits = (int(tree.query((school.x, school.y))[1]),)
-        count = Counter(owner[h] for h in hits)
-        nearest: dict[str, float] = {}
-        for h in hits:
-            d = float(np.hypot(instance.mbo[h].x - school.x, instance.mbo[h].y - school.y))
-            nearest[owner[h]] = min(d, nearest.get(owner[h], np.inf))
-        serving.append(min(count, key=lambda i: (-count[i], nearest[i], i)))
+    serving = instance.serving_institutions(reach_km)
+    for k, school in enumerate(instance.schools):
+        if not serving[k]:
+            serving[k] = instance.mbo[int(tree.query((school.x, school.y))[1])].institution
     return item_family("mbo", serving)
 
 
