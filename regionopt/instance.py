@@ -85,6 +85,8 @@ class School:
     pupils: PupilCounts
     technical_pupils: int
     """Technical-profile pupils leerjaar 3-4 under the instance's participation config."""
+    labour_market: str = ""
+    """Name of its labour-market region (RPA-gebied, DUO location file; "" when not listed)."""
 
     @property
     def is_vmbo(self) -> bool:
@@ -152,6 +154,9 @@ class Instance:
     mbo: tuple[MboLocation, ...] = ()
     municipalities: tuple[Municipality, ...] = ()
     participation: ParticipationConfig = field(default_factory=ParticipationConfig)
+    place_families: tuple[tuple[str, int], ...] = ()
+    """(place, primary-school pupils) per place: where families live, which names a region
+    after the places people know (``names``)."""
 
     def __post_init__(self) -> None:
         for i, s in enumerate(self.schools):

@@ -1,12 +1,15 @@
 """Region names a person recognises, made from a region's members.
 
-A region is named after the place with the most technical-profile pupils among its schools;
-when the region spans several gemeenten, the leading place of a second gemeente follows
-("Goes - Middelburg"). Names are made unique across the plan, deterministically: a name two
-regions share first gets each region's next place, then a compass word ("Rotterdam noord"),
-then a number. Regions that already have a documented name (the actual regions, or a plan
-file with a ``region_name`` column) keep it. The region id stays the key everywhere; output
-shows ``label(name, id)``: "Goes - Middelburg (R12)".
+A region that is its labour-market region (it holds at least ``AREA_SHARE`` of that RPA-gebied's
+technical-profile pupils, and at least that share of its own lie there) carries the area's
+name ("Zeeland", "Achterhoek"). Any other region is named after its leading place: where most
+families live (the primary-school pupils of the place, ``Instance.place_families``), then the
+most technical-profile pupils; when the region spans several gemeenten, the leading place of a
+second gemeente follows ("Goes - Middelburg"). Names are made unique across the plan,
+deterministically: a name two regions share first gets each region's next place, then a
+compass word ("Rotterdam noord"), then a number. Regions that already have a documented name
+(the actual regions, or a plan file with a ``region_name`` column) keep it. The region id
+stays the key everywhere; output shows ``label(name, id)``: "Goes - Middelburg (R12)".
 
 Pure: works on an ``Instance`` and a ``Plan``.
 """
@@ -30,6 +33,9 @@ _LOWER_WORDS = ("aan", "den", "de", "op", "en", "bij", "in", "onder", "ter", "te
 _COMPASS = (("noord", "zuid"), ("oost", "west"))
 COMMON_NAMES = {"'s-Gravenhage": "Den Haag"}
 """Official names people seldom use, and the name they use."""
+AREA_SHARE = 0.75
+"""A region is named after its labour-market region when it holds at least this share of the
+area's technical pupils and has at least this share of its own there."""
 
 
 @dataclass(frozen=True)
@@ -38,12 +44,14 @@ class _Place:
 
     name: str
     gemeente: str
+    families: int
+    """Primary-school pupils of the place: how many families live there."""
     technical: int
     beroepsgericht: int
     schools: int
 
-    def rank(self) -> tuple[int, int, int, str]:
-        return (-self.technical, -self.beroepsgericht, -self.schools, self.name)
+    def rank(self) -> tuple[int, int, int, int, str]:
+        return (-self.families, -self.technical, -self.beroepsgericht, -self.schools, self.name)
 
 
 def place_name(school: School, gemeente_names: Mapping[str, str]) -> str:
@@ -90,6 +98,7 @@ def _places(
     by_place: dict[str, list[School]] = defaultdict(list)
     for s in schools:
         by_place[_place_name(s, gemeente_names, by_key)].append(s)
+    families = _families(instance)
     places = []
     for name, members in by_place.items():
         weight: Counter[str] = Counter()
@@ -100,12 +109,41 @@ def _places(
             _Place(
                 name=name,
                 gemeente=gemeente,
+                families=max(
+                    [families.get(_key(name), 0)]
+                    + [families.get(_key(_PROVINCE_SUFFIX.sub("", s.place)), 0) for s in members]
+                ),
                 technical=sum(s.technical_pupils for s in members),
                 beroepsgericht=sum(s.pupils.beroepsgericht for s in members),
                 schools=len(members),
             )
         )
     return sorted(places, key=_Place.rank)
+
+
+def _families(instance: Instance) -> dict[str, int]:
+    """Primary-school pupils per place, keyed by ``_key``."""
+    out: dict[str, int] = defaultdict(int)
+    for place, pupils in instance.place_families:
+        out[_key(place)] += pupils
+    return out
+
+
+def _area_name(instance: Instance, codes: Sequence[str], area_technical: Mapping[str, int]) -> str:
+    """The labour-market region the region is (``AREA_SHARE``), or ""."""
+    own: Counter[str] = Counter()
+    for c in codes:
+        if c in instance.index:
+            s = instance.school(c)
+            own[s.labour_market] += s.technical_pupils
+    total = sum(own.values())
+    if not total:
+        return ""
+    area, inside = min(own.items(), key=lambda kv: (-kv[1], kv[0]))
+    whole = area_technical.get(area, 0)
+    if area and inside >= AREA_SHARE * total and inside >= AREA_SHARE * whole:
+        return area
+    return ""
 
 
 def _base_name(places: Sequence[_Place], fallback: str) -> tuple[str, list[str]]:
@@ -140,12 +178,18 @@ def region_names(instance: Instance, plan: Plan) -> dict[str, str]:
     used: dict[str, list[str]] = {}
     ranked: dict[str, list[_Place]] = {}
     documented = {r for r in plan.regions if plan.region_names.get(r) not in (None, "", r)}
+    area_technical: Counter[str] = Counter()
+    for s in instance.schools:
+        area_technical[s.labour_market] += s.technical_pupils
     for region, codes in plan.regions.items():
         if region in documented:
             names[region] = plan.region_names[region]
             continue
         ranked[region] = _places(instance, codes, gemeente_names, by_key)
         names[region], used[region] = _base_name(ranked[region], region)
+        area = _area_name(instance, codes, area_technical)
+        if area:
+            names[region], used[region] = area, [area]
     steps: tuple[Callable[[list[str]], None], ...] = (
         lambda group: _add_next_place(group, names, used, ranked),
         lambda group: _add_compass(group, names, instance, plan),

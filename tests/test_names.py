@@ -105,3 +105,44 @@ def test_documented_names_are_kept() -> None:
         region_names={"sto-zeeland": "Regio Zeeland", "R2": "R2"},
     )
     assert region_names(inst, plan) == {"sto-zeeland": "Regio Zeeland", "R2": "Goes"}
+
+
+def test_the_place_where_most_families_live_leads() -> None:
+    schools = (
+        school(0, "Krabbendijke", "GM0664", 200),  # the largest school, in a village
+        school(1, "Goes", "GM0664", 50),
+        school(2, "Middelburg", "GM0687", 40),
+        school(3, "Borssele", "GM0654", 90),
+    )
+    families = (("Krabbendijke", 600), ("Goes", 4000), ("Middelburg", 4500), ("Borssele", 300))
+    plan = Plan.from_mapping({f"{i:02d}AA00": "R1" for i in range(4)})
+    inst = replace(instance_of(*schools), place_families=families)
+    assert region_names(inst, plan) == {"R1": "Middelburg - Goes"}
+    # Without family counts the technical pupils decide, as before.
+    assert region_names(instance_of(*schools), plan) == {"R1": "Krabbendijke - Borssele"}
+
+
+def test_a_region_that_is_its_labour_market_area_carries_its_name() -> None:
+    def in_area(s: School, area: str) -> School:
+        return replace(s, labour_market=area)
+
+    inst = instance_of(
+        in_area(school(0, "Goes", "GM0664", 100), "Zeeland"),
+        in_area(school(1, "Middelburg", "GM0687", 100), "Zeeland"),
+        in_area(school(2, "Borssele", "GM0654", 20), "Zeeland"),
+        in_area(school(3, "Rotterdam", "GM0599", 100), "Rijnmond"),
+        in_area(school(4, "Rotterdam", "GM0599", 100), "Rijnmond"),
+    )
+    # Z holds 200 of Zeeland's 220 technical pupils (>= 3/4) and all its own lie there.
+    plan = Plan.from_mapping(
+        {"00AA00": "Z", "01AA00": "Z", "02AA00": "B", "03AA00": "R1", "04AA00": "R2"}
+    )
+    names = region_names(inst, plan)
+    assert names["Z"] == "Zeeland"
+    # Half of Rijnmond each: named after their places.
+    assert names["R1"].startswith("Rotterdam") and names["R2"].startswith("Rotterdam")
+    assert names["B"] == "Borssele"
+    # With Borssele and a Rotterdam school (100 of its 320 technical pupils outside Zeeland,
+    # under 3/4 inside) it is not the area.
+    both = Plan.from_mapping({"00AA00": "Z", "01AA00": "Z", "02AA00": "Z", "03AA00": "Z"})
+    assert region_names(inst, both)["Z"] != "Zeeland"

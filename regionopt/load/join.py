@@ -41,6 +41,7 @@ from regionopt.load.schools import (
     Places,
     geocoded_facts,
     participants,
+    place_families,
     pupil_counts,
     pupils_per_school,
     school_record,
@@ -204,6 +205,7 @@ def _join(
         mbo=mbo_records,
         municipalities=municipalities,
         participation=participation,
+        place_families=place_families(frames.geocoded),
     )
     geography = build_geography(frames.geocoded, gemeenten, frames.provincies, paths, warnings)
     actual, match_counts = read_actual(paths["actual"])

@@ -20,6 +20,9 @@ from regionopt.instance import (
 from regionopt.load.duo import BEROEPSGERICHT_TYPES, COUNT_COLUMNS, PRO_TYPE, TL_TYPE, VSO_TYPES
 from regionopt.load.locate import Point
 
+LABOUR_MARKET_NAME = "RPA-GEBIED NAAM"
+"""The location file's column naming each vestiging's labour-market region."""
+
 
 def pupils_per_school(
     counts: pd.DataFrame,
@@ -76,6 +79,12 @@ class Places:
     geo_places: dict[str, str]
     pupils: dict[str, int]
     """Pupils per code in the geocoded file (the own pupils of a vso school)."""
+
+    def labour_market(self, code: str) -> str:
+        """The vestiging's RPA-gebied name in the location file ("" when not listed)."""
+        if code not in self.loc.index or LABOUR_MARKET_NAME not in self.loc.columns:
+            return ""
+        return _first_text(self.loc.at[code, LABOUR_MARKET_NAME])
 
     def name(self, code: str) -> str:
         """The 2020 location file names a vestiging first, then the 2019 counts, then the
@@ -166,4 +175,15 @@ def school_record(
         technical_pupils=pupils.technical(
             include_vakmanschapsroute=participation.vakmanschapsroute_is_technical
         ),
+        labour_market=places.labour_market(code),
     )
+
+
+def place_families(geocoded: gpd.GeoDataFrame) -> tuple[tuple[str, int], ...]:
+    """Primary-school pupils per place of the geocoded file (where families live), by place."""
+    if "plaats" not in geocoded.columns:
+        return ()
+    primary = geocoded[(geocoded["type"] == "basisschool") & geocoded["plaats"].notna()]
+    pupils = pd.to_numeric(primary["leerlingen"], errors="coerce").fillna(0)
+    totals = pupils.groupby(primary["plaats"].astype(str).str.strip()).sum()
+    return tuple((str(p), int(n)) for p, n in sorted(totals.items()) if p)
