@@ -211,6 +211,7 @@ def decomposed_start(
     time_limit_s: float,
     workers: int = 1,
     clock: Clock | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AreaStart:
     """A valid plan whose regions each lie inside one area of ``family``, and the regions the
     areas' runs met.
@@ -218,7 +219,8 @@ def decomposed_start(
     The areas' plans are independent: with ``workers`` > 1 they are made in that many forked
     processes at once, largest areas first. On a deterministic ``clock`` the time limit
     counts the work the areas' plans report (taken in task order, shared by the workers),
-    and that work is charged to the clock.
+    and that work is charged to the clock. ``progress`` is called with (area plans made,
+    area plans to make) after each one.
     """
     clock = clock or Clock()
     problem = objective.problem
@@ -235,7 +237,7 @@ def decomposed_start(
         made, work_s = plan_area(objective, found_areas[a], p, search, solve)
         return (a, made), work_s
 
-    finished = _run_tasks(plan, tasks, time_limit_s, workers, clock)
+    finished = _run_tasks(plan, tasks, time_limit_s, workers, clock, progress)
     if finished is None:
         return AreaStart(None, ())
     for a, made in finished:
@@ -267,12 +269,14 @@ def _run_tasks(
     time_limit_s: float,
     workers: int,
     clock: Clock,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[R] | None:
     """Every task's result, in this process or ``workers`` forked ones (None: out of time).
 
     A task returns its result and its work seconds. On a deterministic clock the limit is on
     that work (divided among the workers), summed in task order; otherwise on the wall clock
-    (and then, as a guard, on twenty times the limit).
+    (and then, as a guard, on twenty times the limit). ``progress`` hears (done, total) after
+    each task.
     """
     limit = time_limit_s if not clock.deterministic else wall_guard_s(time_limit_s, slack_s=1.0)
     deadline = time.perf_counter() + limit
@@ -287,6 +291,8 @@ def _run_tasks(
             result, work_s = work(task)
             budget.spend(work_s)
             out.append(result)
+            if progress is not None:
+                progress(len(out), len(tasks))
         return None if budget.over() else out
     global _WORK
     _WORK = work
@@ -308,6 +314,8 @@ def _run_tasks(
                 pool.terminate()
                 return None
             results.append(result)
+            if progress is not None:
+                progress(len(results), len(tasks))
         return results
 
 

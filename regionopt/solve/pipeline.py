@@ -308,6 +308,7 @@ class _Pipeline:
             time_limit_s=search.area_start_s,
             workers=search.workers,
             clock=self.clock,
+            progress=lambda done, total: self.report(f"area start, {done} of {total} area plans"),
         )
         self.area_columns = start.columns
         plan = start.plan

@@ -94,12 +94,28 @@ def test_the_start_keeps_every_region_inside_its_area() -> None:
     search = exact_search(contiguity="connected", cp_sat_s=0.0, bound_s=5.0, improve_s=1.0)
 
     solve = area_solver(weights)
-    start = decomposed_start(objective, family, search, solve, time_limit_s=60.0)
+    heard: list[tuple[int, int]] = []
+    start = decomposed_start(
+        objective, family, search, solve, time_limit_s=60.0, progress=lambda *d: heard.append(d)
+    )
     plan = start.plan
     assert plan is not None
+    # Progress after every area plan: 1 of N .. N of N.
+    total = heard[-1][1]
+    assert heard == [(k, total) for k in range(1, total + 1)] and total >= 2
     # Made in two forked processes, the areas' plans are as good (ties may break otherwise).
-    forked = decomposed_start(objective, family, search, solve, time_limit_s=60.0, workers=2)
+    heard.clear()
+    forked = decomposed_start(
+        objective,
+        family,
+        search,
+        solve,
+        time_limit_s=60.0,
+        workers=2,
+        progress=lambda *d: heard.append(d),
+    )
     assert forked.plan is not None
+    assert heard == [(k, total) for k in range(1, total + 1)]
     assert objective.scaled_total(*forked.plan) == objective.scaled_total(*plan)
     assert decomposed_start(objective, family, search, solve, time_limit_s=0.0).plan is None
     # The regions the areas' runs met, in national ids: each inside one area, and a region
