@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -46,6 +46,7 @@ from regionopt.load.schools import (
     pupils_per_school,
     school_record,
 )
+from regionopt.names import place_name
 from regionopt.plan import Plan
 
 _T = TypeVar("_T")
@@ -194,6 +195,8 @@ def _join(
         )
         for i, code in enumerate(sorted(gm_of))
     ]
+    # How people write each place ("'s-Hertogenbosch", not DUO's upper case title-cased).
+    schools = [replace(s, place=place_name(s, gm_names)) for s in schools]
     kept, offices = frames.mbo
     mbo_records = _mbo_locations(kept, paths["mbo"], warnings)
     municipalities = tuple(

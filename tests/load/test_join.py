@@ -49,6 +49,24 @@ def test_mbo_partners_on_the_real_data_are_institution_names(workspace) -> None:
     assert {"Scalda", "ROC van Twente", "Albeda"} <= names
 
 
+@pytest.mark.realdata
+def test_places_and_labour_markets_on_the_real_data(workspace) -> None:
+    schools = workspace.instance.schools
+    places = {s.place for s in schools}
+    # Dutch spelling, as people write the places: not DUO's upper case title-cased.
+    assert {"'s-Hertogenbosch", "Capelle aan den IJssel", "Bergen op Zoom"} <= places
+    assert not [p for p in places if p.startswith("'S-") or " Aan " in p or p.endswith(" Gn")]
+    # Every school's labour-market region, as the objective's RPA family has it.
+    named = [s for s in schools if s.labour_market]
+    family = workspace.labour_markets
+    assert len(named) == int((family.index >= 0).sum())
+    assert {s.labour_market for s in schools if s.place == "Goes"} == {"Zeeland"}
+    # Where families live: primary-school pupils per place (about 1.36 million in all).
+    families = dict(workspace.instance.place_families)
+    assert 1_300_000 < sum(families.values()) < 1_450_000
+    assert families["Amsterdam"] > families["Goes"] > 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Real data
 
