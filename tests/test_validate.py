@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -243,3 +244,6 @@ def test_cli_regions_table_prints_names_literally(loaded: LoadedData, tmp_path: 
     res = CliRunner().invoke(app, ["validate", str(plan), "--regions", "--data", data])
     assert res.exit_code == 0, res.output
     assert "[red]Z[/red]" in res.output and "RPA-gebied" in res.output
+    # Which documented regions count for "whole & unmixed" is said beside the table.
+    text = " ".join(res.output.split())
+    assert re.search(r"documented regions \(\d+ with two or more: those count for whole", text)

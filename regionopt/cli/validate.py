@@ -68,7 +68,8 @@ def validate_command(
     doc = result.documented.as_dict()
     console.print(
         f"{doc['located_members']} located members in {doc['regions_with_located_members']} "
-        f"documented regions: {doc['pairs']:,} pairs, {doc['positive_pairs']:,} positive. "
+        f"documented regions ({doc['regions_with_two_or_more']} with two or more: those count "
+        f"for whole & unmixed): {doc['pairs']:,} pairs, {doc['positive_pairs']:,} positive. "
         f"Excluded: {', '.join(f'{n} {k}' for k, n in doc['excluded'].items()) or 'none'}.".replace(
             "_", " "
         ),
