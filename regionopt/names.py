@@ -92,13 +92,13 @@ def _places(
     codes: Sequence[str],
     gemeente_names: Mapping[str, str],
     by_key: Mapping[str, str],
+    families: Mapping[str, int],
 ) -> list[_Place]:
-    """The region's places, best first (technical pupils, then beroepsgericht, schools, name)."""
+    """The region's places, best first (``_Place.rank``); ``families`` by ``_key``."""
     schools = [instance.school(c) for c in codes if c in instance.index]
     by_place: dict[str, list[School]] = defaultdict(list)
     for s in schools:
         by_place[_place_name(s, gemeente_names, by_key)].append(s)
-    families = _families(instance)
     places = []
     for name, members in by_place.items():
         weight: Counter[str] = Counter()
@@ -178,6 +178,7 @@ def region_names(instance: Instance, plan: Plan) -> dict[str, str]:
     used: dict[str, list[str]] = {}
     ranked: dict[str, list[_Place]] = {}
     documented = {r for r in plan.regions if plan.region_names.get(r) not in (None, "", r)}
+    families = _families(instance)
     area_technical: Counter[str] = Counter()
     for s in instance.schools:
         area_technical[s.labour_market] += s.technical_pupils
@@ -185,7 +186,7 @@ def region_names(instance: Instance, plan: Plan) -> dict[str, str]:
         if region in documented:
             names[region] = plan.region_names[region]
             continue
-        ranked[region] = _places(instance, codes, gemeente_names, by_key)
+        ranked[region] = _places(instance, codes, gemeente_names, by_key, families)
         names[region], used[region] = _base_name(ranked[region], region)
         area = _area_name(instance, codes, area_technical)
         if area:
