@@ -31,7 +31,9 @@ def resolve_plan(arg: str, loaded: LoadedData) -> Plan:
 
 
 def refuse_unknown_codes(loaded: LoadedData, plans: dict[str, Plan]) -> None:
-    """Unknown codes, or codes in two regions, of a plan file are an input error (exit 2).
+    """Codes of a plan file that are not participating schools are an input error (exit 2).
+
+    (A code listed twice is refused when the file is read: ``read_plan``.)
 
     ``plans`` maps each command-line argument to its plan; the documented actual regions are
     the data's own and are not judged here (``check actual`` reports on them).
@@ -47,7 +49,7 @@ def refuse_unknown_codes(loaded: LoadedData, plans: dict[str, Plan]) -> None:
 
 
 def plan_code_problems(plan: Plan, known: Collection[str], *, source: str) -> list[Problem]:
-    """Codes a plan lists that are not participating schools, and codes in two regions.
+    """Codes a plan lists that are not participating schools.
 
     Parameters
     ----------
@@ -61,8 +63,8 @@ def plan_code_problems(plan: Plan, known: Collection[str], *, source: str) -> li
     Returns
     -------
     list of Problem
-        One per unknown code (with its line when known) and per code listed in several
-        regions; empty when the plan's codes are all fine.
+        One per unknown code (with its line when known); empty when the plan's codes are
+        all fine.
     """
     problems: list[Problem] = []
     line_of = dict(zip(plan.rows, plan.lines, strict=False)) if plan.lines else {}
@@ -82,20 +84,4 @@ def plan_code_problems(plan: Plan, known: Collection[str], *, source: str) -> li
                 "includes the school",
             )
         )
-    for code, regions in plan.duplicates.items():
-        distinct = sorted(set(regions))
-        if len(distinct) > 1:
-            where = [
-                f"{region} (row {line})" if line else region
-                for region in distinct
-                for line in [line_of.get((code, region))]
-            ]
-            problems.append(
-                Problem(
-                    source,
-                    f"code {code}",
-                    f"listed in {len(distinct)} regions: {', '.join(where)}",
-                    "keep one row per vestiging",
-                )
-            )
     return problems
