@@ -40,6 +40,7 @@ from regionopt.load.reading import UNREADABLE, guarded
 from regionopt.load.schools import (
     Places,
     geocoded_facts,
+    outsiders,
     participants,
     pupil_counts,
     pupils_per_school,
@@ -204,6 +205,7 @@ def _join(
         mbo=mbo_records,
         municipalities=municipalities,
         participation=participation,
+        outsiders=outsiders(table, frames.geocoded, places, kinds, gm_of),
     )
     geography = build_geography(frames.geocoded, gemeenten, frames.provincies, paths, warnings)
     actual, match_counts = read_actual(paths["actual"])
