@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import assert_input_error, invoke, write_file
+from tests.helpers import add_joinable_schools, assert_input_error, invoke, write_file
 
 
 @pytest.mark.parametrize("command", [("budget", "{plan}"), ("compare", "{plan}", "actual")])
@@ -21,5 +21,17 @@ def test_budget_and_compare_refuse_unknown_codes(
     assert_input_error(
         invoke(*args, "--data", tiny_data),
         "u.csv",
-        "row 4: 99ZZ99 is not a participating vestiging",
+        "u.csv: row 4: no vestiging in the data has code 99ZZ99",
+    )
+
+
+def test_a_plan_with_a_school_that_does_not_take_part_names_the_key(
+    tiny_data: Path, tmp_path: Path
+) -> None:
+    vso, _ = add_joinable_schools(tiny_data)
+    plan = write_file(tmp_path / "v.csv", f"vestiging_code,region_id\n11AA00,A\n{vso},A\n")
+    assert_input_error(
+        invoke("budget", plan, "--data", tiny_data),
+        "v.csv: row 3: 77VS00 (De Brug [vso], Oostdorp) is a voortgezet speciaal onderwijs",
+        "[participation] include_vso = true in a --config file",
     )
