@@ -57,18 +57,29 @@ def parse_regions(text: str) -> tuple[int, int]:
     Raises
     ------
     InputError
-        When the text is not N or MIN-MAX with 1 <= MIN <= MAX.
+        When the text is not N or MIN-MAX, a number is below 1, or MIN is above MAX; the
+        message says which.
     """
     parts = text.replace(" ", "").split("-")
     try:
         nums = [int(p) for p in parts]
     except ValueError:
         nums = []
-    if len(nums) not in (1, 2) or nums[0] < 1 or (len(nums) == 2 and nums[1] < nums[0]):
-        raise InputError(
-            [Problem("--regions", text, "not N or MIN-MAX", "e.g. --regions 77 or 70-80")]
+    example = "e.g. --regions 77 or 70-80"
+    if len(nums) not in (1, 2):
+        problem = Problem("--regions", text, "not N or MIN-MAX (whole numbers)", example)
+    elif min(nums) < 1:
+        problem = Problem("--regions", text, "the number of regions must be at least 1", example)
+    elif nums[-1] < nums[0]:
+        problem = Problem(
+            "--regions",
+            text,
+            f"the range is reversed: MIN {nums[0]} is above MAX {nums[-1]}",
+            f"write --regions {nums[-1]}-{nums[0]}",
         )
-    return nums[0], nums[-1]
+    else:
+        return nums[0], nums[-1]
+    raise InputError([problem], title="Invalid options")
 
 
 def parse_locks(items: Sequence[str]) -> dict[str, str]:
