@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -27,8 +27,10 @@ from regionopt.cli._app import (
     console,
     friendly_errors,
 )
+from regionopt.codes import code_problem
 from regionopt.config import MAX_WEIGHT, Config, SearchConfig, fix_for, load_config
 from regionopt.errors import InputError, Problem
+from regionopt.instance import Instance
 from regionopt.model.candidates import Restriction
 from regionopt.output import check_out_dir, staged_dir
 from regionopt.plan import read_plan
@@ -460,7 +462,8 @@ def propose_command(
         raise InputError(option_problems, title="Invalid options")
     ref_plan = read_plan(Path(reference)) if reference not in (None, "actual") else None
     check_out_dir(out, force=force)
-    ws = _open(data, cfg, regions, excluded := sorted({c.strip().upper() for c in exclude or []}))
+    excluded = sorted({c.strip().upper() for c in exclude or []})
+    ws = _open(data, cfg, regions, excluded, locks)
     if reference == "actual":
         ref_plan = ws.loaded.actual
     with Live(Text("starting ..."), console=console, refresh_per_second=4, transient=True) as live:
@@ -479,10 +482,46 @@ def propose_command(
     _finish(ws, result, out, force=force)
 
 
-def _open(data: Path | None, cfg: Config, regions: str, excluded: list[str]) -> Workspace:
-    """The workspace, with a line saying what was loaded."""
+def refuse_codes(instance: Instance, excluded: Sequence[str], locks: Mapping[str, str]) -> None:
+    """``--exclude`` and ``--lock`` codes must name participating schools, and differ.
+
+    Raises
+    ------
+    InputError
+        Every such code (``codes.code_problem``: a school that does not take part and the key
+        that lets it, or the closest codes), and every code both excluded and locked.
+    """
+    problems = [
+        code_problem(instance, code, file=flag, where=code)
+        for flag, codes in (("--exclude", excluded), ("--lock", list(locks)))
+        for code in codes
+        if code not in instance.index
+    ]
+    problems += [
+        Problem(
+            "--lock",
+            code,
+            "is also excluded: an excluded school is in no region",
+            "drop its --lock or its --exclude",
+        )
+        for code in locks
+        if code in excluded and code in instance.index
+    ]
+    if problems:
+        raise InputError(problems, title="Invalid options")
+
+
+def _open(
+    data: Path | None,
+    cfg: Config,
+    regions: str,
+    excluded: list[str],
+    locks: Mapping[str, str],
+) -> Workspace:
+    """The workspace, its --exclude and --lock codes checked, and a line saying what loaded."""
     started = time.perf_counter()
     ws = open_workspace(data, cfg)
+    refuse_codes(ws.instance, excluded, locks)
     console.print(
         f"data and graph loaded in {time.perf_counter() - started:.1f} s: "
         f"{ws.instance.n - len(excluded)} schools, regions {escape(regions)}",
