@@ -21,6 +21,7 @@ from typing import Literal
 
 import networkx as nx
 
+from regionopt.codes import code_problem
 from regionopt.config import RulesConfig
 from regionopt.instance import Instance
 from regionopt.model.rules import RegionRules, SchoolFacts, totals
@@ -135,12 +136,12 @@ def rule_partition(ctx: CheckContext) -> Iterable[Violation]:
             continue
         if ctx.regions_to_check is not None and region not in ctx.regions_to_check:
             continue
+        why = code_problem(inst, code, file="", where="")
         yield Violation(
             "partition",
             region,
             (code,),
-            f"{code} is not a participating vestiging (unknown code, or a school the "
-            "participation settings leave out)",
+            f"{code} is not a participating vestiging: {why}",
             "broken" if plan.complete else "warning",
         )
 

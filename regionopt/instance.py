@@ -143,6 +143,28 @@ class Municipality:
 
 
 @dataclass(frozen=True)
+class Outsider:
+    """A vestiging in the data files that does not take part under the participation settings.
+
+    Kept so that a code the user types can be told apart from a typing error: a school that
+    takes part only with a ``[participation]`` key, one that never can (havo/vwo only, a
+    primary school), or one that takes part but could not be placed.
+    """
+
+    code: str
+    name: str
+    place: str
+    school_type: str
+    """What the files say it is (``HAVO/VWO``, ``basisschool``, ``(V)SO``; ``""``: unknown)."""
+    could_join_as: tuple[SchoolKind, ...] = ()
+    """The kinds it would take part as (``tl``, ``pro``, ``vso``), each with its
+    ``[participation]`` key; empty when no setting lets it take part."""
+    dropped: bool = False
+    """True when it takes part under the settings but the data places it nowhere (it was left
+    out when loading; ``LoadReport.schools_dropped``)."""
+
+
+@dataclass(frozen=True)
 class Instance:
     """The national (or any) problem instance: schools, mbo locations, municipalities.
 
@@ -157,6 +179,8 @@ class Instance:
     place_families: tuple[tuple[str, int], ...] = ()
     """(place, primary-school pupils) per place: where families live, which names a region
     after the places people know (``names``)."""
+    outsiders: Mapping[str, Outsider] = field(default_factory=dict, compare=False, repr=False)
+    """Code -> the vestigingen in the data that do not take part (for messages only)."""
 
     def __post_init__(self) -> None:
         for i, s in enumerate(self.schools):

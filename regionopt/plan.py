@@ -1,7 +1,9 @@
 """A plan: which region each vestiging belongs to, with its uncertainty kept.
 
-A plan may be a full proposal, a what-if, or the partial documented actual regions. Rows are
-kept as read (a code listed twice stays listed twice) so the checker can report it.
+A plan may be a full proposal, a what-if, or the partial documented actual regions. A plan
+file that lists a vestiging twice is refused by ``read_plan`` (every command reads plan files
+through it); a plan built in memory keeps its rows as given (a code listed twice stays listed
+twice) so the checker can report it.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ class Plan:
     Attributes
     ----------
     rows : tuple of (code, region_id)
-        The certain memberships, in file order (duplicates kept for the checker).
+        The certain memberships, in file order (``read_plan`` refuses a code listed twice; a
+        plan built in memory keeps it, for the checker to report).
     name : str
         What the plan is ("proposed", "actual", a file name).
     region_names : Mapping
@@ -173,7 +176,8 @@ def read_plan(path: Path, *, name: str | None = None) -> Plan:
     ------
     InputError
         Missing or unreadable file, missing columns, empty codes or regions, a code that is
-        not 4 characters + 2 digits, a row with more values than the header.
+        not 4 characters + 2 digits, a row with more values than the header, a vestiging
+        listed on more than one row (each such code with its regions and rows).
     """
     path = Path(path)
     text = decode_text(_plan_bytes(path))
@@ -203,6 +207,7 @@ def read_plan(path: Path, *, name: str | None = None) -> Plan:
         rows.problems.append(
             Problem(str(path), f"row {reader.line_num}", f"not readable as CSV: {exc}", "")
         )
+    rows.problems += rows.repeated()
     if rows.problems:
         shown = rows.problems[:MAX_LISTED_PROBLEMS]
         if len(rows.problems) > len(shown):
@@ -298,6 +303,35 @@ class _PlanRows:
         i_name = self.columns.get("region_name")
         if i_name is not None and cell.get(i_name):
             self.names[region] = cell[i_name]
+
+    def repeated(self) -> list[Problem]:
+        """One problem per code on more than one row: its regions, each with its rows."""
+        where: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for (code, region), line in zip(self.rows, self.lines, strict=True):
+            where[code][region].append(line)
+        problems = []
+        for code, regions in where.items():
+            n_rows = sum(len(lines) for lines in regions.values())
+            if n_rows == 1:
+                continue
+            listed = ", ".join(
+                f"{region} (row{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))})"
+                for region, lines in regions.items()
+            )
+            what = (
+                f"listed in {len(regions)} regions: {listed}"
+                if len(regions) > 1
+                else f"listed {n_rows} times: {listed}"
+            )
+            problems.append(
+                Problem(
+                    self.source,
+                    f"code {code}",
+                    what,
+                    "keep one row per vestiging (a school belongs to exactly one region)",
+                )
+            )
+        return problems
 
 
 def write_plan_rows(path: Path, header: list[str], rows: Iterable[Iterable[object]]) -> None:

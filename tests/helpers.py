@@ -77,3 +77,34 @@ def write_file(path: Path, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` in ``encoding`` to ``path``; return the path."""
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def add_joinable_schools(data: Path) -> tuple[str, str]:
+    """Add a vso school only the geocoded file knows (77VS00, "De Brug [vso]", Oostdorp) and a
+    tl-only school in the counts (66TL00, "Mavo Zes") to a miniature data directory.
+
+    Neither takes part under the default ``[participation]`` settings. Returns their codes.
+    """
+
+    def add_vso(geo: dict) -> None:
+        geo["features"].append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "vestigingscode": "77VS00",
+                    "naam": "De Brug [vso]",
+                    "type": "VSO",
+                    "leerlingen": 120,
+                    "plaats": "Oostdorp",
+                    "postcode": "3511AA",
+                },
+                "geometry": {"type": "Point", "coordinates": [5.13, 52.06]},
+            }
+        )
+
+    edit_json(data / FILES["geocoded"], add_vso)
+    counts = data / FILES["counts"]
+    header, *rows = counts.read_bytes().decode("latin-1").splitlines()
+    tl_row = rows[-2].replace("33CC;0", "66TL;0").replace("Derde", "Mavo Zes")
+    counts.write_bytes(("\n".join([header, *rows, tl_row]) + "\n").encode("latin-1"))
+    return "77VS00", "66TL00"

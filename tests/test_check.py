@@ -75,6 +75,8 @@ def test_contiguity_and_partition() -> None:
     assert detached == {"A": ("03AA00",), "B": ("02AA00",)}
     partition = [v for v in violations if v.rule == "partition"]
     assert {v.codes for v in partition} == {("05AA00",), ("99ZZ00",)}
+    unknown = next(v for v in partition if v.codes == ("99ZZ00",))
+    assert "no vestiging in the data has code 99ZZ00" in unknown.message
     assert not is_valid(violations)
 
 

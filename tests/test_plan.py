@@ -1,4 +1,4 @@
-"""Plans read from CSV: every malformed row reported with its line, nothing else refused."""
+"""Plans read from CSV: every malformed row, and every code on two rows, reported with its line."""
 
 from __future__ import annotations
 
@@ -32,6 +32,45 @@ def test_plan_row_with_more_values_than_the_header(
     args = [a.format(plan=plan, out=out) for a in command]
     assert_input_error(invoke(*args, "--data", tiny_data), "x.csv", "row 2", "4 values", "quotes")
     assert not (tmp_path / "out").exists()
+
+
+DOUBLE = "vestiging_code,region_id\n11AA00,A\n22BB00,A\n22BB00,B\n33CC00,B\n11AA00,A\n"
+"""22BB00 in two regions (rows 3 and 4), 11AA00 twice in one (rows 2 and 6)."""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "{plan}"),
+        ("validate", "{plan}"),
+        ("budget", "{plan}"),
+        ("compare", "actual", "{plan}"),
+        ("find", "dorp", "--plan", "{plan}"),
+        ("whatif", "--plan", "{plan}", "--leave", "33CC00", "--out", "{out}"),
+        ("map", "--plan", "{plan}", "--out", "{out}.html"),
+        ("graph", "--plan", "{plan}", "--out", "{out}.gpkg"),
+        # Without the refusal, serve fails to bind (no such host) instead of serving forever.
+        ("serve", "--plan", "{plan}", "--host", "999.0.0.1"),
+        # Without the refusal, propose stops at the --out folder, which is not empty.
+        ("propose", "--reference", "{plan}", "--out", "{full}"),
+    ],
+)
+def test_every_command_refuses_a_code_on_two_rows(
+    tiny_data: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    plan = write_file(tmp_path / "d.csv", DOUBLE)
+    out = tmp_path / "out" / "o"
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "keep.txt").write_text("kept")
+    args = [a.format(plan=plan, out=out, full=full) for a in command]
+    assert_input_error(
+        invoke(*args, "--data", tiny_data),
+        "Invalid plan d.csv (2 problems)",
+        "d.csv: code 22BB00: listed in 2 regions: A (row 3), B (row 4) -> keep one row",
+        "d.csv: code 11AA00: listed 2 times: A (rows 2, 6)",
+    )
+    assert not (tmp_path / "out").exists() and list(full.iterdir()) == [full / "keep.txt"]
 
 
 def test_plan_quoted_value_with_separator_and_newline(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from regionopt.app.shapes import RegionShapes, feature_collection
 from regionopt.app.state import Candidate, Editor, Proposal, changes_between
 from regionopt.budget import budget
 from regionopt.check import check
+from regionopt.codes import code_problem
 from regionopt.errors import InputError, Problem
 from regionopt.evaluate import plan_rows, region_table
 from regionopt.mapdata import plan_differences, plan_layers, subtitle, whatif_layers
@@ -209,7 +210,7 @@ class Workbench:
         """A school's figures, its region and penvoerder now, and the regions near it."""
         if code not in self.instance.index:
             raise InputError(
-                [Problem("school", code, "not a participating vestiging", "search by name")]
+                [code_problem(self.instance, code, file="school", where=code, audience="app")]
             )
         s = self.instance.school(code)
         region = editor.plan.assignment.get(code)

@@ -161,7 +161,7 @@ class Editor:
             When a change is invalid (``whatif.apply_changes``).
         """
         changes = list(changes)
-        plan = apply_changes(self.plan, changes, instance)
+        plan = apply_changes(self.plan, changes, instance, audience="app")
         current = self.plan.assignment
         moves = tuple(
             SchoolMove(c.code, current.get(c.code), plan.assignment.get(c.code)) for c in changes

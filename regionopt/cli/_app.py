@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -15,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from regionopt.errors import InfeasibleError, RegionoptError
+from regionopt.errors import InfeasibleError, InputError, Problem, RegionoptError
 
 app = typer.Typer(
     name="regionopt",
@@ -141,3 +142,27 @@ def prepare_out_dir(out: Path, *, force: bool) -> Path:
     check_out_dir(out, force=force)
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+def require_seconds(option: str, value: float, *, default: float) -> None:
+    """Refuse a time option that is not a finite number of seconds above 0.
+
+    Parameters
+    ----------
+    option : str
+        The option as typed (``--time-limit``), for the message.
+    value : float
+        What the user gave.
+    default : float
+        The option's default, for the fix.
+
+    Raises
+    ------
+    InputError
+        Naming the option, the value and the allowed range (exit code 2, as ``propose``).
+    """
+    if math.isfinite(value) and value > 0:
+        return
+    message = "must be a finite number" if not math.isfinite(value) else "must be greater than 0"
+    fix = f"use a finite number of seconds > 0 (default {default:g})"
+    raise InputError([Problem(option, f"{value:g}", message, fix)], title="Invalid options")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from pathlib import Path
 
+from regionopt.codes import code_problem
 from regionopt.errors import InputError, Problem
+from regionopt.instance import Instance
 from regionopt.load import LoadedData
 from regionopt.plan import Plan, read_plan
 
@@ -31,7 +32,9 @@ def resolve_plan(arg: str, loaded: LoadedData) -> Plan:
 
 
 def refuse_unknown_codes(loaded: LoadedData, plans: dict[str, Plan]) -> None:
-    """Unknown codes, or codes in two regions, of a plan file are an input error (exit 2).
+    """Codes of a plan file that are not participating schools are an input error (exit 2).
+
+    (A code listed twice is refused when the file is read: ``read_plan``.)
 
     ``plans`` maps each command-line argument to its plan; the documented actual regions are
     the data's own and are not judged here (``check actual`` reports on them).
@@ -40,62 +43,39 @@ def refuse_unknown_codes(loaded: LoadedData, plans: dict[str, Plan]) -> None:
         problem
         for arg, plan in plans.items()
         if not is_actual(arg)
-        for problem in plan_code_problems(plan, loaded.instance.index, source=arg)
+        for problem in plan_code_problems(plan, loaded.instance, source=arg)
     ]
     if problems:
         raise InputError(problems, title="The plan lists codes it cannot use")
 
 
-def plan_code_problems(plan: Plan, known: Collection[str], *, source: str) -> list[Problem]:
-    """Codes a plan lists that are not participating schools, and codes in two regions.
+def plan_code_problems(plan: Plan, instance: Instance, *, source: str) -> list[Problem]:
+    """Codes a plan lists that are not participating schools.
 
     Parameters
     ----------
     plan : Plan
         A plan read from ``source``.
-    known : collection of str
-        The participating vestiging codes (``Instance.index``).
+    instance : Instance
+        The participating schools and the data's other vestigingen.
     source : str
         The plan's file, for the messages.
 
     Returns
     -------
     list of Problem
-        One per unknown code (with its line when known) and per code listed in several
-        regions; empty when the plan's codes are all fine.
+        One per such code, with its row when known (``codes.code_problem``: a school that does
+        not take part and the key that lets it, or the closest existing codes); empty when the
+        plan's codes are all fine.
     """
-    problems: list[Problem] = []
     line_of = dict(zip(plan.rows, plan.lines, strict=False)) if plan.lines else {}
+    problems: list[Problem] = []
     seen: set[str] = set()
     for code, region in plan.rows:
-        if code in known or code in seen:
+        if code in instance.index or code in seen:
             continue
         seen.add(code)
         line = line_of.get((code, region))
-        problems.append(
-            Problem(
-                source,
-                f"row {line}" if line else f"code {code}",
-                f"{code} is not a participating vestiging in the data (an unknown code, or a "
-                "school that does not take part under the [participation] settings)",
-                "correct the code, remove the row, or set the [participation] option that "
-                "includes the school",
-            )
-        )
-    for code, regions in plan.duplicates.items():
-        distinct = sorted(set(regions))
-        if len(distinct) > 1:
-            where = [
-                f"{region} (row {line})" if line else region
-                for region in distinct
-                for line in [line_of.get((code, region))]
-            ]
-            problems.append(
-                Problem(
-                    source,
-                    f"code {code}",
-                    f"listed in {len(distinct)} regions: {', '.join(where)}",
-                    "keep one row per vestiging",
-                )
-            )
+        where = f"row {line}" if line else f"code {code}"
+        problems.append(code_problem(instance, code, file=source, where=where))
     return problems

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -27,8 +27,10 @@ from regionopt.cli._app import (
     console,
     friendly_errors,
 )
+from regionopt.codes import code_problem
 from regionopt.config import MAX_WEIGHT, Config, SearchConfig, fix_for, load_config
 from regionopt.errors import InputError, Problem
+from regionopt.instance import Instance
 from regionopt.model.candidates import Restriction
 from regionopt.output import check_out_dir, staged_dir
 from regionopt.plan import read_plan
@@ -57,18 +59,29 @@ def parse_regions(text: str) -> tuple[int, int]:
     Raises
     ------
     InputError
-        When the text is not N or MIN-MAX with 1 <= MIN <= MAX.
+        When the text is not N or MIN-MAX, a number is below 1, or MIN is above MAX; the
+        message says which.
     """
     parts = text.replace(" ", "").split("-")
     try:
         nums = [int(p) for p in parts]
     except ValueError:
         nums = []
-    if len(nums) not in (1, 2) or nums[0] < 1 or (len(nums) == 2 and nums[1] < nums[0]):
-        raise InputError(
-            [Problem("--regions", text, "not N or MIN-MAX", "e.g. --regions 77 or 70-80")]
+    example = "e.g. --regions 77 or 70-80"
+    if len(nums) not in (1, 2):
+        problem = Problem("--regions", text, "not N or MIN-MAX (whole numbers)", example)
+    elif min(nums) < 1:
+        problem = Problem("--regions", text, "the number of regions must be at least 1", example)
+    elif nums[-1] < nums[0]:
+        problem = Problem(
+            "--regions",
+            text,
+            f"the range is reversed: MIN {nums[0]} is above MAX {nums[-1]}",
+            f"write --regions {nums[-1]}-{nums[0]}",
         )
-    return nums[0], nums[-1]
+    else:
+        return nums[0], nums[-1]
+    raise InputError([problem], title="Invalid options")
 
 
 def parse_locks(items: Sequence[str]) -> dict[str, str]:
@@ -450,7 +463,8 @@ def propose_command(
         raise InputError(option_problems, title="Invalid options")
     ref_plan = read_plan(Path(reference)) if reference not in (None, "actual") else None
     check_out_dir(out, force=force)
-    ws = _open(data, cfg, regions, excluded := sorted({c.strip().upper() for c in exclude or []}))
+    excluded = sorted({c.strip().upper() for c in exclude or []})
+    ws = _open(data, cfg, regions, excluded, locks)
     if reference == "actual":
         ref_plan = ws.loaded.actual
     with Live(Text("starting ..."), console=console, refresh_per_second=4, transient=True) as live:
@@ -469,10 +483,46 @@ def propose_command(
     _finish(ws, result, out, force=force)
 
 
-def _open(data: Path | None, cfg: Config, regions: str, excluded: list[str]) -> Workspace:
-    """The workspace, with a line saying what was loaded."""
+def refuse_codes(instance: Instance, excluded: Sequence[str], locks: Mapping[str, str]) -> None:
+    """``--exclude`` and ``--lock`` codes must name participating schools, and differ.
+
+    Raises
+    ------
+    InputError
+        Every such code (``codes.code_problem``: a school that does not take part and the key
+        that lets it, or the closest codes), and every code both excluded and locked.
+    """
+    problems = [
+        code_problem(instance, code, file=flag, where=code)
+        for flag, codes in (("--exclude", excluded), ("--lock", list(locks)))
+        for code in codes
+        if code not in instance.index
+    ]
+    problems += [
+        Problem(
+            "--lock",
+            code,
+            "is also excluded: an excluded school is in no region",
+            "drop its --lock or its --exclude",
+        )
+        for code in locks
+        if code in excluded and code in instance.index
+    ]
+    if problems:
+        raise InputError(problems, title="Invalid options")
+
+
+def _open(
+    data: Path | None,
+    cfg: Config,
+    regions: str,
+    excluded: list[str],
+    locks: Mapping[str, str],
+) -> Workspace:
+    """The workspace, its --exclude and --lock codes checked, and a line saying what loaded."""
     started = time.perf_counter()
     ws = open_workspace(data, cfg)
+    refuse_codes(ws.instance, excluded, locks)
     console.print(
         f"data and graph loaded in {time.perf_counter() - started:.1f} s: "
         f"{ws.instance.n - len(excluded)} schools, regions {escape(regions)}",

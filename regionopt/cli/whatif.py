@@ -18,6 +18,7 @@ from regionopt.cli._app import (
     console,
     friendly_errors,
     print_json,
+    require_seconds,
     widen,
 )
 from regionopt.cli.plans import read_plan_early, resolve_plan
@@ -64,8 +65,10 @@ OutOption = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Overwrite a non-empty --out directory.")
 ]
+REPAIR_SECONDS = 1.5
+"""The default of ``--time-limit``."""
 TimeLimitOption = Annotated[
-    float, typer.Option("--time-limit", help="Seconds for the repair search.")
+    float, typer.Option("--time-limit", help="Seconds for the repair search (more than 0).")
 ]
 
 
@@ -80,7 +83,7 @@ def whatif_command(
     allow_dissolve: AllowDissolveOption = False,
     out: OutOption = None,
     force: ForceOption = False,
-    time_limit: TimeLimitOption = 1.5,
+    time_limit: TimeLimitOption = REPAIR_SECONDS,
     data: DataOption = None,
     config: ConfigOption = None,
     json: JsonOption = False,
@@ -94,6 +97,7 @@ def whatif_command(
     from regionopt.whatif import parse_changes, whatif
     from regionopt.workspace import open_workspace
 
+    require_seconds("--time-limit", time_limit, default=REPAIR_SECONDS)
     changes = parse_changes(join or [], leave or [], move or [])
     if not changes:
         raise InputError("no change given; use --join CODE=REGION, --leave CODE or --move")

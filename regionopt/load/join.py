@@ -40,6 +40,7 @@ from regionopt.load.reading import UNREADABLE, guarded
 from regionopt.load.schools import (
     Places,
     geocoded_facts,
+    outsiders,
     participants,
     place_families,
     pupil_counts,
@@ -209,6 +210,7 @@ def _join(
         municipalities=municipalities,
         participation=participation,
         place_families=place_families(frames.geocoded),
+        outsiders=outsiders(table, frames.geocoded, places, kinds, gm_of),
     )
     geography = build_geography(frames.geocoded, gemeenten, frames.provincies, paths, warnings)
     actual, match_counts = read_actual(paths["actual"])

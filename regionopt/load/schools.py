@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -13,6 +14,7 @@ from regionopt.instance import (
     PROFILE_AFDELING,
     VAKMANSCHAPSROUTE_TECHNIEK,
     Geocode,
+    Outsider,
     PupilCounts,
     School,
     SchoolKind,
@@ -187,3 +189,61 @@ def place_families(geocoded: gpd.GeoDataFrame) -> tuple[tuple[str, int], ...]:
     pupils = pd.to_numeric(primary["leerlingen"], errors="coerce").fillna(0)
     totals = pupils.groupby(primary["plaats"].astype(str).str.strip()).sum()
     return tuple((str(p), int(n)) for p, n in sorted(totals.items()) if p)
+
+
+def outsiders(
+    table: pd.DataFrame,
+    geocoded: gpd.GeoDataFrame,
+    places: Places,
+    kinds: Mapping[str, SchoolKind],
+    taking_part: Collection[str],
+) -> dict[str, Outsider]:
+    """Every vestiging the data files name that does not take part, and what it could be.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``pupils_per_school``'s counts per code.
+    geocoded : GeoDataFrame
+        The geocoded schools (their ``type`` tells vso and primary schools).
+    places : Places
+        Names and places of the vestigingen.
+    kinds : mapping
+        ``participants``: who takes part under the settings.
+    taking_part : collection of str
+        The codes of the instance's schools (``kinds`` less the schools the data places
+        nowhere).
+
+    Returns
+    -------
+    dict
+        Code -> ``Outsider``, for messages about codes that name no participating school.
+    """
+    geo_type = dict(
+        zip(geocoded["vestigingscode"], geocoded["type"].astype(str).str.strip(), strict=True)
+    )
+    loc_type = (
+        places.loc["ONDERWIJSSTRUCTUUR"].astype(str).str.strip().to_dict()
+        if "ONDERWIJSSTRUCTUUR" in places.loc
+        else {}
+    )
+    codes = set(places.loc.index) | set(table.index) | set(geo_type)
+    out: dict[str, Outsider] = {}
+    for code in sorted(codes - set(taking_part)):
+        counts = table.loc[code] if code in table.index else None
+        could: list[SchoolKind] = []
+        if counts is not None and counts["tl"] > 0 and counts["beroepsgericht"] == 0:
+            could.append("tl")
+        if counts is not None and counts["pro"] > 0:
+            could.append("pro")
+        if geo_type.get(code) in VSO_TYPES:
+            could.append("vso")
+        out[code] = Outsider(
+            code=code,
+            name=places.name(code),
+            place=places.place(code),
+            school_type=geo_type.get(code) or loc_type.get(code, ""),
+            could_join_as=tuple(could),
+            dropped=code in kinds,
+        )
+    return out

@@ -347,6 +347,7 @@ def exclude_schools(
         mbo=instance.mbo,
         municipalities=instance.municipalities,
         participation=instance.participation,
+        outsiders=instance.outsiders,
     )
     g = nx.Graph()
     g.graph.update(graph.graph)

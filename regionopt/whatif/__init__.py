@@ -6,7 +6,8 @@ techniekarm, penvoerder and budget, and with ``do_repair`` asks ``regionopt.repa
 fewest further moves that make the plan valid again. A repair never dissolves a region (and so
 never changes the number of regions) unless ``allow_dissolve``; a region left without schools
 is reported as dissolved, never as keeping its rules. ``find_schools`` looks a school up by
-name, code, place or gemeente. ``write_outputs`` writes the result files.
+name, code, place or gemeente (``find_outsiders``: among the schools that do not take part).
+``write_outputs`` writes the result files.
 
 A school that *leaves* opts out (rule 6: participation is voluntary): it is in no region
 afterwards, and the checker's "in no region" finding for it is not counted as a broken rule.
@@ -16,7 +17,7 @@ found), ``find`` (look a school up), ``outputs`` and ``markdown`` (the result fi
 """
 
 from regionopt.whatif.changes import Change, ChangeKind, apply_changes, parse_changes
-from regionopt.whatif.find import SchoolMatch, find_schools
+from regionopt.whatif.find import SchoolMatch, find_outsiders, find_schools
 from regionopt.whatif.judge import whatif
 from regionopt.whatif.markdown import report_markdown
 from regionopt.whatif.outputs import (
@@ -51,6 +52,7 @@ __all__ = [
     "WhatIfResult",
     "apply_changes",
     "change_rows",
+    "find_outsiders",
     "find_schools",
     "parse_changes",
     "report_markdown",

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from regionopt.codes import Audience, closest_regions, code_problem
 from regionopt.errors import InputError, Problem
 from regionopt.instance import Instance
 from regionopt.plan import Plan
@@ -65,7 +66,13 @@ def parse_changes(
     return changes
 
 
-def apply_changes(plan: Plan, changes: Iterable[Change], instance: Instance | None = None) -> Plan:
+def apply_changes(
+    plan: Plan,
+    changes: Iterable[Change],
+    instance: Instance | None = None,
+    *,
+    audience: Audience = "cli",
+) -> Plan:
     """Apply changes to a plan after validating all of them.
 
     Parameters
@@ -77,6 +84,8 @@ def apply_changes(plan: Plan, changes: Iterable[Change], instance: Instance | No
         region, moves to REGION.
     instance : Instance, optional
         The participating schools; when given, a code must be one of them.
+    audience : {"cli", "app"}
+        Whether the fixes may name command-line options (``--move``) or not (the web app).
 
     Returns
     -------
@@ -86,23 +95,21 @@ def apply_changes(plan: Plan, changes: Iterable[Change], instance: Instance | No
     Raises
     ------
     InputError
-        Listing every problem: a code that is not a participating school, a code changed twice,
-        a region that does not exist in the plan, a school joining or moving to the region it is
-        already in, a school joining while it is in another region (that is a move), a school
-        leaving or moving that is in no region.
+        Listing every problem: a code that is not a participating school (a school in the data
+        that does not take part, with the ``[participation]`` key that lets it; or the closest
+        existing codes), a code changed twice, a region that does not exist in the plan (with
+        the closest ids), a school joining or moving to the region it is already in, a school
+        joining while it is in another region (that is a move), a school leaving or moving
+        that is in no region.
     """
     changes = list(changes)
     problems: list[Problem] = []
     seen: dict[str, Change] = {}
     for ch in changes:
-        if instance is not None and ch.code not in instance.index:
+        known = instance is None or ch.code in instance.index
+        if instance is not None and not known:
             problems.append(
-                Problem(
-                    _WHERE,
-                    str(ch),
-                    f"{ch.code} is not a participating vestiging",
-                    "check the 6-character code (regionopt data summary lists the data)",
-                )
+                code_problem(instance, ch.code, file=_WHERE, where=str(ch), audience=audience)
             )
         if ch.code in seen:
             problems.append(
@@ -111,7 +118,7 @@ def apply_changes(plan: Plan, changes: Iterable[Change], instance: Instance | No
                 )
             )
         seen.setdefault(ch.code, ch)
-        problems += _change_problems(ch, plan)
+        problems += _change_problems(ch, plan, known=known, audience=audience)
     if problems:
         raise InputError(problems, title="Invalid what-if changes")
     mapping: dict[str, str | None] = {
@@ -120,26 +127,29 @@ def apply_changes(plan: Plan, changes: Iterable[Change], instance: Instance | No
     return plan.with_assignment(mapping, name=f"{plan.name} (what-if)")
 
 
-def _change_problems(ch: Change, plan: Plan) -> list[Problem]:
-    """What is wrong with one change of ``plan``, whatever the other changes are."""
+def _change_problems(ch: Change, plan: Plan, *, known: bool, audience: Audience) -> list[Problem]:
+    """What is wrong with one change of ``plan``, whatever the other changes are.
+
+    Of a code that names no participating school (``known`` false) only the region is judged:
+    where such a school is in the plan says nothing more.
+    """
     problems: list[Problem] = []
     label = str(ch)
     current = plan.assignment.get(ch.code)
+    cli = audience == "cli"
     if ch.kind in ("join", "move"):
         if ch.region_id not in plan.regions:
-            close = sorted(
-                r for r in plan.regions if ch.region_id and ch.region_id.lower() in r.lower()
-            )
+            close = closest_regions(ch.region_id or "", plan.regions)
             problems.append(
                 Problem(
                     _WHERE,
                     label,
                     f"region {ch.region_id!r} does not exist in plan {plan.name}",
-                    "use a region_id from the plan"
-                    + (f" (did you mean {', '.join(close[:3])}?)" if close else ""),
+                    ("use a region_id from the plan" if cli else "pick a region on the map")
+                    + (f" (did you mean {', '.join(close)}?)" if close else ""),
                 )
             )
-        elif current == ch.region_id:
+        elif known and current == ch.region_id:
             problems.append(
                 Problem(
                     _WHERE,
@@ -148,13 +158,15 @@ def _change_problems(ch: Change, plan: Plan) -> list[Problem]:
                     "nothing to change; name another region",
                 )
             )
+    if not known:
+        return problems
     if ch.kind == "join" and current is not None and current != ch.region_id:
         problems.append(
             Problem(
                 _WHERE,
                 label,
                 f"{ch.code} is already in region {current}: a school in a region moves",
-                f"use --move {ch.code}={ch.region_id} to move it",
+                f"use --move {ch.code}={ch.region_id} to move it" if cli else "move it instead",
             )
         )
     if ch.kind in ("leave", "move") and current is None:
@@ -163,7 +175,13 @@ def _change_problems(ch: Change, plan: Plan) -> list[Problem]:
                 _WHERE,
                 label,
                 f"{ch.code} is in no region of plan {plan.name}",
-                "use --join to add it" if ch.kind == "move" else "nothing to leave",
+                "nothing to leave"
+                if ch.kind == "leave"
+                else (
+                    f"use --join {ch.code}={ch.region_id} to add it"
+                    if cli
+                    else "let it join a region instead"
+                ),
             )
         )
     return problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from regionopt.instance import Instance
+from regionopt.instance import Instance, Outsider
 from regionopt.names import region_names
 from regionopt.plan import Plan
 
@@ -57,3 +57,33 @@ def find_schools(instance: Instance, text: str, plan: Plan | None = None) -> lis
             SchoolMatch(s.code, s.name, s.place, gemeente, region, names.get(region, region))
         )
     return sorted(found, key=lambda m: (_fold(m.code) != needle, m.code))
+
+
+def find_outsiders(instance: Instance, text: str) -> list[Outsider]:
+    """Schools in the data that do not take part and whose code, name or place has ``text``.
+
+    Only schools that a ``[participation]`` key would let take part, or that take part but
+    were left out, are listed, unless ``text`` is a school's code (then it is listed whatever
+    it is): a town's many primary schools are not what someone looking for a vmbo school
+    wants. Sorted by code; an exact code match comes first.
+
+    Parameters
+    ----------
+    instance : Instance
+        Its ``outsiders`` are searched.
+    text : str
+        (Part of) a vestiging code, school name or place; case and accents are ignored.
+    """
+    needle = _fold(text.strip())
+    if not needle:
+        return []
+    found = [
+        o
+        for o in instance.outsiders.values()
+        if _fold(o.code) == needle
+        or (
+            (o.could_join_as or o.dropped)
+            and any(needle in _fold(v) for v in (o.code, o.name, o.place))
+        )
+    ]
+    return sorted(found, key=lambda o: (_fold(o.code) != needle, o.code))

@@ -89,7 +89,8 @@ def test_unknown_codes_and_regions_are_clear_errors_and_change_nothing(client: T
     h = session(client)
     assert move(client, h, kind="move", code="13AA00", region="midden").status_code == 200
     for body, text in (
-        ({"kind": "move", "code": "99ZZ99", "region": "midden"}, "not a participating"),
+        ({"kind": "move", "code": "99ZZ99", "region": "midden"}, "no vestiging in the data has"),
+        ({"kind": "move", "code": "90P000", "region": "midden"}, "(basisschool) that cannot"),
         ({"kind": "move", "code": "12AA00", "region": "atlantis"}, "does not exist"),
         ({"kind": "join", "code": "12AA00", "region": "midden"}, "already in region"),
         ({"kind": "move", "code": "12AA00"}, "needs a region"),
@@ -99,6 +100,9 @@ def test_unknown_codes_and_regions_are_clear_errors_and_change_nothing(client: T
         payload = r.json()
         message = " ".join([payload["error"], *(p["message"] for p in payload.get("problems", []))])
         assert text in message, payload
+        # The page speaks to someone in a browser: no command-line options or commands.
+        fixes = " ".join(p["fix"] for p in payload.get("problems", []))
+        assert "--" not in fixes and "regionopt" not in fixes, payload
     state = client.get("/api/state", headers=h).json()
     assert state["version"] == 1 and state["changed"] == {"13AA00": "midden"}
 
@@ -156,7 +160,10 @@ def test_search_school_and_region_answers(client: TestClient) -> None:
     assert {r["rule"]: r["status"] for r in region["rules"]}["size"] == "ok"
     assert region["figures"]["technical_pupils"] == 243 and region["money"]["structural"] > 0
     assert client.get("/api/region?id=nowhere", headers=h).status_code == 400
-    assert client.get("/api/school?code=99ZZ99", headers=h).status_code == 400
+    unknown = client.get("/api/school?code=13AA01", headers=h)
+    assert unknown.status_code == 400
+    (problem,) = unknown.json()["problems"]
+    assert problem["fix"] == "did you mean 13AA00? search the school by name"
 
 
 def test_sessions_are_required_and_expire_cleanly(client: TestClient) -> None:

@@ -3,12 +3,57 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from regionopt.cli import app
 from tests.conftest import RMC_RULES
+from tests.helpers import add_joinable_schools, assert_input_error, invoke, write_file
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("-3", "-3: must be greater than 0"),
+        ("0", "0: must be greater than 0"),
+        ("nan", "nan: must be a finite number"),
+        ("inf", "inf: must be a finite number"),
+    ],
+)
+def test_whatif_time_limit_out_of_range(
+    tiny_data: Path, tmp_path: Path, value: str, what: str
+) -> None:
+    plan = write_file(tmp_path / "p.csv", "vestiging_code,region_id\n11AA00,A\n22BB00,A\n")
+    out = tmp_path / "out"
+    res = invoke(
+        *("whatif", "--plan", plan, "--leave", "22BB00", "--repair", "--time-limit", value),
+        *("--out", out, "--data", tiny_data),
+    )
+    assert_input_error(res, f"Invalid options: --time-limit: {what}", "seconds > 0 (default 1.5)")
+    assert not out.exists()
+
+
+def test_whatif_codes_that_name_no_school(tiny_data: Path, tmp_path: Path) -> None:
+    vso, _ = add_joinable_schools(tiny_data)
+    plan = write_file(tmp_path / "p.csv", "vestiging_code,region_id\n11AA00,A\n22BB00,A\n")
+    out = tmp_path / "out"
+    res = invoke(
+        *("whatif", "--plan", plan, "--join", f"{vso}=A", "--leave", "22BB0"),
+        *("--move", "99ZZ99=A", "--out", out, "--data", tiny_data),
+    )
+    assert_input_error(
+        res,
+        "Invalid what-if changes (3 problems)",
+        "join 77VS00=A: 77VS00 (De Brug [vso], Oostdorp) is a voortgezet speciaal",
+        "include_vso = true in a --config file (`regionopt config > my.toml`",
+        "leave 22BB0: '22BB0' is not a vestiging code",
+        "did you mean 22BB00?",
+        "move 99ZZ99=A: no vestiging in the data has code 99ZZ99",
+    )
+    assert "--join" not in res.output and "data summary" not in res.output
+    assert not out.exists()
 
 
 @pytest.mark.realdata

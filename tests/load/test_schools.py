@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from regionopt.config import ParticipationConfig
-from regionopt.load import FILES, load_all
-from tests.helpers import edit_json
+from regionopt.instance import Outsider
+from regionopt.load import load_all
+from tests.helpers import add_joinable_schools
 
 
 def test_participation_options_add_kinds(tiny_data: Path) -> None:
@@ -17,27 +18,7 @@ def test_participation_options_add_kinds(tiny_data: Path) -> None:
 
 def test_every_participation_option_names_and_links_every_school(tiny_data: Path) -> None:
     # A vso school only the geocoded file knows, and a tl-only school in the counts.
-    def add_vso(data: dict) -> None:
-        data["features"].append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "vestigingscode": "77VS00",
-                    "naam": "De Brug [vso]",
-                    "type": "VSO",
-                    "leerlingen": 120,
-                    "plaats": "Oostdorp",
-                    "postcode": "3511AA",
-                },
-                "geometry": {"type": "Point", "coordinates": [5.13, 52.06]},
-            }
-        )
-
-    edit_json(tiny_data / FILES["geocoded"], add_vso)
-    counts = tiny_data / FILES["counts"]
-    header, *rows = counts.read_bytes().decode("latin-1").splitlines()
-    tl_row = rows[-2].replace("33CC;0", "66TL;0").replace("Derde", "Mavo Zes")
-    counts.write_bytes(("\n".join([header, *rows, tl_row]) + "\n").encode("latin-1"))
+    add_joinable_schools(tiny_data)
     everyone = ParticipationConfig(include_tl_only=True, include_pro=True, include_vso=True)
     inst = load_all(tiny_data, participation=everyone).instance
     vso, tl = inst.school("77VS00"), inst.school("66TL00")
@@ -49,3 +30,18 @@ def test_every_participation_option_names_and_links_every_school(tiny_data: Path
     )
     assert (tl.kind, tl.name, tl.pupils.tl) == ("tl", "Mavo Zes", 61)
     assert all(s.name != s.code and s.place for s in inst.schools)
+
+    assert not {"77VS00", "66TL00"} & set(inst.outsiders)
+
+
+def test_schools_that_do_not_take_part_are_kept_for_messages(tiny_data: Path) -> None:
+    add_joinable_schools(tiny_data)
+    inst = load_all(tiny_data).instance
+    assert inst.outsiders["77VS00"] == Outsider(
+        "77VS00", "De Brug [vso]", "Oostdorp", "VSO", could_join_as=("vso",)
+    )
+    assert inst.outsiders["66TL00"].could_join_as == ("tl",)
+    havo = inst.outsiders["44DD00"]
+    assert (havo.name, havo.school_type, havo.could_join_as) == ("Havo School", "HAVO/VWO", ())
+    assert inst.outsiders["90PO00"].school_type == "basisschool"
+    assert not set(inst.index) & set(inst.outsiders)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from regionopt.errors import InputError
+from regionopt.instance import Outsider
 from regionopt.plan import Plan
 from regionopt.whatif import (
     Change,
@@ -34,7 +37,7 @@ def test_apply_changes_lists_every_problem() -> None:
         apply_changes(plan, changes, inst)
     text = str(err.value)
     assert len(err.value.problems) == 4
-    assert "99ZZ00 is not a participating" in text
+    assert "no vestiging in the data has code 99ZZ00" in text
     assert "already in region A" in text
     assert "'Q' does not exist" in text
     assert "changed twice" in text
@@ -62,3 +65,52 @@ def test_apply_changes_join_leave_move() -> None:
     assert after.assignment["08AA00"] == "A"
     assert "00AA00" not in after.assignment
     assert after.assignment["03AA00"] == "C"
+
+
+def test_a_code_that_names_no_school_gets_one_problem_and_no_flag_for_it() -> None:
+    inst, _, plan = grid_case([10] * 9)
+    changes = [
+        Change("leave", "00AA0"),  # a typing error: one problem, not also "nothing to leave"
+        Change("move", "99ZZ99", "B"),  # not "use --join to add it"
+    ]
+    with pytest.raises(InputError) as err:
+        apply_changes(plan, changes, inst)
+    leave, move = err.value.problems
+    assert leave.message.startswith("'00AA0' is not a vestiging code")
+    assert leave.fix.startswith("did you mean 00AA00")
+    assert move.message == "no vestiging in the data has code 99ZZ99" and "--join" not in str(move)
+
+
+def test_a_school_outside_the_participation_settings_says_which_key_lets_it_join() -> None:
+    inst, _, plan = grid_case([10] * 9)
+    vso = Outsider("77VS00", "De Brug", "Oostdorp", "VSO", ("vso",))
+    inst = replace(inst, outsiders={"77VS00": vso})
+    with pytest.raises(InputError) as err:
+        apply_changes(plan, [Change("join", "77VS00", "A")], inst)
+    (problem,) = err.value.problems
+    assert "77VS00 (De Brug, Oostdorp) is a voortgezet speciaal onderwijs (vso)" in problem.message
+    assert "[participation] include_vso = true in a --config file" in problem.fix
+
+
+def test_a_region_that_does_not_exist_gets_the_same_number_first() -> None:
+    inst, _, plan = grid_case([10] * 9)
+    regions = Plan(rows=plan.rows + tuple((f"{i:02d}XX00", f"R{i:02d}") for i in range(1, 78)))
+    with pytest.raises(InputError) as err:
+        apply_changes(regions, [Change("move", "00AA00", "R5")], inst)
+    (problem,) = err.value.problems
+    assert problem.fix.endswith("(did you mean R05, R50, R51?)")
+
+
+def test_the_web_app_wording_names_no_command_line_option() -> None:
+    inst, _, plan = grid_case([10] * 9)
+    partial = Plan(rows=tuple(r for r in plan.rows if r[0] != "08AA00"), name="p")
+    changes = [
+        Change("join", "00AA00", "C"),  # already in A: a move
+        Change("move", "08AA00", "A"),  # in no region: a join
+        Change("leave", "99ZZ99"),
+    ]
+    with pytest.raises(InputError) as err:
+        apply_changes(partial, changes, inst, audience="app")
+    fixes = [p.fix for p in err.value.problems]
+    assert fixes[:2] == ["move it instead", "let it join a region instead"]
+    assert not any("--" in f or "regionopt" in f for f in fixes)
