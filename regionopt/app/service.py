@@ -18,6 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from regionopt import dutch
 from regionopt.app import views
 from regionopt.app.shapes import RegionShapes, feature_collection
 from regionopt.app.state import Candidate, Editor, Proposal, changes_between
@@ -96,6 +97,8 @@ class Workbench:
             "start_shapes": self.shapes.geojson(start, props),
             "actual_shapes": actual_shapes,
             "rules": RULE_NAMES,
+            "rule_labels": dutch.rule_labels(rules),
+            "status_labels": dict(dutch.STATUS_LABELS),
             "limits": {
                 "min_vmbo": rules.min_vmbo_schools,
                 "min_technical_pupils": rules.min_technical,
@@ -130,6 +133,8 @@ class Workbench:
             "version": editor.version,
             "undo": editor.history[-1].label if editor.can_undo else None,
             "redo": editor.undone[0].label if editor.can_redo else None,
+            "undo_nl": editor.history[-1].label_nl if editor.can_undo else None,
+            "redo_nl": editor.undone[0].label_nl if editor.can_redo else None,
             "steps": len(editor.history),
             "changed": {c.code: c.region_id for c in changes},
             "whatif": None if not changes or result is None else self._whatif_view(result),
