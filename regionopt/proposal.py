@@ -271,16 +271,12 @@ def _write_geography(
 
     terr = write_geopackage(ws, result.plan, out / "regions.gpkg")
     done = result.optimised
-    params = {
-        "regions": len(result.plan.regions),
-        "status": done.status,
-        "gap": f"{done.gap:.1%}" if done.gap is not None else "n/a",
-    }
+    params = {"regions": len(result.plan.regions), "status": done.status, "gap": done.gap}
     write_plan_map(
         ws.loaded,
         result.plan,
         out / "map.html",
-        title="Proposed regions",
+        title="Voorgestelde STO-regio's",
         params=params,
         config=ws.config,
         region_table=table,

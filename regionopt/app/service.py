@@ -26,7 +26,13 @@ from regionopt.budget import budget
 from regionopt.check import check
 from regionopt.errors import InputError, Problem
 from regionopt.evaluate import plan_rows, region_table
-from regionopt.mapdata import plan_differences, plan_layers, subtitle, whatif_layers
+from regionopt.mapdata import (
+    plan_differences,
+    plan_layers,
+    subtitle,
+    whatif_layers,
+    whatif_title,
+)
 from regionopt.model.rules import RegionRules
 from regionopt.names import region_names
 from regionopt.plan import Plan
@@ -326,9 +332,8 @@ class Workbench:
         layers = whatif_layers(
             self.ws.loaded, result, config=self.config, make_territories=self.shapes.polygons
         )
-        title = "What-if: " + ", ".join(str(c) for c in result.changes)
         sub = subtitle(self.ws.loaded, None, {"plan": self.start.name})
-        return map_page(render_layers(layers, title=title[:300], subtitle=sub))
+        return map_page(render_layers(layers, title=whatif_title(result)[:300], subtitle=sub))
 
     def _plan_map(self, plan: Plan) -> str:
         """The plan's map with the documented regions (``mapdata.plan_layers``)."""

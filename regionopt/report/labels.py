@@ -173,6 +173,7 @@ PARAMETERS: Mapping[str, str] = {
     "actual": "Huidige regio's uit",
     "status": "Status",
     "gap": "Marge tot de ondergrens",
+    "shown_regions": "Getoonde regio's",
 }
 """Parameter key -> Dutch label (keys are unique across the groups)."""
 

@@ -24,3 +24,12 @@ def test_budget_and_compare_refuse_unknown_and_double_codes(
         "row 5: 99ZZ99 is not a participating vestiging",
         "code 22BB00: listed in 2 regions: A (row 3), B (row 4)",
     )
+
+
+def test_a_plan_is_named_by_its_file_and_folder_not_the_whole_path() -> None:
+    from regionopt.cli.plans import plan_label
+
+    assert plan_label("/tmp/fresh/prop/regions.csv") == "prop/regions.csv"
+    assert plan_label("regions.csv") == "regions.csv"
+    assert plan_label("/regions.csv") == "regions.csv"
+    assert plan_label("Actual") == "actual"
