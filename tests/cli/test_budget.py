@@ -1,4 +1,4 @@
-"""regionopt budget and compare on the real data, as JSON."""
+"""regionopt budget and compare: JSON on the real data, the printed tables on the tiny data."""
 
 from __future__ import annotations
 
@@ -71,3 +71,29 @@ def test_budget_region_table_separates_thousands() -> None:
     console.print(_region_table(budget(inst, plan, BudgetConfig()), "p", {"A": "Testdorp"}))
     text = console.export_text()
     assert re.search(r"Testdorp \(A\) +│ +2 │ +2,200 │", text), text
+
+
+def test_cli_compare_names_plans_by_folder_lists_lone_schools_and_changed_regions(
+    tiny_data: Path, tmp_path: Path
+) -> None:
+    for folder in ("prop", "wi2"):
+        (tmp_path / folder).mkdir()
+    a = write_file(
+        tmp_path / "prop" / "regions.csv",
+        "vestiging_code,region_id\n11AA00,X\n22BB00,X\n33CC00,Y\n",
+    )
+    b = write_file(
+        tmp_path / "wi2" / "regions.csv", "vestiging_code,region_id\n11AA00,X\n22BB00,X\n"
+    )
+    res = invoke("compare", a, b, "--data", tiny_data)
+    assert res.exit_code == 0, res.output
+    assert "A = prop/regions.csv vs B = wi2/regions.csv" in res.output
+    assert "regions vs regions" not in res.output and str(tmp_path) not in res.output
+    # The school only A assigns, by code and name.
+    assert "Only in A (in no region of B)" in res.output
+    assert re.search(r"│ 33CC00 +│ Derde School +│", res.output), res.output
+    # Only the changed region Y is listed; X has the same schools in A and B.
+    assert re.search(r"│ Y +│ - +│", res.output) and not re.search(r"│ X +│ X +│", res.output)
+    assert "1 region(s) have the same schools in A and B (--all lists them too)" in res.output
+    every = invoke("compare", a, b, "--all", "--data", tiny_data)
+    assert re.search(r"│ X +│ X +│ 2 ", every.output), every.output
