@@ -14,13 +14,14 @@ Severity:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
 import networkx as nx
 
+from regionopt import dutch
 from regionopt.codes import code_problem
 from regionopt.config import RulesConfig
 from regionopt.instance import Instance
@@ -32,17 +33,40 @@ Severity = Literal["broken", "unknown", "warning"]
 
 @dataclass(frozen=True)
 class Violation:
-    """One rule a plan breaks (or cannot be judged on), with the region and schools involved."""
+    """One rule a plan breaks (or cannot be judged on), with the region and schools involved.
+
+    ``message`` is English (the CLI, JSON, report.md); ``message_nl`` says the same in Dutch
+    (the HTML reports and the web app).
+    """
 
     rule: str
     region_id: str
     codes: tuple[str, ...]
     message: str
     severity: Severity = "broken"
+    message_nl: str = ""
 
     def __str__(self) -> str:
         where = f"region {self.region_id}: " if self.region_id else ""
         return f"[{self.severity}] {self.rule}: {where}{self.message}"
+
+    def dutch(self, labels: Mapping[str, str] | None = None) -> str:
+        """The finding in Dutch: ``[gebroken] Minstens 2 vmbo-scholen: regio R62: ...``.
+
+        Parameters
+        ----------
+        labels : mapping, optional
+            Rule -> Dutch label (``dutch.rule_labels`` of the rules that judged the plan).
+
+        Returns
+        -------
+        str
+            The English message stands in where a rule has no Dutch one.
+        """
+        label = (labels or {}).get(self.rule) or dutch.rule_labels().get(self.rule, self.rule)
+        where = f"regio {self.region_id}: " if self.region_id else ""
+        status = dutch.STATUS_LABELS.get(self.severity, self.severity)
+        return f"[{status}] {label}: {where}{self.message_nl or self.message}"
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -110,9 +134,9 @@ def rule_partition(ctx: CheckContext) -> Iterable[Violation]:
                 "partition",
                 "",
                 tuple(missing),
-                f"{len(missing)} participating vestiging(en) in no region: "
-                + ", ".join(missing[:10])
-                + (" ..." if len(missing) > 10 else ""),
+                f"{len(missing)} participating vestiging(en) in no region: " + _listed(missing),
+                message_nl=f"{len(missing)} deelnemende vestiging(en) in geen enkele regio: "
+                + _listed(missing),
             )
         elif missing:
             yield Violation(
@@ -121,6 +145,7 @@ def rule_partition(ctx: CheckContext) -> Iterable[Violation]:
                 tuple(missing),
                 f"{len(missing)} participating vestigingen are in no documented region",
                 "unknown",
+                f"{len(missing)} deelnemende vestiging(en) in geen gedocumenteerde regio",
             )
     for code, regions in plan.duplicates.items():
         if ctx.regions_to_check is None or set(regions) & ctx.regions_to_check:
@@ -130,6 +155,8 @@ def rule_partition(ctx: CheckContext) -> Iterable[Violation]:
                 (code,),
                 f"{code} is listed in {len(regions)} regions ({', '.join(regions)}); "
                 "a school belongs to exactly one",
+                message_nl=f"{code} staat in {len(regions)} regio's ({', '.join(regions)}); "
+                "een school hoort in precies één",
             )
     for code, region in plan.assignment.items():
         if code in inst.index:
@@ -143,6 +170,8 @@ def rule_partition(ctx: CheckContext) -> Iterable[Violation]:
             (code,),
             f"{code} is not a participating vestiging: {why}",
             "broken" if plan.complete else "warning",
+            f"{code} is geen deelnemende vestiging (onbekende code, of een school die de "
+            "deelname-instellingen buiten laten)",
         )
 
 
@@ -158,6 +187,7 @@ def rule_min_vmbo(ctx: CheckContext) -> Iterable[Violation]:
                 f"{counted.vmbo} vmbo vestiging(en), at least "
                 f"{ctx.rules.min_vmbo_schools} required",
                 ctx.severity_if_short(region),
+                f"{counted.vmbo} vmbo-vestiging(en), minstens {ctx.rules.min_vmbo_schools} nodig",
             )
 
 
@@ -171,6 +201,7 @@ def rule_penvoerder(ctx: CheckContext) -> Iterable[Violation]:
                 ctx.codes(ids),
                 "no member has technical-profile pupils, so no school can be penvoerder",
                 ctx.severity_if_short(region),
+                "geen school met leerlingen in een technisch profiel, dus geen penvoerder",
             )
 
 
@@ -184,6 +215,8 @@ def rule_mbo(ctx: CheckContext) -> Iterable[Violation]:
                 ctx.codes(ids),
                 f"no mbo location within {ctx.rules.mbo_within_km:g} km of any member school",
                 ctx.severity_if_short(region),
+                f"geen mbo-locatie binnen {dutch.number(ctx.rules.mbo_within_km)} km van een "
+                "school van de regio",
             )
 
 
@@ -201,6 +234,7 @@ def rule_size(ctx: CheckContext) -> Iterable[Violation]:
                 ctx.codes(ids),
                 f"{total} technical-profile pupils lj 3-4, at least {lo} required",
                 ctx.severity_if_short(region),
+                f"{dutch.whole(total)} techniekleerlingen lj 3-4, minstens {dutch.whole(lo)} nodig",
             )
         if ctx.rules.too_big(total):
             # Even a lower bound above the maximum breaks the rule.
@@ -209,6 +243,8 @@ def rule_size(ctx: CheckContext) -> Iterable[Violation]:
                 region,
                 ctx.codes(ids),
                 f"{total} technical-profile pupils lj 3-4, at most {hi} allowed",
+                message_nl=f"{dutch.whole(total)} techniekleerlingen lj 3-4, hooguit "
+                f"{dutch.whole(hi or 0)} toegestaan",
             )
 
 
@@ -221,16 +257,15 @@ def rule_contiguity(ctx: CheckContext) -> Iterable[Violation]:
             continue
         parts = sorted(nx.connected_components(ctx.graph.subgraph(ids)), key=len, reverse=True)
         if len(parts) > 1:
-            stray = sorted(i for part in parts[1:] for i in part)
+            stray = ctx.codes(sorted(i for part in parts[1:] for i in part))
             yield Violation(
                 "contiguity",
                 region,
-                ctx.codes(stray),
-                f"not connected: {len(parts)} separate parts; detached: "
-                + ", ".join(ctx.codes(stray[:8]))
-                + (" ..." if len(stray) > 8 else ""),
+                stray,
+                f"not connected: {len(parts)} separate parts; detached: " + _listed(stray, 8),
                 # Undocumented members may be what joins a partial region up.
                 ctx.severity_if_short(region),
+                f"niet aaneengesloten: {len(parts)} losse delen; los liggen: " + _listed(stray, 8),
             )
 
 
@@ -251,7 +286,14 @@ def rule_together(ctx: CheckContext) -> Iterable[Violation]:
             (ca, cb),
             f"{ca} ({ra}) and {cb} ({rb}) are less than {km:g} km apart but in different regions",
             "broken" if ctx.rules.together_strict else "warning",
+            f"{ca} ({ra}) en {cb} ({rb}) liggen minder dan {dutch.number(km)} km uit elkaar, "
+            "maar in verschillende regio's",
         )
+
+
+def _listed(codes: Sequence[str], most: int = 10) -> str:
+    """At most ``most`` codes, then ``...``."""
+    return ", ".join(codes[:most]) + (" ..." if len(codes) > most else "")
 
 
 RULES: tuple[Rule, ...] = (

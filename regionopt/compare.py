@@ -187,6 +187,14 @@ class RegionDiff:
     transition_a_eur: float | None
     transition_b_eur: float | None
 
+    @property
+    def changed(self) -> bool:
+        """False when the region is in both plans with exactly the same schools."""
+        fa, fb = self.figures_a, self.figures_b
+        if fa is None or fb is None:
+            return True
+        return not (self.shared_schools == fa.n_schools == fb.n_schools)
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form with A/B values and B - A deltas."""
         fa, fb = self.figures_a, self.figures_b
@@ -215,6 +223,7 @@ class RegionDiff:
             "structural_a_eur": self.structural_a_eur,
             "structural_b_eur": self.structural_b_eur,
             "structural_delta_eur": delta(self.structural_a_eur, self.structural_b_eur),
+            "changed": self.changed,
         }
 
 

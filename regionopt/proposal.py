@@ -271,16 +271,12 @@ def _write_geography(
 
     terr = write_geopackage(ws, result.plan, out / "regions.gpkg")
     done = result.optimised
-    params = {
-        "regions": len(result.plan.regions),
-        "status": done.status,
-        "gap": f"{done.gap:.1%}" if done.gap is not None else "n/a",
-    }
+    params = {"regions": len(result.plan.regions), "status": done.status, "gap": done.gap}
     write_plan_map(
         ws.loaded,
         result.plan,
         out / "map.html",
-        title="Proposed regions",
+        title="Voorgestelde STO-regio's",
         params=params,
         config=ws.config,
         region_table=table,
@@ -327,18 +323,17 @@ def _write_report(
         "objective": done.partition.objective,
         "bound": done.bound,
         "gap": done.gap,
-        "bewezen over": done.scope_nl,
+        "scope": done.scope_nl,
         "components": done.partition.components.to_dict(),
     }
     tree = done.branch
     if tree is not None:
         state = "gesloten" if tree.closed else f"{tree.open_nodes} knopen nog open"
-        objective["branch-and-price"] = f"{tree.nodes} knopen doorzocht, boom {state}"
+        objective["branch_and_price"] = f"{tree.nodes} knopen doorzocht, boom {state}"
     wide = _all_regions(done)
     if wide is not None:
-        scope = Restriction().scope_nl
-        objective[f"ondergrens over {scope}"] = round(wide["bound"], 1)
-        objective["marge tot die ondergrens"] = f"{wide['gap']:.2%}"
+        objective["all_regions_bound"] = wide["bound"]
+        objective["all_regions_gap"] = wide["gap"]
     return write_proposal_report(
         out / "report.html",
         instance=ws.instance,

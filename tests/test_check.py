@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 from regionopt.check import check, is_valid
 from regionopt.cli import app
 from regionopt.config import RulesConfig
+from regionopt.dutch import rule_labels
 from regionopt.graph import graph_from_edges
+from regionopt.model.rules import RegionRules
 from regionopt.plan import Plan
 
 from .conftest import make_instance
@@ -117,6 +119,33 @@ def test_only_named_regions_are_judged() -> None:
     inst, g = _setup(technical=(10, 0, 0, 10, 10, 10))
     found = _rules(check(inst, g, _plan("AAACBB"), RULES, regions=["B"]))
     assert found == set()
+
+
+def test_every_finding_also_says_it_in_dutch() -> None:
+    points = [(0, 0), (0.5, 0), (10, 0), (15, 0), (20, 0), (25, 0)]
+    inst, g = _setup(technical=(10, 0, 0, 10, 0, 0), points=points)
+    # A = {0, 3} and B = {1, 4} are cut in two, 0 and 1 are close but apart, 5 is in no
+    # region, and C = {2} is too small, without mbo, penvoerder or a second vmbo school.
+    rows = (("00AA00", "A"), ("01AA00", "B"), ("02AA00", "C"), ("03AA00", "A"), ("04AA00", "B"))
+    plan = Plan(rows=rows)
+    rules = RULES.model_copy(update={"max_technical_pupils": 15})
+    found = check(inst, g, plan, rules) + check(inst, g, _plan("AAAAAA"), rules)
+    assert {v.rule for v in found} == {
+        "partition", "min_vmbo", "penvoerder", "mbo", "size", "contiguity", "together"
+    }  # fmt: skip
+    labels = rule_labels(RegionRules.from_config(rules))
+    for v in found:
+        assert v.message_nl and v.message_nl != v.message, v
+        assert v.dutch(labels).startswith(f"[gebroken] {labels[v.rule]}: "), v.dutch(labels)
+    vmbo = next(v for v in found if v.rule == "min_vmbo")
+    assert vmbo.dutch(labels) == (
+        "[gebroken] Minstens 2 vmbo-scholen: regio C: 1 vmbo-vestiging(en), minstens 2 nodig"
+    )
+    sizes = {v.message_nl for v in found if v.rule == "size"}
+    assert sizes == {
+        "0 techniekleerlingen lj 3-4, minstens 20 nodig",
+        "20 techniekleerlingen lj 3-4, hooguit 15 toegestaan",
+    }
 
 
 def test_cli_check_exit_codes(tmp_path: Path, real_data: Path) -> None:

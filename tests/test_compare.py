@@ -64,3 +64,12 @@ def test_compare_moved_and_partial() -> None:
     assert by_a["A"].figures_a.n_schools == 3 and by_a["A"].figures_b.n_schools == 2
     assert result.ari == pytest.approx(1.2 / 3.7)  # the same partitions as test_ari_by_hand
     assert result.partial
+
+
+def test_a_region_changed_unless_both_plans_give_it_the_same_schools() -> None:
+    inst = make_instance(SEVEN_POINTS, technical=SEVEN_TECHNICAL)
+    a = lettered_plan("AAABBCC", name="a")
+    b = lettered_plan("XXXYYY.", name="b")  # A kept (renamed), B grows, C gone
+    changed = {(d.region_a, d.region_b): d.changed for d in compare(inst, a, b).regions}
+    assert changed == {("A", "X"): False, ("B", "Y"): True, ("C", None): True}
+    assert compare(inst, a, b).as_dict()["regions"][0]["changed"] is False

@@ -81,7 +81,7 @@ def test_propose_on_the_national_instance(workspace, tmp_path: Path, real_data: 
     assert wide["scope"] == "all connected regions that meet the rules"
     assert 0 <= wide["bound"] <= summary["objective"] and 0 <= wide["proven"] <= wide["penvoerders"]
     assert "over all connected regions: bound" in res.output
-    assert "ondergrens over alle samenhangende" in (out / "report.html").read_text()
+    assert "Ondergrens over alle samenhangende" in (out / "report.html").read_text()
     # Five seconds of column generation leave the gap open: branch-and-price then runs.
     tree = summary["phases"]["branch_and_price"]
     assert tree["nodes"] >= 1 and tree["bound"] <= summary["objective"] + 1e-6

@@ -18,6 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from regionopt import dutch
 from regionopt.app import views
 from regionopt.app.shapes import RegionShapes, feature_collection
 from regionopt.app.state import Candidate, Editor, Proposal, changes_between
@@ -26,7 +27,13 @@ from regionopt.check import check
 from regionopt.codes import code_problem
 from regionopt.errors import InputError, Problem
 from regionopt.evaluate import plan_rows, region_table
-from regionopt.mapdata import plan_differences, plan_layers, subtitle, whatif_layers
+from regionopt.mapdata import (
+    plan_differences,
+    plan_layers,
+    subtitle,
+    whatif_layers,
+    whatif_title,
+)
 from regionopt.model.rules import RegionRules
 from regionopt.names import region_names
 from regionopt.plan import Plan
@@ -97,6 +104,8 @@ class Workbench:
             "start_shapes": self.shapes.geojson(start, props),
             "actual_shapes": actual_shapes,
             "rules": RULE_NAMES,
+            "rule_labels": dutch.rule_labels(rules),
+            "status_labels": dict(dutch.STATUS_LABELS),
             "limits": {
                 "min_vmbo": rules.min_vmbo_schools,
                 "min_technical_pupils": rules.min_technical,
@@ -131,6 +140,8 @@ class Workbench:
             "version": editor.version,
             "undo": editor.history[-1].label if editor.can_undo else None,
             "redo": editor.undone[0].label if editor.can_redo else None,
+            "undo_nl": editor.history[-1].label_nl if editor.can_undo else None,
+            "redo_nl": editor.undone[0].label_nl if editor.can_redo else None,
             "steps": len(editor.history),
             "changed": {c.code: c.region_id for c in changes},
             "whatif": None if not changes or result is None else self._whatif_view(result),
@@ -322,9 +333,8 @@ class Workbench:
         layers = whatif_layers(
             self.ws.loaded, result, config=self.config, make_territories=self.shapes.polygons
         )
-        title = "What-if: " + ", ".join(str(c) for c in result.changes)
         sub = subtitle(self.ws.loaded, None, {"plan": self.start.name})
-        return map_page(render_layers(layers, title=title[:300], subtitle=sub))
+        return map_page(render_layers(layers, title=whatif_title(result)[:300], subtitle=sub))
 
     def _plan_map(self, plan: Plan) -> str:
         """The plan's map with the documented regions (``mapdata.plan_layers``)."""

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
+from regionopt import dutch
 from regionopt.instance import Instance
 from regionopt.plan import Plan
 from regionopt.repair import Move
@@ -48,6 +49,8 @@ class Step:
     kind: StepKind
     label: str
     moves: tuple[SchoolMove, ...]
+    label_nl: str = ""
+    """``label`` in Dutch, for the page (``16RT01 stapt uit``)."""
 
     def forward(self) -> dict[str, str | None]:
         """Code -> region after the step."""
@@ -98,7 +101,7 @@ def changes_between(before: Plan, after: Plan) -> list[Change]:
 
 
 def step_label(change: Change) -> str:
-    """A short English label of a change (the page shows its own Dutch text)."""
+    """A short English label of a change (``Step.label_nl`` is the page's Dutch one)."""
     return str(change)
 
 
@@ -167,7 +170,9 @@ class Editor:
             SchoolMove(c.code, current.get(c.code), plan.assignment.get(c.code)) for c in changes
         )
         label = "; ".join(step_label(c) for c in changes)
-        return Candidate(Step("change", label, moves), self._named(plan), self.version)
+        label_nl = "; ".join(dutch.change_text(c.kind, c.code, c.region_id) for c in changes)
+        step = Step("change", label, moves, label_nl)
+        return Candidate(step, self._named(plan), self.version)
 
     def preview_repair(self, proposal: Proposal) -> Candidate:
         """The accepted repair as a candidate step.
@@ -181,7 +186,12 @@ class Editor:
             raise StaleError("the plan changed since this repair was proposed; ask again")
         current = self.plan.assignment
         moves = tuple(SchoolMove(m.code, current.get(m.code), m.to_region) for m in proposal.moves)
-        step = Step("repair", f"repair: {len(moves)} move(s)", moves)
+        step = Step(
+            "repair",
+            f"repair: {len(moves)} move(s)",
+            moves,
+            f"reparatie: {len(moves)} verplaatsing(en)",
+        )
         return Candidate(step, self._apply(step.forward()), self.version)
 
     def commit(self, candidate: Candidate) -> None:

@@ -85,7 +85,7 @@ def region_report(
                 "before": s.before,
                 "after": s.after,
                 "repaired": s.repaired,
-                "messages": list(s.messages),
+                "messages": list(s.messages_nl or s.messages),
             }
             for s in r.rules
         ],
@@ -120,7 +120,7 @@ def whatif_view(
         "regions": [region_report(r, money, mbo) for r in result.regions],
         "whole_plan": {
             "broken": len(broken),
-            "messages": [violation_text(v) for v in broken[:20]],
+            "messages": [v.dutch(result.rule_labels) for v in broken[:20]],
         },
     }
 
@@ -166,7 +166,7 @@ def repair_view(
             merged.setdefault(f"{key}_after", amounts[f"{key}_before"])
     return {
         "status": rep.status,
-        "headline": rep.headline() if rep.status == "repaired" else "",
+        "headline": rep.headline_nl() if rep.status == "repaired" else "",
         "optimal": rep.optimal,
         "moves": moves,
         "dissolved": list(rep.dissolved),
@@ -175,11 +175,6 @@ def repair_view(
         "wall_time_s": round(rep.wall_time_s, 3),
         "regions": [region_report(r, money, mbo) for r in result.regions],
     }
-
-
-def violation_text(v: Violation) -> str:
-    """A violation as one line (rule, region, message)."""
-    return str(v)
 
 
 def profiles(school: School) -> list[dict[str, Any]]:
@@ -227,7 +222,8 @@ def rule_statuses(
     for rule in rules:
         found = [v for v in violations if v.rule == rule and region_id in _regions_of(v)]
         worst = max((v.severity for v in found), key=order.__getitem__, default="ok")
-        out.append({"rule": rule, "status": worst, "messages": [v.message for v in found]})
+        messages = [v.message_nl or v.message for v in found]
+        out.append({"rule": rule, "status": worst, "messages": messages})
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,6 +22,7 @@ from regionopt.cli._app import (
 from regionopt.cli.plans import read_plan_early, refuse_unknown_codes, resolve_plan
 from regionopt.config import BudgetConfig, load_config
 from regionopt.load import load_all
+from regionopt.names import label, region_names
 
 if TYPE_CHECKING:
     from regionopt.budget import Budget
@@ -55,14 +57,17 @@ def budget_command(
     if json:
         print_json(money.as_dict(per_school=per_school))
         return
-    console.print(_region_table(money, the_plan.name))
+    names = region_names(loaded.instance, the_plan)
+    console.print(_region_table(money, the_plan.name, names))
     _print_notes(money, cfg.budget)
     if per_school:
         console.print(_school_table(money))
+        _print_school_note(cfg.budget)
 
 
-def _region_table(money: Budget, plan_name: str) -> Table:
-    """Per region and in total: schools, technical pupils and every amount (whole euros)."""
+def _region_table(money: Budget, plan_name: str, names: Mapping[str, str]) -> Table:
+    """Per region (name and id) and in total: schools, technical pupils and every amount
+    (whole euros)."""
     table = Table(title=f"Budget of plan {escape(plan_name)} (EUR a year, rounded; --json: cents)")
     for col in (
         "region",
@@ -76,9 +81,9 @@ def _region_table(money: Budget, plan_name: str) -> Table:
         table.add_column(col, justify="left" if col == "region" else "right")
     for r in money.regions:
         table.add_row(
-            escape(r.region_id),
-            str(r.n_schools),
-            str(r.technical_pupils),
+            escape(label(names.get(r.region_id, r.region_id), r.region_id)),
+            f"{r.n_schools:,}",
+            f"{r.technical_pupils:,}",
             _whole(r.transition_cents),
             _whole(r.structural_cents),
             _whole(r.structural_goals_cents),
@@ -86,8 +91,8 @@ def _region_table(money: Budget, plan_name: str) -> Table:
         )
     table.add_row(
         "total",
-        str(sum(r.n_schools for r in money.regions)),
-        str(money.technical_pupils),
+        f"{sum(r.n_schools for r in money.regions):,}",
+        f"{money.technical_pupils:,}",
         _whole(money.total_transition_cents),
         _whole(money.total_structural_cents),
         _whole(sum(r.structural_goals_cents for r in money.regions)),
@@ -118,21 +123,48 @@ def _print_notes(money: Budget, config: BudgetConfig) -> None:
         )
 
 
+SCHOOL_COLUMNS = (
+    "vestiging",
+    "region",
+    "tech. pupils",
+    "transition\nbrings in",
+    "transition\nreceives",
+    "structural\nbrings in",
+    "structural\nreceives",
+)
+"""The per-school table's columns: what a school adds to its region, and what it gets."""
+
+
 def _school_table(money: Budget) -> Table:
-    """Per school: its region, technical pupils and amounts (euros and cents)."""
+    """Per school: its region (the id; the region table names it), technical pupils, and per
+    phase what it brings into its region's amount and what it receives of it (euros and
+    cents)."""
     table = Table(title="Per school (EUR a year)")
-    for col in ("vestiging", "region", "tech. pupils", "transition", "structural", "share"):
+    for col in SCHOOL_COLUMNS:
         table.add_column(col, justify="left" if col in ("vestiging", "region") else "right")
     for s in money.schools:
         table.add_row(
             s.code,
             escape(s.region_id),
-            str(s.technical_pupils),
+            f"{s.technical_pupils:,}",
             _eur(s.transition_eur),
+            _eur(s.transition_share_cents / 100),
             _eur(s.structural_eur),
             _eur(s.structural_share_cents / 100),
         )
     return table
+
+
+def _print_school_note(config: BudgetConfig) -> None:
+    """Which amount a school receives."""
+    console.print(
+        "brings in: what the school adds to its region's amount (its pupils, and the base "
+        "for a school with a technical profile); receives: what the school gets, its part of "
+        f"the {1 - config.regional_goals_share:.0%} of the region's amount that goes to the "
+        "schools, pro rata by technical pupils (the other "
+        f"{config.regional_goals_share:.0%} is for regional goals)",
+        highlight=False,
+    )
 
 
 def _eur(value: float | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,15 +19,21 @@ from regionopt.cli._app import (
     print_json,
     widen,
 )
-from regionopt.cli.plans import read_plan_early, refuse_unknown_codes, resolve_plan
+from regionopt.cli.plans import plan_label, read_plan_early, refuse_unknown_codes, resolve_plan
 from regionopt.config import load_config
 from regionopt.load import load_all
 
 if TYPE_CHECKING:
-    from regionopt.compare import Comparison
+    from regionopt.compare import Comparison, RegionDiff
+    from regionopt.instance import Instance
+    from regionopt.plan import Plan
 
 PlanA = Annotated[str, typer.Argument(help="Plan A: CSV or 'actual'.")]
 PlanB = Annotated[str, typer.Argument(help="Plan B: CSV or 'actual'.")]
+AllOption = Annotated[
+    bool,
+    typer.Option("--all", help="List every region, also those with the same schools in A and B."),
+]
 
 
 @app.command("compare")
@@ -37,8 +44,12 @@ def compare_command(
     data: DataOption = None,
     config: ConfigOption = None,
     json: JsonOption = False,
+    all_regions: AllOption = False,
 ) -> None:
-    """Agreement between two plans: adjusted Rand index, pairs, moved schools, region deltas."""
+    """Agreement between two plans: adjusted Rand index, pairs, moved schools, region deltas.
+
+    The region table lists the regions that changed (--all: every region).
+    """
     widen()
     from regionopt.compare import compare
 
@@ -52,18 +63,22 @@ def compare_command(
     if json:
         print_json(result.as_dict())
         return
-    _print_summary(result)
-    console.print(_region_table(result))
+    _print_summary(result, plan_label(plan_a), plan_label(plan_b))
+    _print_regions(result, all_regions=all_regions)
     if result.moved:
         console.print(_moved_table(result))
+    for side, codes in (("A", result.only_in_a), ("B", result.only_in_b)):
+        if codes:
+            console.print(_one_plan_table(loaded.instance, side, codes, a if side == "A" else b))
 
 
-def _print_summary(result: Comparison) -> None:
-    """The index, the pair counts, how many schools moved, and the notes."""
+def _print_summary(result: Comparison, name_a: str, name_b: str) -> None:
+    """The index, the pair counts, how many schools moved, and the notes; the plans are
+    named by their files (``prop/regions.csv``)."""
     ari = "undefined" if result.ari is None else f"{result.ari:.4f}"
     p = result.pairs
     console.print(
-        f"[bold]{escape(result.name_a)}[/] vs [bold]{escape(result.name_b)}[/]: "
+        f"A = [bold]{escape(name_a)}[/] vs B = [bold]{escape(name_b)}[/]: "
         f"{result.shared_schools} schools in both; "
         f"adjusted Rand index {ari}\n"
         f"pairs together in both {p.together_both:,}, only in A {p.only_a:,}, only in B "
@@ -76,13 +91,27 @@ def _print_summary(result: Comparison) -> None:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
 
 
-def _region_table(result: Comparison) -> Table:
+def _print_regions(result: Comparison, *, all_regions: bool) -> None:
+    """The region table: the changed regions only, and how many did not change (or all)."""
+    shown = [d for d in result.regions if all_regions or d.changed]
+    same = len(result.regions) - sum(d.changed for d in result.regions)
+    if shown:
+        console.print(_region_table(shown, changed_only=not all_regions))
+    if not all_regions:
+        console.print(
+            f"{same} region(s) have the same schools in A and B (--all lists them too)",
+            highlight=False,
+        )
+
+
+def _region_table(regions: Sequence[RegionDiff], *, changed_only: bool = False) -> Table:
     """Each region of A beside its partner in B: shared schools and the figures of both."""
-    table = Table(title="Regions: A and its best-matching region in B (values A / B)")
+    which = "changed regions" if changed_only else "regions"
+    table = Table(title=f"{which.capitalize()}: A and its best-matching region in B (A / B)")
     for col in ("region A", "region B", "shared", "schools", "tech. pupils", "techniekarm"):
         table.add_column(col)
     table.add_column("transition EUR")
-    for d in result.regions:
+    for d in regions:
         row = d.as_dict()
         table.add_row(
             escape(row["region_a"] or "-"),
@@ -105,6 +134,19 @@ def _moved_table(result: Comparison) -> Table:
         table.add_row(
             *(escape(v) for v in (m.code, m.name, m.region_a, m.region_b, m.partner_of_a or "-"))
         )
+    return table
+
+
+def _one_plan_table(instance: Instance, side: str, codes: Sequence[str], plan: Plan) -> Table:
+    """The schools only plan ``side`` assigns: code, name, place and its region there."""
+    other = "B" if side == "A" else "A"
+    table = Table(title=f"Only in {side} (in no region of {other})")
+    for col in ("vestiging", "name", "place", f"region {side}"):
+        table.add_column(col)
+    for code in codes:
+        school = instance.school(code)
+        region = plan.assignment.get(code, "")
+        table.add_row(*(escape(v) for v in (code, school.name, school.place, region)))
     return table
 
 

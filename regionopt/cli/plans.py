@@ -18,6 +18,26 @@ def is_actual(arg: str) -> bool:
     return arg.strip().lower() == ACTUAL
 
 
+def plan_label(arg: str) -> str:
+    """How output names a plan argument: ``actual``, or the file with its folder
+    (``prop/regions.csv``), never the user's whole path.
+
+    Parameters
+    ----------
+    arg : str
+        A plan CSV path or ``actual``.
+
+    Returns
+    -------
+    str
+    """
+    if is_actual(arg):
+        return ACTUAL
+    path = Path(arg)
+    folder = path.parent.name
+    return f"{folder}/{path.name}" if folder else path.name
+
+
 def read_plan_early(arg: str) -> None:
     """Read a plan file before the data loads, so a bad plan fails fast (``actual`` waits)."""
     if not is_actual(arg):

@@ -21,7 +21,7 @@ from regionopt.cli._app import (
     require_seconds,
     widen,
 )
-from regionopt.cli.plans import read_plan_early, resolve_plan
+from regionopt.cli.plans import plan_label, read_plan_early, resolve_plan
 from regionopt.errors import InputError
 from regionopt.output import check_out_dir, staged_dir
 
@@ -132,7 +132,7 @@ def whatif_command(
 
 def _write_whatif(ws: Workspace, result: WhatIfResult, out: Path, *, plan_arg: str) -> list[Path]:
     """The result files, the map of the touched regions and the HTML report."""
-    from regionopt.mapdata import TerritoryMaker, subtitle, whatif_layers
+    from regionopt.mapdata import TerritoryMaker, subtitle, whatif_layers, whatif_title
     from regionopt.render import map_page, render_layers
     from regionopt.report import write_whatif_report
     from regionopt.whatif import write_outputs
@@ -140,13 +140,14 @@ def _write_whatif(ws: Workspace, result: WhatIfResult, out: Path, *, plan_arg: s
     written = write_outputs(result, ws.instance, out)
     make = TerritoryMaker(ws.instance, ws.loaded.geography, ws.config, ws.model)
     layers = whatif_layers(ws.loaded, result, config=ws.config, make_territories=make)
-    title = f"What-if: {', '.join(str(c) for c in result.changes)}"
-    params = {"plan": plan_arg, "regions": ", ".join(r.region_id for r in result.regions)}
+    title = whatif_title(result)
+    shown = ", ".join(r.region_id for r in result.regions)
+    params = {"plan": plan_label(plan_arg), "shown_regions": shown}
     page = map_page(render_layers(layers, title=title, subtitle=subtitle(ws.loaded, None, params)))
     (out / "map.html").write_text(page, encoding="utf-8")
     written.append(out / "map.html")
     parameters: dict[str, object] = {
-        "plan": plan_arg,
+        "plan": plan_label(plan_arg),
         "repair": result.repair is not None,
         "allow_dissolve": result.allow_dissolve,
         "rules": ws.config.rules.model_dump(),

@@ -29,7 +29,7 @@ from regionopt.mapdata.plan_map import (
     write_plan_map,
 )
 from regionopt.mapdata.territories import TerritoryMaker, gemeente_territories
-from regionopt.mapdata.whatif_map import whatif_changes, whatif_layers
+from regionopt.mapdata.whatif_map import whatif_changes, whatif_layers, whatif_title
 
 __all__ = [
     "DATA_SOURCES",
@@ -48,5 +48,6 @@ __all__ = [
     "subtitle",
     "whatif_changes",
     "whatif_layers",
+    "whatif_title",
     "write_plan_map",
 ]

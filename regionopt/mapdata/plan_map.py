@@ -9,6 +9,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from regionopt import dutch
 from regionopt.budget import budget
 from regionopt.commute import CommuteModel
 from regionopt.config import Config
@@ -144,22 +145,41 @@ class MapResult:
 
 
 def describe_params(params: Mapping[str, object] | None) -> str:
-    """``key=value`` pairs for a subtitle, sorted by key."""
-    return ", ".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
+    """The settings for a subtitle, in Dutch: ``label: value`` pairs in the given order.
+
+    Labels come from ``report.labels.PARAMETERS`` (a key without one is shown as it is);
+    fractions (``gap``) as percentages, numbers in Dutch notation.
+    """
+    from regionopt.report.labels import PARAMETERS, PERCENT_PARAMETERS, STATUS_TEXT
+
+    def show(key: str, value: object) -> str:
+        if isinstance(value, bool):
+            return dutch.yes_no(value)
+        if isinstance(value, int | float):
+            if key in PERCENT_PARAMETERS:
+                return dutch.percent(value, 1)
+            return dutch.number(value)
+        if key == "status":
+            return STATUS_TEXT.get(str(value), str(value))
+        return str(value)
+
+    return ", ".join(
+        f"{PARAMETERS.get(k, k).lower()}: {show(k, v)}"
+        for k, v in (params or {}).items()
+        if v is not None
+    )
 
 
 def subtitle(
     loaded: LoadedData, plan: Plan | None, params: Mapping[str, object] | None = None
 ) -> str:
-    """Which data, plan and parameters made the map."""
-    parts = [
-        f"Data: {loaded.report.data_dir} ({DATA_SOURCES})",
-        f"{loaded.instance.n} vmbo-vestigingen",
-    ]
+    """Which data, plan and settings made the map (the data's sources, not its folder on the
+    user's disk)."""
+    parts = [f"Bronnen: {DATA_SOURCES}", f"{dutch.whole(loaded.instance.n)} vmbo-vestigingen"]
     if plan is not None:
-        parts.append(f"plan: {plan.name}, {len(plan.regions)} regio's")
+        parts.append(f"plan '{plan.name}', {len(plan.regions)} regio's")
     if params:
-        parts.append(f"parameters: {describe_params(params)}")
+        parts.append(describe_params(params))
     return " · ".join(parts)
 
 
@@ -232,4 +252,4 @@ def write_plan_map(
 def _default_title(plan: Plan | None) -> str:
     if plan is None:
         return "Huidige STO-regio's, voor zover gedocumenteerd"
-    return f"Voorgestelde STO-regio's ({plan.name}) en huidige regio's"
+    return f"STO-regio's van plan '{plan.name}' en huidige regio's"

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 
 import geopandas as gpd
 
+from regionopt import dutch
 from regionopt.budget import Budget
 from regionopt.config import Config
 from regionopt.evaluate import region_table
@@ -16,6 +17,12 @@ from regionopt.mapdata.territories import TerritoryMaker
 from regionopt.plan import Plan
 from regionopt.render import LAYER_BEFORE, LAYER_CHANGES, MapLayers
 from regionopt.whatif import WhatIfResult
+
+
+def whatif_title(result: WhatIfResult) -> str:
+    """The map's title: ``Wat als: 16RT01 stapt uit``."""
+    asked = ", ".join(dutch.change_text(c.kind, c.code, c.region_id) for c in result.changes)
+    return f"Wat als: {asked}"
 
 
 def whatif_changes(result: WhatIfResult, names: Mapping[str, str]) -> dict[str, tuple[str, str]]:

@@ -23,12 +23,19 @@ from regionopt.render.layers import (
     add_mbo,
     add_provinces,
     add_reference,
+    add_region_labels,
     add_regions,
     add_schools,
     change_kinds,
 )
 from regionopt.render.page import add_title, base_map, figure, legend_html
-from regionopt.render.style import DEFAULT_TOLERANCE_M, LAYER_ACTUAL, LAYER_DIFFERENCES, NL_BOUNDS
+from regionopt.render.style import (
+    DEFAULT_TOLERANCE_M,
+    LAYER_ACTUAL,
+    LAYER_DIFFERENCES,
+    NL_BOUNDS,
+    TITLE_ROOM_PX,
+)
 
 
 @dataclass(frozen=True)
@@ -72,8 +79,14 @@ def render_layers(
         if layers.ambiguous is not None and len(layers.ambiguous):
             add_ambiguous(group, layers.ambiguous)
     has_differences = _add_points(fmap, layers, colours)
+    labelled = regions if regions is not None else actual
+    if labelled is not None and len(labelled):
+        add_region_labels(fmap, labelled)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    fmap.fit_bounds([[y0, x0], [y1, x1]])
+    # The regions fill the first view (the Netherlands, for a national plan), below the title.
+    fmap.fit_bounds(
+        [[y0, x0], [y1, x1]], padding_top_left=TITLE_ROOM_PX, padding_bottom_right=(10, 10)
+    )
     add_title(fmap, title, subtitle)
     legend = legend_html(
         proposed=layers.regions is not None,

@@ -125,3 +125,42 @@ def points_4326(frame: pd.DataFrame) -> pd.DataFrame:
     elif isinstance(frame, gpd.GeoDataFrame):
         frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     return frame
+
+
+def label_points(regions: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Where each region's name goes: inside its largest part, far from its edges.
+
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        Polygons in EPSG:4326 (``prepare_polygons``) with ``region_id`` and optionally
+        ``name``.
+
+    Returns
+    -------
+    DataFrame
+        ``region_id``, ``name`` (the id when it has none), ``lon``, ``lat``; a row per
+        non-empty region.
+    """
+    from shapely.ops import polylabel
+
+    rows = []
+    for rec, geom in zip(regions.to_dict("records"), regions.geometry, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        parts = list(getattr(geom, "geoms", [geom]))
+        largest = max(parts, key=lambda g: g.area)
+        try:
+            point = polylabel(largest, tolerance=0.002)
+        except (ValueError, shapely.errors.GEOSException):
+            point = largest.representative_point()
+        name = rec.get("name")
+        rows.append(
+            {
+                "region_id": str(rec["region_id"]),
+                "name": str(name) if isinstance(name, str) and name else str(rec["region_id"]),
+                "lon": round(point.x, COORD_DECIMALS),
+                "lat": round(point.y, COORD_DECIMALS),
+            }
+        )
+    return pd.DataFrame(rows, columns=["region_id", "name", "lon", "lat"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,19 +10,30 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
 from folium.utilities import JsCode
 
-from regionopt.render.geometry import feature_collection, points_4326, prepare_polygons
+from regionopt.render.geometry import (
+    feature_collection,
+    label_points,
+    points_4326,
+    prepare_polygons,
+)
 from regionopt.render.style import (
     CHANGE_COLOURS,
     CHANGE_LABELS,
     CLASS_ACTUAL,
     CLASS_AMBIGUOUS,
     CLASS_DIFFERENCE,
+    CLASS_LABEL,
     CLASS_MBO,
     CLASS_PROPOSED,
     CLASS_SCHOOL,
     DIFFERENCE_COLOUR,
+    HIDE_LABELS,
+    LABEL_MIN_ZOOM,
+    LAYER_LABELS,
     LAYER_MBO,
     LAYER_PROPOSED,
     LAYER_PROVINCES,
@@ -31,8 +43,9 @@ from regionopt.render.style import (
     PANE_ACTUAL,
     PANE_POINTS,
     PANE_REGIONS,
+    TITLE_ROOM_PX,
 )
-from regionopt.render.text import as_number, cell
+from regionopt.render.text import as_number, cell, esc
 from regionopt.render.tooltips import (
     ambiguous_tooltip,
     mbo_tooltip,
@@ -42,13 +55,17 @@ from regionopt.render.tooltips import (
 )
 
 # Binds each feature's pre-escaped tooltip (also as popup, for touch screens) and a hover
-# highlight. The HTML in ``properties.tooltip`` was built and escaped in Python.
+# highlight. The HTML in ``properties.tooltip`` was built and escaped in Python. A popup pans
+# the map so that it opens clear of the title box.
 _ON_EACH_FEATURE = JsCode(
     """function(feature, layer) {
     var p = feature.properties || {};
     if (p.tooltip) {
         layer.bindTooltip(p.tooltip, {sticky: true, className: "regionopt-tooltip"});
-        layer.bindPopup(p.tooltip, {maxWidth: 420});
+        layer.bindPopup(p.tooltip, {maxWidth: 420, className: "regionopt-popup",
+            autoPanPaddingTopLeft: """
+    + json.dumps(list(TITLE_ROOM_PX))
+    + """, autoPanPaddingBottomRight: [20, 20]});
     }
     if (p.hover && layer.setStyle) {
         layer.on("mouseover", function(e) { e.target.setStyle(p.hover); });
@@ -100,6 +117,49 @@ def add_regions(fmap: folium.Map, regions: gpd.GeoDataFrame, colours: Mapping[st
         class_name=CLASS_PROPOSED,
         pane=PANE_REGIONS,
     ).add_to(fmap)
+
+
+class _LabelsByZoom(MacroElement):
+    """Marks the map's container while zoomed out below ``LABEL_MIN_ZOOM`` (CSS hides the
+    region names then)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+    (function (map) {
+        function labels() {
+            map.getContainer().classList.toggle(
+                {{ this.hide|tojson }}, map.getZoom() < {{ this.min_zoom }});
+        }
+        map.on("zoomend", labels);
+        labels();
+    })({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, hide: str, min_zoom: float) -> None:
+        super().__init__()
+        self._name = "LabelsByZoom"
+        self.hide = hide
+        self.min_zoom = min_zoom
+
+
+def add_region_labels(fmap: folium.Map, regions: gpd.GeoDataFrame) -> None:
+    """Each region's name, small, inside its largest part; shown from ``LABEL_MIN_ZOOM`` on.
+
+    Plain markers (not tooltips), so hovering a region or school still shows its own
+    tooltip; the names let every click through.
+    """
+    points = label_points(regions)
+    group = folium.FeatureGroup(name=LAYER_LABELS, show=True)
+    for rec in points.to_dict("records"):
+        icon = folium.DivIcon(
+            html=f"<span>{esc(rec['name'])}</span>", icon_size=(0, 0), class_name=CLASS_LABEL
+        )
+        folium.Marker(
+            [rec["lat"], rec["lon"]], icon=icon, interactive=False, keyboard=False
+        ).add_to(group)
+    group.add_to(fmap)
+    _LabelsByZoom(HIDE_LABELS, LABEL_MIN_ZOOM).add_to(fmap)
 
 
 def add_reference(

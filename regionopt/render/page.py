@@ -50,6 +50,17 @@ body, .leaflet-container { font-family: "Helvetica Neue", Arial, "DejaVu Sans", 
   white-space: nowrap; vertical-align: top; }
 .regionopt-tooltip td { text-align: right; vertical-align: top; }
 .regionopt-tooltip .ro-note { color: #a00; max-width: 300px; white-space: normal; }
+.regionopt-popup .leaflet-popup-content { font-size: 12.5px; line-height: 1.35; margin: 10px 14px; }
+.regionopt-popup table { border-collapse: collapse; font-size: inherit; }
+.regionopt-popup th { text-align: left; font-weight: normal; color: #555; padding: 0 8px 0 0;
+  vertical-align: top; }
+.regionopt-popup td { text-align: right; vertical-align: top; }
+.regionopt-popup .ro-note { color: #a00; }
+.regionopt-label { pointer-events: none; }
+.regionopt-label span { position: absolute; transform: translate(-50%, -50%);
+  white-space: nowrap; font-size: 11px; font-weight: 600; color: #1b1b1b;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff, 0 0 1px #fff; }
+.regionopt-labels-hidden .regionopt-label { display: none; }
 """
 
 
@@ -120,8 +131,14 @@ def external_resources(page: str) -> list[str]:
 def base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
     """The empty self-contained map with its panes, hatch pattern and (off) background tiles."""
     x0, y0, x1, y1 = bounds
+    # Fractional zoom: the first view fills the window with the regions (whole zoom levels
+    # leave the Netherlands at half the window's height or less).
     fmap = _self_contained_map(
-        location=[(y0 + y1) / 2, (x0 + x1) / 2], zoom_start=8, control_scale=True
+        location=[(y0 + y1) / 2, (x0 + x1) / 2],
+        zoom_start=8,
+        control_scale=True,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
     )
     for pane, z in ((PANE_REGIONS, 410), (PANE_ACTUAL, 420), (PANE_POINTS, 450)):
         folium.map.CustomPane(pane, z_index=z).add_to(fmap)

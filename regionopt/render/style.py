@@ -18,6 +18,7 @@ LAYER_BEFORE = "Regio's vóór de wijziging"
 LAYER_CHANGES = "Gewijzigde scholen"
 LAYER_PROVINCES = "Provinciegrenzen"
 LAYER_TILES = "Achtergrondkaart OpenStreetMap (alleen online)"
+LAYER_LABELS = "Namen van de regio's (bij inzoomen)"
 
 CLASS_PROPOSED = "regionopt-proposed"
 """CSS class of every proposed-region polygon (one SVG path per region)."""
@@ -26,6 +27,14 @@ CLASS_SCHOOL = "regionopt-school"
 CLASS_MBO = "regionopt-mbo"
 CLASS_DIFFERENCE = "regionopt-difference"
 CLASS_AMBIGUOUS = "regionopt-ambiguous"
+CLASS_LABEL = "regionopt-label"
+"""CSS class of a region's name on the map."""
+LABEL_MIN_ZOOM = 9
+"""Region names show from this zoom level on (below it 77 names overlap into a mass)."""
+HIDE_LABELS = "regionopt-labels-hidden"
+"""CSS class of the map while it is zoomed out below ``LABEL_MIN_ZOOM``."""
+TITLE_ROOM_PX = (60, 100)
+"""Room (left, top) a popup or the first view keeps free for the title box."""
 
 PANE_REGIONS, PANE_ACTUAL, PANE_POINTS = "regionopt-regions", "regionopt-actual", "regionopt-points"
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from regionopt import dutch
 from regionopt.check import Violation
 from regionopt.plan import Plan
 
@@ -67,4 +68,17 @@ class RepairResult:
             f"{len(self.moves)} further move(s) make the plan valid again ({proof} among "
             f"{len(self.scope_regions)} regions around the change, neighbourhood level "
             f"{self.level}; {self.wall_time_s:.2f} s)"
+        )
+
+    def headline_nl(self) -> str:
+        """``headline`` in Dutch, for the HTML report and the web app."""
+        proof = (
+            "bewezen het kleinst mogelijke aantal"
+            if self.optimal
+            else "mogelijk kan het met minder"
+        )
+        return (
+            f"{len(self.moves)} verdere verplaatsing(en) maken het plan weer geldig ({proof} "
+            f"binnen {len(self.scope_regions)} regio's rond de wijziging, buurniveau "
+            f"{self.level}; {dutch.number(self.wall_time_s, 2)} s)"
         )

@@ -6,13 +6,24 @@ cannot touch the report). Every text that comes from data is HTML-escaped here. 
 come from ``regionopt.names``; figures from ``regionopt.evaluate`` and money from
 ``regionopt.budget`` on the whole plan. The objective, its bound and the comparison with the
 documented regions arrive as plain mappings from the caller (``propose``, ``validate``).
-Labels are Dutch, like the maps.
+Everything is Dutch, like the maps: numbers in Dutch notation (``regionopt.dutch``) and
+every figure under a Dutch label (``labels``); the raw keys stay in ``summary.json``.
 
-Modules: ``page`` (style, escaping, tables, the file), ``proposal_report`` and
-``whatif_report``.
+Modules: ``labels`` (Dutch labels of the objective, comparison and parameters), ``page``
+(style, escaping, tables, the file), ``proposal_report`` and ``whatif_report``.
 """
 
-from regionopt.report.page import CSS, esc, euro, map_iframe, page, value_html, whole
+from regionopt.report.page import (
+    CSS,
+    esc,
+    euro,
+    map_iframe,
+    page,
+    parameters_section,
+    value_html,
+    value_text,
+    whole,
+)
 from regionopt.report.proposal_report import (
     RegionLine,
     comparison_section,
@@ -40,11 +51,13 @@ __all__ = [
     "money_section",
     "objective_section",
     "page",
+    "parameters_section",
     "region_lines",
     "region_section",
     "regions_section",
     "repair_section",
     "value_html",
+    "value_text",
     "whole",
     "write_proposal_report",
     "write_whatif_report",

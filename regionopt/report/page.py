@@ -6,6 +6,9 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from regionopt import dutch
+from regionopt.report.labels import GROUPS, PARAMETERS, PERCENT_PARAMETERS, VALUE_WORDS
+
 CSS = """
 body { font-family: "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; margin: 24px auto;
   max-width: 1200px; padding: 0 16px; color: #222; line-height: 1.4; }
@@ -29,18 +32,17 @@ def esc(value: object) -> str:
 
 def euro(value: float | None) -> str:
     """``€ 1.234.567`` (whole euros, Dutch notation), or an empty string."""
-    if value is None:
-        return ""
-    return "€ " + f"{round(value):,}".replace(",", ".")
+    return "" if value is None else dutch.euro(value)
 
 
 def whole(value: int) -> str:
     """A whole number in Dutch notation."""
-    return f"{value:,}".replace(",", ".")
+    return dutch.whole(value)
 
 
 def html_table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int]) -> str:
-    """A table; header labels are ours, cells must already be escaped HTML."""
+    """A table; header labels are ours, cells must already be escaped HTML (no header row
+    when every label is empty)."""
     head = "".join(f"<th>{h}</th>" for h in header)
     body = "".join(
         "<tr>"
@@ -51,23 +53,41 @@ def html_table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: se
         + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    thead = f"<thead><tr>{head}</tr></thead>" if any(header) else ""
+    return f"<table>{thead}<tbody>{body}</tbody></table>"
+
+
+def value_text(value: object, key: str = "") -> str:
+    """Any plain value as escaped Dutch text: numbers in Dutch notation, ``ja``/``nee``,
+    ``geen`` for nothing, lists joined; ``key`` picks percentages and the ``regions`` range."""
+    if value is None or (isinstance(value, list | tuple | Mapping) and not value):
+        return "geen"
+    if isinstance(value, bool):
+        return dutch.yes_no(value)
+    if isinstance(value, int | float):
+        return dutch.percent(value) if key in PERCENT_PARAMETERS else dutch.number(value)
+    if key == "regions" and isinstance(value, list | tuple) and len(value) == 2:
+        lo, hi = value
+        return value_text(lo) if lo == hi else f"{value_text(lo)} tot {value_text(hi)}"
+    if isinstance(value, Mapping):
+        return esc(", ".join(f"{k} = {v}" for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(v) for v in value)
+    return esc(VALUE_WORDS.get(str(value), str(value)))
 
 
 def value_html(value: object) -> str:
-    """Any plain value as HTML: mappings as tables, sequences as lists, numbers formatted."""
-    if isinstance(value, Mapping):
-        rows = [(esc(k), value_html(v)) for k, v in value.items()]
-        return html_table(("", ""), rows, set())
-    if isinstance(value, list | tuple):
-        if not value:
-            return "-"
-        return "<ul>" + "".join(f"<li>{value_html(v)}</li>" for v in value) + "</ul>"
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, float):
-        return esc(f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}")
-    return esc(value)
+    """Any plain value as HTML: mappings as Dutch two-column tables, the rest ``value_text``."""
+    if isinstance(value, Mapping) and value:
+        rows = [
+            (
+                esc(PARAMETERS.get(str(k), str(k))),
+                value_html(v) if isinstance(v, Mapping) else value_text(v, str(k)),
+            )
+            for k, v in value.items()
+        ]
+        return html_table(("Instelling", "Waarde"), rows, set())
+    return value_text(value)
 
 
 def map_iframe(map_html: str | None) -> str:
@@ -93,10 +113,21 @@ def page(title: str, subtitle: str, sections: Iterable[str]) -> str:
 
 
 def parameters_section(parameters: Mapping[str, object] | None) -> str:
-    """The parameters that made the result."""
+    """The parameters that made the result, as Dutch tables: the plain settings first, then
+    one table per group (rules, weights, ...)."""
     if not parameters:
         return ""
-    return f"<h2>Parameters</h2>{value_html(dict(parameters))}"
+    plain = {k: v for k, v in parameters.items() if not isinstance(v, Mapping) or not v}
+    parts = ["<h2>Instellingen</h2>"]
+    if plain:
+        parts.append(value_html(plain))
+    groups = sorted(parameters, key=lambda k: list(GROUPS).index(k) if k in GROUPS else -1)
+    for key in groups:
+        value = parameters[key]
+        if isinstance(value, Mapping) and value:
+            parts.append(f"<h3>{esc(GROUPS.get(key, PARAMETERS.get(key, key)))}</h3>")
+            parts.append(value_html(value))
+    return "".join(parts)
 
 
 def write_page(path: Path | str, text: str) -> Path:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
+from regionopt import dutch
 from regionopt.instance import Instance
 from regionopt.report.page import (
     esc,
@@ -23,7 +24,8 @@ from regionopt.whatif import RegionReport, WhatIfResult
 def _status(status: str | None) -> str:
     if status is None:
         return ""
-    return f'<span class="{esc(status)}">{esc(status)}</span>'
+    text = dutch.STATUS_LABELS.get(status, status)
+    return f'<span class="{esc(status)}">{esc(text)}</span>'
 
 
 def changes_section(result: WhatIfResult, instance: Instance) -> str:
@@ -34,7 +36,7 @@ def changes_section(result: WhatIfResult, instance: Instance) -> str:
         was = result.before.assignment.get(c.code)
         rows.append(
             (
-                esc(c.kind),
+                esc(dutch.CHANGE_NOUNS.get(c.kind, c.kind)),
                 esc(c.code),
                 esc(s.name),
                 esc(s.place),
@@ -63,7 +65,7 @@ def repair_section(result: WhatIfResult, instance: Instance) -> str:
         if rep.status == "not_needed":
             parts.append("<p>Geen reparatie nodig.</p>")
         elif rep.status == "repaired":
-            parts.append(f"<p>{esc(rep.headline())}</p>")
+            parts.append(f"<p>{esc(rep.headline_nl())}</p>")
             rows = [
                 (
                     esc(m.code),
@@ -91,8 +93,21 @@ def repair_section(result: WhatIfResult, instance: Instance) -> str:
     return "".join(parts)
 
 
-def region_section(r: RegionReport) -> str:
-    """One affected region: rules, figures and penvoerder before, after and repaired."""
+def region_section(r: RegionReport, labels: Mapping[str, str] | None = None) -> str:
+    """One affected region: rules, figures and penvoerder before, after and repaired.
+
+    Parameters
+    ----------
+    r : RegionReport
+    labels : mapping, optional
+        Rule -> Dutch label (``WhatIfResult.rule_labels``; ``dutch.rule_labels()`` when absent).
+
+    Returns
+    -------
+    str
+        HTML.
+    """
+    labels = labels or dutch.rule_labels()
     stages = [("vóór", r.before, r.penvoerder_before), ("na", r.after, r.penvoerder_after)]
     if r.repaired is not None:
         stages.append(("gerepareerd", r.repaired, r.penvoerder_repaired or r.penvoerder_after))
@@ -100,14 +115,14 @@ def region_section(r: RegionReport) -> str:
     rows: list[Sequence[str]] = []
     for s in r.rules:
         cells = [s.before, s.after] + ([s.repaired] if r.repaired is not None else [])
-        rows.append((esc(s.rule), *[_status(c) for c in cells]))
-    rows.append(("scholen", *[whole(f.n_schools) for _, f, _ in stages]))
-    rows.append(("techniekleerlingen lj 3-4", *[whole(f.technical_pupils) for _, f, _ in stages]))
-    rows.append(("techniekarm", *["ja" if f.techniekarm else "nee" for _, f, _ in stages]))
+        rows.append((esc(labels.get(s.rule, s.rule)), *[_status(c) for c in cells]))
+    rows.append(("Scholen", *[whole(f.n_schools) for _, f, _ in stages]))
+    rows.append(("Techniekleerlingen lj 3-4", *[whole(f.technical_pupils) for _, f, _ in stages]))
+    rows.append(("Techniekarm", *["ja" if f.techniekarm else "nee" for _, f, _ in stages]))
     pv_cells = [esc(p) for _, _, p in stages]
     if r.penvoerder_changed:
         pv_cells = [f'<span class="changed">{c}</span>' for c in pv_cells]
-    rows.append(("penvoerder", *pv_cells))
+    rows.append(("Penvoerder", *pv_cells))
     notes = ""
     if r.dissolved:
         notes += '<p class="dissolved">Deze regio is opgeheven: er is geen school meer over.</p>'
@@ -116,7 +131,7 @@ def region_section(r: RegionReport) -> str:
             f'<p class="note">De penvoerder wisselt: {esc(r.penvoerder_before)} wordt '
             f"{esc(r.penvoerder_final)}.</p>"
         )
-    messages = [m for s in r.rules for m in s.messages]
+    messages = [m for s in r.rules for m in (s.messages_nl or s.messages)]
     if messages:
         notes += "<ul>" + "".join(f"<li>{esc(m)}</li>" for m in messages) + "</ul>"
     return f"<h3>{esc(r.label)}</h3>{html_table(header, rows, set())}{notes}"
@@ -185,20 +200,23 @@ def write_whatif_report(
     -------
     Path
     """
-    title = f"What-if op {result.before.name}"
+    title = f"Wat-als-analyse op plan '{result.before.name}'"
     broken = [v for v in result.full_check if v.severity == "broken"]
+    found = "".join(f"<li>{esc(v.dutch(result.rule_labels))}</li>" for v in broken[:20])
     whole_plan = (
         f"<p>De controle van het hele eindplan vindt {len(broken)} gebroken regel(s).</p>"
-        + ("<ul>" + "".join(f"<li>{esc(v)}</li>" for v in broken[:20]) + "</ul>" if broken else "")
+        + (f"<ul>{found}</ul>" if broken else "")
     )
     sections = [
         changes_section(result, instance),
         repair_section(result, instance),
-        "<h2>Betrokken regio's</h2>" + "".join(region_section(r) for r in result.regions),
+        "<h2>Betrokken regio's</h2>"
+        + "".join(region_section(r, result.rule_labels) for r in result.regions),
         money_section(result),
         f"<h2>Hele plan</h2>{whole_plan}",
         f"<h2>Kaart</h2>{map_iframe(map_html)}",
         parameters_section(parameters),
     ]
-    subtitle = ", ".join(str(c) for c in result.changes) + f"; gemaakt {date.today().isoformat()}"
+    asked = ", ".join(dutch.change_text(c.kind, c.code, c.region_id) for c in result.changes)
+    subtitle = f"{asked}; gemaakt {date.today().isoformat()}"
     return write_page(path, page(title, subtitle, sections))

@@ -7,12 +7,14 @@ from typing import Any
 
 import networkx as nx
 
+from regionopt import dutch
 from regionopt.budget import Budget, budget, budget_changes
 from regionopt.check import Violation, check
 from regionopt.compare import region_figures
 from regionopt.config import Config, RulesConfig
 from regionopt.evaluate import penvoerder_candidate
 from regionopt.instance import Instance
+from regionopt.model.rules import RegionRules
 from regionopt.names import region_names
 from regionopt.plan import Plan
 from regionopt.repair import RepairResult, repair
@@ -136,6 +138,7 @@ def _judged(
         full_check=tuple(check(instance, graph, final, rules, opted_out=opted_out)),
         names=names,
         allow_dissolve=allow_dissolve,
+        rule_labels=dutch.rule_labels(RegionRules.from_config(rules)),
     )
 
 
@@ -180,22 +183,24 @@ def _region_reports(
     figs_before = region_figures(instance, plan, shown)
     figs_after = region_figures(instance, after, shown)
     figs_rep = region_figures(instance, repaired, shown) if repaired else None
+    labels = dutch.rule_labels(RegionRules.from_config(rules))
     reports = []
     for r in shown:
         statuses = []
         for rule in RULE_NAMES:
-            msgs = tuple(
-                str(v)
+            found = [
+                v
                 for v in (*v_after, *(v_rep or ()))
                 if v.rule == rule and r in _violation_regions(v, after) and v.severity != "ok"
-            )
+            ]
             statuses.append(
                 RuleStatus(
                     rule=rule,
                     before=_status(v_before, plan, r, rule),
                     after=_status(v_after, after, r, rule),
                     repaired=None if repaired is None else _status(v_rep or (), repaired, r, rule),
-                    messages=tuple(dict.fromkeys(msgs)),
+                    messages=tuple(dict.fromkeys(str(v) for v in found)),
+                    messages_nl=tuple(dict.fromkeys(v.dutch(labels) for v in found)),
                 )
             )
         reports.append(

@@ -94,8 +94,9 @@ def _regions_markdown(result: WhatIfResult) -> list[str]:
             "|---|---|---|---|---|",
         ]
         for stage, f, pv in stages:
-            arm = "ja" if f.techniekarm else "nee"
-            lines.append(f"| {stage} | {f.n_schools} | {f.technical_pupils} | {arm} | {_md(pv)} |")
+            arm = "yes" if f.techniekarm else "no"  # report.md is English throughout
+            lead = _md(pv) if pv.code else "none"
+            lines.append(f"| {stage} | {f.n_schools} | {f.technical_pupils} | {arm} | {lead} |")
         if r.penvoerder_changed:
             lines += [
                 "",

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from regionopt import dutch
 from regionopt.budget import Budget
 from regionopt.check import RULES, Violation, is_valid
 from regionopt.compare import RegionFigures
@@ -30,6 +31,9 @@ class RuleStatus:
     after: str
     repaired: str | None = None
     messages: tuple[str, ...] = ()
+    """The findings behind a status that is not ``ok``, in English (``str(Violation)``)."""
+    messages_nl: tuple[str, ...] = ()
+    """The same findings in Dutch (``Violation.dutch``)."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,8 @@ class WhatIfResult:
     names: Mapping[str, str] = field(default_factory=dict)
     """Region id -> recognisable name (``names.region_names`` of the plan before the change)."""
     allow_dissolve: bool = False
+    rule_labels: Mapping[str, str] = field(default_factory=dutch.rule_labels)
+    """Rule -> Dutch label, with the thresholds of the rules that judged the plans."""
 
     @property
     def final(self) -> Plan:

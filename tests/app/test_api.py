@@ -13,7 +13,10 @@ from starlette.testclient import TestClient
 from regionopt.app.service import Workbench
 from regionopt.budget import budget, budget_changes
 from regionopt.check import check, is_valid
+from regionopt.config import RulesConfig
+from regionopt.dutch import rule_labels
 from regionopt.evaluate import plan_rows
+from regionopt.model.rules import RegionRules
 from regionopt.plan import read_plan
 from regionopt.whatif import Change, whatif
 from regionopt.workspace import Workspace
@@ -33,6 +36,13 @@ def test_page_and_leaflet_come_from_the_package(client: TestClient) -> None:
         assert r.status_code == 404 and "error" in r.json()
 
 
+def test_rule_labels_come_from_the_server_with_both_bounds(client: TestClient) -> None:
+    base = client.get("/api/base", headers=session(client)).json()
+    assert base["rule_labels"] == rule_labels(RegionRules.from_config(RulesConfig()))
+    assert base["rule_labels"]["size"] == "Techniekleerlingen: 200 tot 600"
+    assert base["status_labels"]["broken"] == "gebroken"
+
+
 def test_a_move_that_breaks_a_rule_shows_the_rule_and_whatifs_money(
     client: TestClient, town_bench: tuple[Workspace, Workbench]
 ) -> None:
@@ -48,7 +58,10 @@ def test_a_move_that_breaks_a_rule_shows_the_rule_and_whatifs_money(
     west = next(x for x in view["regions"] if x["region_id"] == "west")
     rules = {x["rule"]: x for x in west["rules"]}
     assert rules["size"]["before"] == "ok" and rules["size"]["after"] == "broken"
-    assert rules["size"]["messages"]
+    assert rules["size"]["messages"] == [
+        "[gebroken] Techniekleerlingen: 200 tot 600: regio west: 162 techniekleerlingen lj 3-4, "
+        "minstens 200 nodig"
+    ]
     assert west["figures"]["after"]["technical_pupils"] == 162
     assert west["mbo"]["after"] and west["penvoerder"]["after"]["code"]
     # The money is whatif's (budget_changes of the whole plans), not a second computation.
@@ -127,7 +140,8 @@ def test_repair_accept_and_download_a_valid_plan(
     assert plan.assignment[MOVE_BREAKS[0]] == MOVE_BREAKS[1]
     assert is_valid(check(ws.instance, ws.graph, plan, ws.config.rules))
     report = client.get("/api/download/report.html", headers=h)
-    assert report.status_code == 200 and "<h1>What-if" in report.text
+    assert report.status_code == 200 and "<h1>Wat-als-analyse op plan" in report.text
+    assert proposal["headline"].endswith("s)") and "verplaatsing(en)" in proposal["headline"]
     assert "<script>alert" not in report.text  # the hostile school name is escaped
 
 
@@ -144,6 +158,7 @@ def test_undo_redo_and_tabs_apart_over_http(client: TestClient) -> None:
     assert client.post("/api/undo", json={}, headers=one).json()["changed"] == {}
     state = client.post("/api/redo", json={}, headers=one).json()
     assert state["changed"] == {"33CC00": None} and state["undo"] == "leave 33CC00"
+    assert state["undo_nl"] == "33CC00 stapt uit"  # the page's tooltip
     school = client.get("/api/school?code=33CC00", headers=one).json()
     assert school["current_region"] is None
     assert move(client, one, kind="join", code="33CC00", region="oost").json()["changed"] == {}

@@ -139,8 +139,16 @@ def test_move_break_repair_accept_download_check(
     size_rule = page.locator("#change-panel [data-region='west'] tr[data-rule='size']")
     size_rule.locator("td.broken").wait_for()  # the page says which rule breaks, and where
     label, before, after = size_rule.locator("td").all_text_contents()
-    minimum = RulesConfig().min_technical_pupils
-    assert label == f"Genoeg techniekleerlingen (minstens {minimum})"
+    rules = RulesConfig()  # both bounds: a region above the maximum breaks it too
+    assert label == (
+        f"Techniekleerlingen: {rules.min_technical_pupils} tot {rules.max_technical_pupils}"
+    )
+    findings = page.locator("#change-panel [data-region='west'] ul.messages li")
+    assert "techniekleerlingen lj 3-4, minstens" in findings.all_text_contents()[-1]
+    assert (
+        page.locator("#undo").get_attribute("title")
+        == f"Ongedaan maken: {code} verhuist naar {region}"
+    )
     assert (before, after) == ("ok", "gebroken")
     assert page.locator("#repair").is_enabled()
     page.click("#repair")

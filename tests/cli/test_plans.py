@@ -35,3 +35,12 @@ def test_a_plan_with_a_school_that_does_not_take_part_names_the_key(
         "v.csv: row 3: 77VS00 (De Brug [vso], Oostdorp) is a voortgezet speciaal onderwijs",
         "[participation] include_vso = true in a --config file",
     )
+
+
+def test_a_plan_is_named_by_its_file_and_folder_not_the_whole_path() -> None:
+    from regionopt.cli.plans import plan_label
+
+    assert plan_label("/tmp/fresh/prop/regions.csv") == "prop/regions.csv"
+    assert plan_label("regions.csv") == "regions.csv"
+    assert plan_label("/regions.csv") == "regions.csv"
+    assert plan_label("Actual") == "actual"

@@ -81,3 +81,23 @@ def test_national_map_is_under_five_megabytes(tmp_path: Path, real_data: Path) -
     assert result.size_bytes < 5_000_000
     assert result.n_regions == len(plan.regions)
     assert external_resources((tmp_path / "national.html").read_text(encoding="utf-8")) == []
+
+
+def test_subtitle_names_the_sources_not_the_users_folder_and_speaks_dutch() -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from regionopt.load import LoadedData
+    from regionopt.mapdata import DATA_SOURCES, subtitle
+
+    instance, _ = small_world()
+    loaded = SimpleNamespace(instance=instance, report=SimpleNamespace(data_dir="/home/jan/data"))
+    plan = Plan.from_mapping({"01AA00": "P1"}, name="proposed")
+    params = {"regions": 77, "status": "FEASIBLE", "gap": 0.02924, "reference": None}
+    text = subtitle(cast(LoadedData, loaded), plan, params)
+    assert "/home/jan" not in text and f"Bronnen: {DATA_SOURCES}" in text
+    assert text.endswith(
+        "plan 'proposed', 1 regio's · aantal regio's: 77, "
+        "status: geldig plan, niet bewezen optimaal, marge tot de ondergrens: 2,9%"
+    )
+    assert "parameters" not in text and "gap=" not in text

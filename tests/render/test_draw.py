@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,27 @@ def test_whatif_changes_are_ringed_in_their_colours_and_named(tmp_path: Path) ->
         assert CHANGE_COLOURS[kind] in page and CHANGE_LABELS[kind] in page
     assert CHANGE_LABELS["joined"] not in page  # the legend lists only kinds present
     assert in_page("Vóór de wijziging", page)
+
+
+def test_regions_are_named_on_the_map_from_zoom_nine(tmp_path: Path) -> None:
+    from regionopt.render import CLASS_LABEL, LABEL_MIN_ZOOM, LAYER_LABELS
+
+    page, fmap = tiny_map_html(tmp_path)
+    names = {getattr(c, "layer_name", None) for c in fmap._children.values()}
+    assert LAYER_LABELS in names
+    # One name per region (escaped), in a plain marker that lets clicks through.
+    assert page.count(f'"className": "{CLASS_LABEL}"') == 9
+    shown = [json.loads(m) for m in re.findall(r'"html": ("[^"]*")', page)]
+    assert "<span>Regio R5</span>" in shown
+    assert "<span>&lt;script&gt;alert(1)&lt;/script&gt;</span>" in shown  # escaped
+    assert f"map.getZoom() < {LABEL_MIN_ZOOM}" in page and '"interactive": false' in page
+
+
+def test_first_view_fills_the_window_and_popups_keep_clear_of_the_title(tmp_path: Path) -> None:
+    from regionopt.render import TITLE_ROOM_PX
+
+    page, _ = tiny_map_html(tmp_path)
+    assert '"zoomSnap": 0.25' in page  # fractional zoom: the regions fill the window
+    room = json.dumps(list(TITLE_ROOM_PX))
+    assert f'"paddingTopLeft": {room}' in page  # the first view starts below the title
+    assert f"autoPanPaddingTopLeft: {room}" in page  # so does an opened popup

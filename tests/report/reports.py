@@ -54,7 +54,67 @@ def proposal_report(tmp_path: Path) -> Path:
         plan=plan,
         config=Config(rules=RULES),
         map_html=tiny_map(),
-        objective={"objective": 1000.0, "bound": 950.0, "components": {"cut_pupils": 900.0}},
-        comparison={"adjusted_rand_index": 0.61, "note": EVIL},
-        parameters={"regions": "3", "data": EVIL},
+        objective=OBJECTIVE,
+        comparison=COMPARISON | {"note": EVIL},
+        parameters=PARAMETERS | {"data": EVIL},
     )
+
+
+OBJECTIVE: dict[str, Any] = {
+    "status": "FEASIBLE",
+    "objective": 59660.86,
+    "bound": 57916.217972090206,
+    "gap": 0.02924265637320338,
+    "scope": "regio's binnen 50 km van de penvoerder",
+    "components": {
+        "cut_pupils": 43563.744,
+        "compactness_km": 3941.277,
+        "gemeente_splits": 15,
+        "splits": {"gemeente": 15, "rpa": 52, "bestuur": 136, "mbo": 90},
+        "reference_moves": 0,
+        "size_balance": 22.6807,
+        "total": 59660.86,
+    },
+}
+"""The objective of the national proposal (summary.json), as ``propose`` passes it."""
+
+_SCORE = {"f1": 0.984, "precision": 0.9935, "recall": 0.9747, "tp": 154, "fp": 1, "fn": 4}
+COMPARISON: dict[str, Any] = {
+    "plan": {
+        "name": "proposed",
+        **_SCORE,
+        "pairs": 1653,
+        "unassigned": 0,
+        "regions_two_or_more": 14,
+        "whole_and_unmixed": 11,
+    },
+    "baselines": [{"name": "RPA-gebied", **_SCORE, "tp": 156, "fp": 28, "fn": 2}],
+    "sizes": {
+        "plan": {
+            "label": "proposed",
+            "regions": 77,
+            "schools": {"smallest": 2, "median": 6, "largest": 21},
+            "technical_pupils": {"smallest": 200, "median": 250, "largest": 575},
+        },
+    },
+}
+"""``proposal.validate_plan`` of the national proposal, shortened."""
+
+PARAMETERS: dict[str, Any] = {
+    "regions": [77, 77],
+    "locks": {},
+    "reference": None,
+    "search": {"bound_s": 90.0, "relative_gap": 0.001, "contiguity": "connected"},
+    "rules": {"min_vmbo": 2, "min_technical_pupils": 200, "max_technical_pupils": 600},
+    "weights": {
+        "cut_pupils": 1.0,
+        "compactness_km": 0.05,
+        "gemeente_split": 20.0,
+        "labour_market_split": 300.0,
+        "bestuur_split": 0.0,
+        "mbo_split": 0.0,
+        "reference_move": 50.0,
+        "size_balance": 0.0,
+    },
+}
+"""``propose``'s parameters, shortened."""

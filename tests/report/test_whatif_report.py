@@ -23,3 +23,23 @@ def test_whatif_report_escapes_data_and_links_nothing(tmp_path: Path) -> None:
     # The repair keeps B (no region dissolved) and its penvoerder change is reported.
     assert "Opgeheven" not in page and "--allow-dissolve" in page
     assert "De penvoerder wisselt" in page
+
+
+def test_whatif_report_is_dutch(tmp_path: Path) -> None:
+    page = whatif_report(tmp_path).read_text(encoding="utf-8")
+    body = html.unescape(SRCDOC.sub("", page))
+    # The title names the plan (quoted); the changes, rules, statuses and repair are Dutch.
+    assert "<h1>Wat-als-analyse op plan 'line'</h1>" in body
+    assert "05AA00 stapt uit; gemaakt" in body and "<td>uitstappen</td>" in body
+    for english in ("What-if", "leave 05AA00", "min_vmbo", "partition", "further move"):
+        assert english not in body, english
+    assert "<td>Minstens 2 vmbo-scholen</td>" in body
+    assert "<td>Techniekleerlingen: 30 tot 600</td>" in body
+    assert '<span class="broken">gebroken</span>' in body
+    assert "verdere verplaatsing(en) maken het plan weer geldig" in body
+    # The findings behind a broken rule, in Dutch.
+    vmbo = "[gebroken] Minstens 2 vmbo-scholen: regio B: 1 vmbo-vestiging(en), minstens 2 nodig"
+    assert vmbo in body
+    assert "[gebroken] Techniekleerlingen: 30 tot 600: regio B: 5 techniekleerlingen lj 3-4" in body
+    # The settings under Dutch labels.
+    assert "Opheffen van een regio toegestaan</td><td>nee" in body

@@ -43,3 +43,8 @@ def test_write_outputs(tmp_path: Path) -> None:
     assert kinds[1] == "requested" and "repair" in kinds
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "## Repair" in report and result.repair.headline() in report
+    # report.md is English throughout: no Dutch yes/no beside English headings.
+    for line in report.splitlines():
+        if line.startswith("| before") or line.startswith("| after"):
+            assert "| no |" in line or "| yes |" in line, line
+            assert "| nee |" not in line and "| ja |" not in line

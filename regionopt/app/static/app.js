@@ -106,8 +106,10 @@
     app.state = state;
     $("undo").disabled = !state.undo;
     $("redo").disabled = !state.redo;
-    $("undo").title = state.undo ? "Ongedaan maken: " + state.undo : "Niets ongedaan te maken";
-    $("redo").title = state.redo ? "Opnieuw: " + state.redo : "Niets opnieuw te doen";
+    $("undo").title = state.undo ? "Ongedaan maken: " + (state.undo_nl || state.undo)
+      : "Niets ongedaan te maken";
+    $("redo").title = state.redo ? "Opnieuw doen: " + (state.redo_nl || state.redo)
+      : "Niets opnieuw te doen";
     var n = Object.keys(state.changed).length;
     var broken = state.whatif ? state.whatif.whole_plan.broken : null;
     $("repair").disabled = !(state.whatif && !state.whatif.valid);
@@ -224,9 +226,8 @@
       app.schoolByCode = {};
       base.schools.forEach(function (s) { app.schoolByCode[s.code] = s; });
       base.regions.forEach(function (reg) { app.region[reg.id] = reg; });
-      RULE_LABELS.min_vmbo = "Minstens " + base.limits.min_vmbo + " vmbo-scholen";
-      RULE_LABELS.size = "Genoeg techniekleerlingen (minstens " +
-        nl(base.limits.min_technical_pupils) + ")";
+      Object.assign(RULE_LABELS, base.rule_labels);
+      Object.assign(app.STATUS_LABELS, base.status_labels);
       $("plan-name").textContent = base.plan.name + " · " + base.plan.n_regions + " regio's";
       buildMap(base);
       app.layers.regions.addData(base.start_shapes);

@@ -13,18 +13,9 @@
     session: null, base: null, state: null, map: null, layers: {}, markers: {},
     region: {}, selected: null, openRegion: null, proposal: null, searchTimer: null,
     NO_REGION: NO_REGION,
-    RULE_LABELS: {
-      partition: "Elke school in precies één regio",
-      min_vmbo: "Genoeg vmbo-scholen",
-      penvoerder: "Penvoerder (school met technisch profiel)",
-      mbo: "Mbo-partner binnen bereik",
-      size: "Genoeg techniekleerlingen",
-      contiguity: "Aaneengesloten gebied",
-      together: "Scholen dichtbij elkaar samen"
-    },
-    STATUS_LABELS: {
-      ok: "ok", broken: "gebroken", unknown: "onbekend", warning: "let op", dissolved: "opgeheven"
-    }
+    // Filled from /api/base (regionopt.dutch: the reports use the same labels).
+    RULE_LABELS: {},
+    STATUS_LABELS: {}
   };
 
   // ---------------------------------------------------------------- small helpers
