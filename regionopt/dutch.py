@@ -97,11 +97,9 @@ def rule_labels(rules: RegionRules | None = None) -> dict[str, str]:
         from regionopt.config import RulesConfig
 
         rules = RegionRules.from_config(RulesConfig())
-    lo = whole(rules.min_technical)
+    lo, hi = whole(rules.min_technical), rules.max_technical
     size = (
-        f"Techniekleerlingen: minstens {lo}"
-        if rules.max_technical is None
-        else f"Techniekleerlingen: {lo} tot {whole(rules.max_technical)}"
+        f"Techniekleerlingen: {lo} tot {whole(hi)}" if hi else f"Techniekleerlingen: minstens {lo}"
     )
     return {
         "partition": "Elke school in precies één regio",
