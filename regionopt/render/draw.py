@@ -28,13 +28,12 @@ from regionopt.render.layers import (
     add_schools,
     change_kinds,
 )
-from regionopt.render.page import add_title, base_map, figure, legend_html
+from regionopt.render.page import add_title, base_map, figure, fit_view, legend_html
 from regionopt.render.style import (
     DEFAULT_TOLERANCE_M,
     LAYER_ACTUAL,
     LAYER_DIFFERENCES,
     NL_BOUNDS,
-    TITLE_ROOM_PX,
 )
 
 
@@ -84,9 +83,7 @@ def render_layers(
         add_region_labels(fmap, labelled)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     # The regions fill the first view (the Netherlands, for a national plan), below the title.
-    fmap.fit_bounds(
-        [[y0, x0], [y1, x1]], padding_top_left=TITLE_ROOM_PX, padding_bottom_right=(10, 10)
-    )
+    fit_view(fmap, [[y0, x0], [y1, x1]])
     add_title(fmap, title, subtitle)
     legend = legend_html(
         proposed=layers.regions is not None,

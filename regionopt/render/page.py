@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import folium
-from branca.element import Element, Figure
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
 
 from regionopt.render.style import (
     CHANGE_COLOURS,
@@ -25,6 +26,7 @@ from regionopt.render.style import (
     PANE_ACTUAL,
     PANE_POINTS,
     PANE_REGIONS,
+    TITLE_ROOM_PX,
 )
 from regionopt.render.text import esc
 
@@ -147,6 +149,52 @@ def base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
         OSM_TILES, attr=OSM_ATTRIBUTION, name=LAYER_TILES, overlay=True, show=False, max_zoom=19
     ).add_to(fmap)
     return fmap
+
+
+class _FitView(MacroElement):
+    """Fit the first view to ``bounds``, clear of the title box when the map has room for it.
+
+    A map in a frame that is not laid out yet (a report's map while the page loads) has no
+    size: padding would then make Leaflet's zoom NaN, so it fits without.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+    (function (map) {
+        var size = map.getSize();
+        var room = size.x > {{ this.min_x }} && size.y > {{ this.min_y }};
+        map.fitBounds({{ this.bounds|tojson }}, room ? {
+            paddingTopLeft: {{ this.top_left|tojson }},
+            paddingBottomRight: {{ this.bottom_right|tojson }}
+        } : {});
+    })({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(
+        self,
+        bounds: list[list[float]],
+        top_left: tuple[int, int],
+        bottom_right: tuple[int, int],
+    ) -> None:
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = bounds
+        self.top_left, self.bottom_right = list(top_left), list(bottom_right)
+        # At least 100 px of map left between the paddings.
+        self.min_x = top_left[0] + bottom_right[0] + 100
+        self.min_y = top_left[1] + bottom_right[1] + 100
+
+
+def fit_view(
+    fmap: folium.Map,
+    bounds: list[list[float]],
+    top_left: tuple[int, int] = TITLE_ROOM_PX,
+    bottom_right: tuple[int, int] = (10, 10),
+) -> None:
+    """The first view: ``bounds`` ([[south, west], [north, east]]) fill the map below the
+    title box (``TITLE_ROOM_PX``), or the whole map when it has no room for that."""
+    _FitView(bounds, top_left, bottom_right).add_to(fmap)
 
 
 def add_title(fmap: folium.Map, title: str, subtitle: str) -> None:
