@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 DEFAULT_SCALE = 100
 """Objective units are scaled by this and rounded: CP-SAT needs integers."""
 
+PARTS = ("cut_pupils", "compactness_km", "size_balance", "reference_moves")
+"""The objective's parts besides the item families (which go by their own names)."""
+
 
 @dataclass(frozen=True)
 class ObjectiveComponents:
@@ -57,6 +60,9 @@ class ObjectiveComponents:
     """Splits per item family (the gemeente included)."""
     size_balance: float = 0.0
     """Sum over regions of the relative deviation from the mean size, |T - mean| / mean."""
+    contributions: Mapping[str, float] = field(default_factory=dict)
+    """What each part adds to ``total``, in objective units (``Objective.PARTS`` and the item
+    families by name): the objective's own scaled costs, so they add up to ``total`` exactly."""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -67,6 +73,7 @@ class ObjectiveComponents:
             "splits": dict(self.splits),
             "reference_moves": self.reference_moves,
             "size_balance": round(self.size_balance, 4),
+            "contributions": {k: round(v, 2) for k, v in self.contributions.items()},
             "total": round(self.total, 3),
         }
 
@@ -137,9 +144,15 @@ class Objective:
     counted: tuple[np.ndarray, ...]
     """Per item family, per item: True when it is charged (at least two schools, cost > 0)."""
     move_cost: int
-    constant: int
+    constant_parts: Mapping[str, int]
+    """The constant's share of each part (see the module's docstring)."""
     size: SizeCost
     """The size balance (its ``table`` is what a region pays)."""
+
+    @property
+    def constant(self) -> int:
+        """The scaled constant the regions' costs are added to."""
+        return sum(self.constant_parts.values())
 
     @classmethod
     def build(
@@ -174,10 +187,12 @@ class Objective:
             item_cost.append(cost)
             counted.append((sizes >= 2) & (cost > 0))
         move_cost = round(scale * weights.reference_move) if problem.has_reference else 0
-        constant = int(edge_cost[positive].sum())
-        constant -= sum(c * int(m.sum()) for c, m in zip(item_cost, counted, strict=True))
+        constant_parts = {part: 0 for part in PARTS}
+        constant_parts["cut_pupils"] = int(edge_cost[positive].sum())
+        for family, cost, count in zip(problem.items, item_cost, counted, strict=True):
+            constant_parts[family.name] = -cost * int(count.sum())
         if problem.reference is not None and problem.has_reference:
-            constant += move_cost * int((problem.reference >= 0).sum())
+            constant_parts["reference_moves"] = move_cost * int((problem.reference >= 0).sum())
         return cls(
             problem=problem,
             weights=weights,
@@ -187,7 +202,7 @@ class Objective:
             item_cost=tuple(item_cost),
             counted=tuple(counted),
             move_cost=move_cost,
-            constant=constant,
+            constant_parts=constant_parts,
             size=SizeCost.build(problem, scale * weights.size_balance),
         )
 
@@ -207,27 +222,37 @@ class Objective:
         both = inside[self.edges[:, 0]] & inside[self.edges[:, 1]]
         return int(self.edge_cost[both].sum())
 
-    def item_charge(self, ids: np.ndarray) -> int:
-        """Scaled charge for the items the schools ``ids`` touch."""
-        total = 0
+    def item_charges(self, ids: np.ndarray) -> dict[str, int]:
+        """Scaled charge per item family for the items the schools ``ids`` touch."""
+        charges = {}
         for family, cost, counted in zip(
             self.problem.items, self.item_cost, self.counted, strict=True
         ):
-            if cost:
-                items = np.unique(family.index[ids])
-                items = items[items >= 0]
-                total += cost * int(counted[items].sum())
-        return total
+            items = np.unique(family.index[ids]) if cost else np.empty(0, dtype=np.int64)
+            items = items[items >= 0]
+            charges[family.name] = cost * int(counted[items].sum())
+        return charges
 
-    def region_cost(self, members: Sequence[int] | np.ndarray, root: int, ref: int = -1) -> int:
+    def region_parts(
+        self, members: Sequence[int] | np.ndarray, root: int, ref: int = -1
+    ) -> dict[str, int]:
         """Scaled cost of the region ``members`` rooted at ``root``, matched to reference
-        region ``ref`` (-1: none)."""
+        region ``ref`` (-1: none), per part of the objective."""
         ids = np.fromiter((int(i) for i in members), dtype=np.int64)
         inside = np.zeros(self.problem.n, dtype=bool)
         inside[ids] = True
-        km = int(self.km_costs[root][ids].sum())
-        size = int(self.size.table[int(self.problem.technical[ids].sum())])
-        return -self.internal(inside) + km + self.item_charge(ids) + size - self.saved(ids, ref)
+        return {
+            "cut_pupils": -self.internal(inside),
+            "compactness_km": int(self.km_costs[root][ids].sum()),
+            **self.item_charges(ids),
+            "size_balance": int(self.size.table[int(self.problem.technical[ids].sum())]),
+            "reference_moves": -self.saved(ids, ref),
+        }
+
+    def region_cost(self, members: Sequence[int] | np.ndarray, root: int, ref: int = -1) -> int:
+        """Scaled cost of the region ``members`` rooted at ``root``, matched to reference
+        region ``ref`` (-1: none): the sum of its ``region_parts``."""
+        return sum(self.region_parts(members, root, ref).values())
 
     def kept(self, members: np.ndarray, ref: int) -> int:
         """Members that stay in reference region ``ref`` when their region is matched to it."""
@@ -279,14 +304,22 @@ class Objective:
                     out[int(rows[r])] = int(cols[c])
         return out
 
-    def scaled_total(self, labels: np.ndarray, roots: Sequence[int]) -> int:
-        """The scaled objective of a plan (``labels[i]`` indexes ``roots``)."""
+    def scaled_parts(self, labels: np.ndarray, roots: Sequence[int]) -> dict[str, int]:
+        """The scaled objective of a plan per part (``labels[i]`` indexes ``roots``): the
+        constant's share plus every region's."""
         labels = np.asarray(labels, dtype=np.int64)
         refs = self.matched_references(labels, len(roots))
-        total = self.constant
+        parts = dict(self.constant_parts)
         for r, root in enumerate(roots):
-            total += self.region_cost(np.flatnonzero(labels == r), int(root), refs[r])
-        return total
+            for part, cost in self.region_parts(
+                np.flatnonzero(labels == r), int(root), refs[r]
+            ).items():
+                parts[part] = parts.get(part, 0) + cost
+        return parts
+
+    def scaled_total(self, labels: np.ndarray, roots: Sequence[int]) -> int:
+        """The scaled objective of a plan (``labels[i]`` indexes ``roots``)."""
+        return sum(self.scaled_parts(labels, roots).values())
 
     def score(self, labels: np.ndarray, roots: Sequence[int] | None = None) -> ObjectiveComponents:
         """The objective of any plan and its parts (the same yardstick for every method).
@@ -313,14 +346,16 @@ class Objective:
         tech = np.bincount(labels[labels >= 0], weights=prob.technical[labels >= 0].astype(float))
         mean = prob.size_mean
         balance = float((np.abs(tech - mean) / mean).sum())
+        parts = self.scaled_parts(labels, roots)
         return ObjectiveComponents(
             cut_pupils=cut,
             compactness_km=compact,
             gemeente_splits=splits.get("gemeente", 0),
             reference_moves=moves,
-            total=self.to_units(self.scaled_total(labels, roots)),
+            total=self.to_units(sum(parts.values())),
             splits=splits,
             size_balance=balance,
+            contributions={part: self.to_units(cost) for part, cost in parts.items()},
         )
 
     def best_roots(self, labels: np.ndarray) -> list[int]:
@@ -372,6 +407,7 @@ def item_splits(index: np.ndarray, labels: np.ndarray) -> int:
 
 __all__ = [
     "DEFAULT_SCALE",
+    "PARTS",
     "SIZE_FINE",
     "Objective",
     "ObjectiveComponents",

@@ -20,6 +20,8 @@ class Component:
     meaning: str
     weight: str
     """The key of its weight in ``[weights]``."""
+    part: str
+    """Its key in the components' ``contributions`` (what it adds to the objective)."""
 
 
 COMPONENTS: tuple[Component, ...] = (
@@ -28,11 +30,13 @@ COMPONENTS: tuple[Component, ...] = (
         "Afgesneden pendelleerlingen",
         "leerlingen die volgens het pendelmodel tussen scholen in verschillende regio's kiezen",
         "cut_pupils",
+        "cut_pupils",
     ),
     Component(
         ("compactness_km",),
         "Km tot penvoerder",
         "afstand van elke school tot de centrale school van haar regio, opgeteld",
+        "compactness_km",
         "compactness_km",
     ),
     Component(
@@ -40,35 +44,41 @@ COMPONENTS: tuple[Component, ...] = (
         "Gesplitste gemeenten",
         "extra regio's waarover de scholen van een gemeente verdeeld zijn, opgeteld",
         "gemeente_split",
+        "gemeente",
     ),
     Component(
         ("splits", "rpa"),
         "Gesplitste arbeidsmarktregio's",
         "extra regio's per arbeidsmarktregio (RPA-gebied), opgeteld",
         "labour_market_split",
+        "rpa",
     ),
     Component(
         ("splits", "bestuur"),
         "Gesplitste besturen",
         "extra regio's waarover de scholen van een bestuur verdeeld zijn, opgeteld",
         "bestuur_split",
+        "bestuur",
     ),
     Component(
         ("splits", "mbo"),
         "Gesplitste mbo-verzorgingsgebieden",
         "extra regio's over de scholen die dezelfde mbo-instelling bedient, opgeteld",
         "mbo_split",
+        "mbo",
     ),
     Component(
         ("reference_moves",),
         "Verplaatst t.o.v. het referentieplan",
         "scholen niet in hun regio van het referentieplan",
         "reference_move",
+        "reference_moves",
     ),
     Component(
         ("size_balance",),
         "Afwijking van de gemiddelde regiogrootte",
         "per regio |techniekleerlingen − gemiddelde| / gemiddelde, opgeteld",
+        "size_balance",
         "size_balance",
     ),
 )

@@ -176,23 +176,27 @@ def bound_sentence(objective: float, bound: float, scope: str | None) -> str:
 def components_table(
     components: Mapping[str, object], weights: Mapping[str, object] | None = None
 ) -> str:
-    """The objective's parts: value, weight and what each adds to the objective."""
+    """The objective's parts: value, weight and what each adds to the objective (the
+    components' own ``contributions``, which add up to the total)."""
     rows = []
+    added = components.get("contributions")
+    contributions = added if isinstance(added, Mapping) else {}
     for part in COMPONENTS:
         value = _number(_lookup(components, part.path))
         if value is None:
             continue
         weight = _number((weights or {}).get(part.weight))
+        contribution = _number(contributions.get(part.part))
         rows.append(
             (
                 esc(part.label),
                 dutch.number(value),
                 "" if weight is None else dutch.number(weight),
-                "" if weight is None else dutch.number(value * weight, 1),
+                "" if contribution is None else dutch.number(contribution, 1),
                 esc(part.meaning),
             )
         )
-    known = {p.path[-1] for p in COMPONENTS} | {"splits", "total", "gemeente"}
+    known = {p.path[-1] for p in COMPONENTS} | {"splits", "total", "gemeente", "contributions"}
     splits = components.get("splits")
     extra = {**(splits if isinstance(splits, Mapping) else {}), **components}
     for key, value in extra.items():

@@ -67,7 +67,9 @@ def test_model_column_costs_and_score_agree_on_random_plans(
             return
         roots.append(data.draw(st.sampled_from(leaders)))
     scored = objective.scaled_total(labels, roots)
-    assert objective.score(labels, roots).total == scored / objective.scale
+    comps = objective.score(labels, roots)
+    assert comps.total == scored / objective.scale
+    assert round(sum(comps.contributions.values()) * objective.scale) == scored
     refs = objective.matched_references(labels, k)
     column_sum = objective.constant + sum(
         objective.region_cost(np.flatnonzero(labels == r), roots[r], refs[r]) for r in range(k)
@@ -103,6 +105,14 @@ def test_components_in_their_own_units() -> None:
     assert comps.gemeente_splits == 1  # one gemeente over two regions
     assert comps.total == 1.0 + 0.05 * 4.0 + 3.0
     assert comps.splits == {"gemeente": 1}
+    # What each part adds: the value times its weight, here without rounding.
+    assert comps.contributions == {
+        "cut_pupils": 1.0,
+        "compactness_km": 0.2,
+        "gemeente": 3.0,
+        "size_balance": 0.0,
+        "reference_moves": 0.0,
+    }
     # The best roots are the middle schools.
     assert objective.best_roots(labels) == [1, 4]
 

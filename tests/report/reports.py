@@ -73,6 +73,16 @@ OBJECTIVE: dict[str, Any] = {
         "splits": {"gemeente": 15, "rpa": 52, "bestuur": 136, "mbo": 90},
         "reference_moves": 0,
         "size_balance": 22.6807,
+        "contributions": {
+            "cut_pupils": 43563.75,
+            "compactness_km": 197.11,
+            "gemeente": 300.0,
+            "rpa": 15600.0,
+            "bestuur": 0.0,
+            "mbo": 0.0,
+            "size_balance": 0.0,
+            "reference_moves": 0.0,
+        },
         "total": 59660.86,
     },
 }

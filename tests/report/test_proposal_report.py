@@ -78,3 +78,16 @@ def test_bound_over_all_regions_and_branch_and_price_are_labelled() -> None:
     assert "Ondergrens over alle samenhangende regio&#x27;s</td><td>57.020,0" in html_text
     assert "Marge tot die ondergrens</td><td>4,43%" in html_text
     assert "Branch-and-price</td><td>3 knopen doorzocht" in html_text
+
+
+def test_contributions_are_the_objectives_own_and_add_up_to_the_total() -> None:
+    from regionopt.report.proposal_report import components_table
+
+    components = OBJECTIVE["components"]
+    weights = {"cut_pupils": 1.0, "compactness_km": 0.05, "labour_market_split": 300.0}
+    assert round(sum(components["contributions"].values()), 2) == components["total"]
+    text = _text(components_table(components, weights))
+    assert "Km tot penvoerder 3.941,28 0,05 197,1" in text
+    # Without the objective's contributions the report computes none of its own.
+    bare = {k: v for k, v in components.items() if k != "contributions"}
+    assert "Km tot penvoerder 3.941,28 0,05 afstand" in _text(components_table(bare, weights))
