@@ -22,7 +22,7 @@ from typing import Literal
 import networkx as nx
 
 from regionopt import dutch
-from regionopt.codes import code_problem
+from regionopt.codes import code_problem, code_problem_nl
 from regionopt.config import RulesConfig
 from regionopt.instance import Instance
 from regionopt.model.rules import RegionRules, SchoolFacts, totals
@@ -170,8 +170,7 @@ def rule_partition(ctx: CheckContext) -> Iterable[Violation]:
             (code,),
             f"{code} is not a participating vestiging: {why}",
             "broken" if plan.complete else "warning",
-            f"{code} is geen deelnemende vestiging (onbekende code, of een school die de "
-            "deelname-instellingen buiten laten)",
+            f"{code} is geen deelnemende vestiging: {code_problem_nl(inst, code)}",
         )
 
 

@@ -144,6 +144,48 @@ def code_problem(
     return Problem(file, where, message, fix)
 
 
+KIND_NL: dict[SchoolKind, str] = {
+    "tl": "alleen vmbo-tl (mavo)",
+    "pro": "praktijkonderwijs (pro)",
+    "vso": "voortgezet speciaal onderwijs (vso)",
+}
+"""Kind of a school that may join -> its Dutch name (a report's or the web app's wording)."""
+
+
+def code_problem_nl(instance: Instance, code: str) -> str:
+    """Why ``code`` names no participating school, in Dutch (``code_problem``'s reasons).
+
+    Parameters
+    ----------
+    instance : Instance
+        The participating schools and the data's other vestigingen.
+    code : str
+        The code as given (upper case).
+
+    Returns
+    -------
+    str
+        E.g. "02RM00 (Beukenrode Onderwijs, Doorn) is een school voor voortgezet speciaal
+        onderwijs (vso) die met de huidige deelname-instellingen niet meedoet".
+    """
+    outsider = instance.outsiders.get(code)
+    if outsider is not None:
+        who = describe(outsider)
+        if outsider.dropped:
+            return f"{who} doet mee, maar de data geven haar geen ligging: weggelaten"
+        if not outsider.could_join_as:
+            return f"{who} staat in de data maar heeft geen vmbo-, pro- of vso-leerlingen"
+        kinds = " en ".join(KIND_NL[k] for k in outsider.could_join_as)
+        return (
+            f"{who} is een school ({kinds}) die met de huidige deelname-instellingen niet meedoet"
+        )
+    if not CODE_RE.fullmatch(code):
+        return f"'{code}' is geen vestigingscode (4 tekens BRIN + 2 cijfers, bv. 02QZ00)"
+    close = closest_codes(instance, code)
+    guess = f"; bedoelt u {' of '.join(close)}?" if close else ""
+    return f"geen vestiging in de data heeft code {code}{guess}"
+
+
 def _region_key(region_id: str) -> str:
     """``R5``, ``r05`` and ``R005`` alike: lower case, numbers without leading zeros."""
     return re.sub(r"\d+", lambda m: str(int(m.group())), region_id.casefold())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from regionopt.codes import closest_regions, code_problem
+from regionopt.codes import closest_regions, code_problem, code_problem_nl
 from regionopt.instance import Instance, Outsider
 from tests.conftest import make_school
 
@@ -54,6 +54,22 @@ def test_an_unknown_code_gets_the_closest_codes() -> None:
 def test_the_web_app_wording_names_no_command_line(code: str) -> None:
     p = code_problem(_instance(), code, file="school", where=code, audience="app")
     assert "--" not in str(p) and "regionopt" not in str(p) and p.fix
+
+
+def test_the_dutch_reason_is_as_specific_as_the_english_one() -> None:
+    inst = _instance()
+    assert code_problem_nl(inst, "02RM00") == (
+        "02RM00 (Beukenrode Onderwijs, Doorn) is een school (voortgezet speciaal onderwijs "
+        "(vso)) die met de huidige deelname-instellingen niet meedoet"
+    )
+    assert "alleen vmbo-tl (mavo) en praktijkonderwijs (pro)" in code_problem_nl(inst, "05TL00")
+    assert "geen vmbo-, pro- of vso-leerlingen" in code_problem_nl(inst, "06HV00")
+    assert "geen ligging" in code_problem_nl(inst, "07DR00")
+    assert code_problem_nl(inst, "13OR1").startswith("'13OR1' is geen vestigingscode")
+    assert code_problem_nl(inst, "13OR99") == (
+        "geen vestiging in de data heeft code 13OR99; bedoelt u 13OR00 of 13OR01?"
+    )
+    assert code_problem_nl(inst, "99ZZ99") == "geen vestiging in de data heeft code 99ZZ99"
 
 
 def test_closest_regions_prefer_the_same_number() -> None:
