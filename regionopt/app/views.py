@@ -134,7 +134,11 @@ def repair_view(
     """A repair proposal: the further moves, why none exists, and the regions after it."""
     rep: RepairResult | None = result.repair
     if rep is None:
-        return {"status": "none_found", "moves": [], "explanation": ["no repair was asked"]}
+        return {
+            "status": "none_found",
+            "moves": [],
+            "explanation": ["er is geen reparatie gevraagd"],
+        }
     moves = []
     for m in rep.moves:
         s = instance.school(m.code)
@@ -171,7 +175,7 @@ def repair_view(
         "moves": moves,
         "dissolved": list(rep.dissolved),
         "allow_dissolve": result.allow_dissolve,
-        "explanation": list(rep.explanation),
+        "explanation": [e.text_nl for e in rep.explanation],
         "wall_time_s": round(rep.wall_time_s, 3),
         "regions": [region_report(r, money, mbo) for r in result.regions],
     }

@@ -246,7 +246,7 @@ def _print_repair(result: WhatIfResult) -> None:
     else:
         console.print("[red]repair: none found[/]")
         for line in rep.explanation:
-            console.print(f"  {escape(line)}", highlight=False)
+            console.print(f"  {escape(line.text)}", highlight=False)
     if result.dissolved:
         gone = ", ".join(result.region_label(r) for r in result.dissolved)
         console.print(

@@ -23,6 +23,18 @@ class Move:
 
 
 @dataclass(frozen=True)
+class Note:
+    """One line of a repair's explanation, in English (CLI, JSON, report.md) and in Dutch
+    (report.html, the web app)."""
+
+    text: str
+    text_nl: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class RepairResult:
     """What ``repair`` found.
 
@@ -41,7 +53,7 @@ class RepairResult:
         Neighbourhood level of the scope that gave the answer.
     dissolved : tuple of str
         Regions the repair emptied.
-    explanation : tuple of str
+    explanation : tuple of Note
         Why no repair exists (status ``none_found``), or notes.
     violations : tuple of Violation
         The checker's verdict on the scope regions of the returned plan.
@@ -54,7 +66,7 @@ class RepairResult:
     scope_regions: tuple[str, ...] = ()
     level: int = 0
     dissolved: tuple[str, ...] = ()
-    explanation: tuple[str, ...] = ()
+    explanation: tuple[Note, ...] = ()
     violations: tuple[Violation, ...] = ()
     wall_time_s: float = 0.0
     solves: int = 0

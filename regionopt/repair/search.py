@@ -11,10 +11,12 @@ import networkx as nx
 
 from regionopt.check import Violation, check, is_valid
 from regionopt.config import RulesConfig
+from regionopt.dutch import rule_labels
 from regionopt.instance import Instance
+from regionopt.model.rules import RegionRules
 from regionopt.plan import Plan
 from regionopt.repair.model import MODELLED_RULES, ScopeModel
-from regionopt.repair.result import Move, RepairResult, RepairStatus
+from regionopt.repair.result import Move, Note, RepairResult, RepairStatus
 from regionopt.repair.scope import region_adjacency, scope_regions, together_partner_regions
 
 
@@ -148,7 +150,12 @@ class _Search:
             "none_found",
             targets,
             explanation=tuple(
-                f"moving schools cannot fix rule {v.rule!r}: {v.message}" for v in unmodelled
+                Note(
+                    f"moving schools cannot fix rule {v.rule!r}: {v.message}",
+                    f"scholen verplaatsen kan de regel '{self.label(v.rule)}' niet herstellen: "
+                    f"{v.message_nl or v.message}",
+                )
+                for v in unmodelled
             ),
         )
 
@@ -175,8 +182,12 @@ class _Search:
                     scope,
                     level=level,
                     explanation=(
-                        f"no answer within the time limit of {self.time_limit_s:g} s "
-                        f"(scope of {len(scope)} regions, {len(model.schools)} schools)",
+                        Note(
+                            f"no answer within the time limit of {self.time_limit_s:g} s "
+                            f"(scope of {len(scope)} regions, {len(model.schools)} schools)",
+                            f"geen antwoord binnen de tijdslimiet van {self.time_limit_s:g} s "
+                            f"({len(scope)} regio's, {len(model.schools)} scholen)",
+                        ),
                     ),
                 )
             return self.from_solution(model, sol, proved, scope, level)
@@ -211,7 +222,22 @@ class _Search:
         verdict = check(
             self.instance, self.graph, repaired, self.rules, regions=[r for r in scope if r in used]
         )
-        notes = [] if proved else ["the minimum was not proved within the time limit"]
+        notes = (
+            []
+            if proved
+            else [
+                Note(
+                    "the minimum was not proved within the time limit",
+                    "dat dit het minimum is, is binnen de tijdslimiet niet bewezen",
+                )
+            ]
+        )
+        if not is_valid(verdict):
+            notes.append(
+                Note(
+                    "the checker still finds broken rules", "de controle vindt nog gebroken regels"
+                )
+            )
         return self.result(
             "repaired" if is_valid(verdict) else "none_found",
             scope,
@@ -220,18 +246,25 @@ class _Search:
             optimal=proved,
             level=level,
             dissolved=dissolved,
-            explanation=tuple(notes)
-            + (() if is_valid(verdict) else ("the checker still finds broken rules",)),
+            explanation=tuple(notes),
             violations=tuple(verdict),
         )
 
-    def explain_infeasible(self, scope: list[str]) -> list[str]:
+    def label(self, rule: str) -> str:
+        """A rule's Dutch label with this repair's thresholds."""
+        return rule_labels(RegionRules.from_config(self.rules)).get(rule, rule)
+
+    def explain_infeasible(self, scope: list[str]) -> list[Note]:
         """Say which single rule, when dropped, would let the scope be repaired."""
         members = self.members(scope)
         n_schools = sum(len(v) for v in members.values())
         lines = [
-            f"no valid plan exists by moving schools among the {len(scope)} regions around the "
-            f"change ({n_schools} schools, with the requested changes kept)"
+            Note(
+                f"no valid plan exists by moving schools among the {len(scope)} regions around "
+                f"the change ({n_schools} schools, with the requested changes kept)",
+                f"geen geldig plan door scholen te verplaatsen tussen de {len(scope)} regio's "
+                f"rond de wijziging ({n_schools} scholen, de gevraagde wijzigingen blijven)",
+            )
         ]
         if not self.allow_dissolve and time.perf_counter() < self.deadline:
             dissolving = self._dissolving_helps(scope, members)
@@ -240,7 +273,12 @@ class _Search:
         culprits: list[str] = []
         for rule in MODELLED_RULES:
             if time.perf_counter() >= self.deadline:
-                lines.append("(time limit reached before every rule was tried)")
+                lines.append(
+                    Note(
+                        "(time limit reached before every rule was tried)",
+                        "(tijdslimiet bereikt voordat elke regel geprobeerd is)",
+                    )
+                )
                 break
             model = self.model(scope, drop_rule=rule)
             _, sol, _, _ = model.solve(self.deadline, workers=1)
@@ -248,18 +286,32 @@ class _Search:
                 moved = sum(1 for i, r in sol.items() if model.current[i] != r)
                 culprits.append(rule)
                 lines.append(
-                    f"without rule {rule!r} a plan would exist ({moved} move(s)): that rule "
-                    "cannot be met here"
+                    Note(
+                        f"without rule {rule!r} a plan would exist ({moved} move(s)): that rule "
+                        "cannot be met here",
+                        f"zonder de regel '{self.label(rule)}' zou er een plan zijn ({moved} "
+                        "verplaatsing(en)): aan die regel valt hier niet te voldoen",
+                    )
                 )
         if not culprits:
-            lines.append("no single rule is to blame: several rules conflict together")
+            lines.append(
+                Note(
+                    "no single rule is to blame: several rules conflict together",
+                    "niet één regel is de oorzaak: meerdere regels botsen samen",
+                )
+            )
         if self.fixed_ids:
             lines.append(
-                "the requested changes are kept fixed; a different change may leave a valid plan"
+                Note(
+                    "the requested changes are kept fixed; a different change may leave a valid "
+                    "plan",
+                    "de gevraagde wijzigingen liggen vast; een andere wijziging kan wel een geldig "
+                    "plan opleveren",
+                )
             )
         return lines
 
-    def _dissolving_helps(self, scope: list[str], members: Mapping[str, list[int]]) -> str | None:
+    def _dissolving_helps(self, scope: list[str], members: Mapping[str, list[int]]) -> Note | None:
         """The regions whose dissolving would allow a plan, said; ``None`` when none would."""
         model = self.model(scope, allow_dissolve=True)
         _, sol, _, _ = model.solve(self.deadline, workers=1)
@@ -267,7 +319,9 @@ class _Search:
             return None
         moved = sum(1 for i, r in sol.items() if model.current[i] != r)
         gone = sorted(set(model.regions) - set(sol.values()) - {r for r in scope if not members[r]})
-        return (
+        return Note(
             f"dissolving {', '.join(gone)} would allow a plan ({moved} move(s)); "
-            "regions may be dissolved only when allowed (--allow-dissolve)"
+            "regions may be dissolved only when allowed (--allow-dissolve)",
+            f"opheffen van {', '.join(gone)} zou een plan mogelijk maken ({moved} "
+            "verplaatsing(en)); een regio wordt alleen opgeheven als dat is toegestaan",
         )

@@ -77,7 +77,7 @@ def repair_section(result: WhatIfResult, instance: Instance) -> str:
             ]
             parts.append(html_table(("Code", "School", "Van", "Naar"), rows, set()))
         else:
-            items = "".join(f"<li>{esc(e)}</li>" for e in rep.explanation)
+            items = "".join(f"<li>{esc(e.text_nl)}</li>" for e in rep.explanation)
             parts.append(f'<p class="broken">Geen reparatie gevonden.</p><ul>{items}</ul>')
     if result.dissolved:
         gone = ", ".join(esc(result.region_label(r)) for r in result.dissolved)

@@ -63,7 +63,7 @@ def _repair_markdown(result: WhatIfResult, instance: Instance) -> list[str]:
             )
     else:
         lines.append("No repair found:")
-        lines += [f"- {_md(e)}" for e in rep.explanation]
+        lines += [f"- {_md(e.text)}" for e in rep.explanation]
     if not result.allow_dissolve:
         lines += ["", "The repair may not dissolve a region (allow it with --allow-dissolve)."]
     lines.append("")

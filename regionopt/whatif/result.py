@@ -222,7 +222,7 @@ class WhatIfResult:
             "scope_regions": list(rep.scope_regions),
             "level": rep.level,
             "dissolved": list(rep.dissolved),
-            "explanation": list(rep.explanation),
+            "explanation": [e.text for e in rep.explanation],
             "wall_time_s": round(rep.wall_time_s, 3),
             "solves": rep.solves,
             "cuts": rep.cuts,

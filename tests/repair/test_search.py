@@ -158,8 +158,10 @@ def test_repair_explains_when_impossible() -> None:
     strict = RULES.model_copy(update={"min_technical_pupils": 1000})
     result = repair(inst, graph, plan, strict, regions=["A"])
     assert result.status == "none_found"
-    text = " ".join(result.explanation)
+    text = " ".join(e.text for e in result.explanation)
     assert "'size'" in text  # dropping the size rule would allow a plan
+    dutch = " ".join(e.text_nl for e in result.explanation)
+    assert "zonder de regel 'Techniekleerlingen: 1.000 tot 600' zou er een plan zijn" in dutch
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,7 +203,9 @@ def test_no_repair_without_dissolving_explains_the_way_out() -> None:
     after = apply_changes(plan, [Change("leave", "02AA00")], inst)
     refused = repair(inst, graph, after, RULES, regions=["B"])
     assert refused.status == "none_found" and refused.moves == () and refused.dissolved == ()
-    text = " ".join(refused.explanation)
+    text = " ".join(e.text for e in refused.explanation)
     assert "dissolving B would allow a plan (1 move(s))" in text and "--allow-dissolve" in text
+    dutch = " ".join(e.text_nl for e in refused.explanation)
+    assert "opheffen van B zou een plan mogelijk maken (1 verplaatsing(en))" in dutch
     allowed = repair(inst, graph, after, RULES, regions=["B"], allow_dissolve=True)
     assert allowed.status == "repaired" and allowed.dissolved == ("B",)
