@@ -194,3 +194,66 @@ def test_national_map_in_chromium(browser: Any, national_map: tuple) -> None:
         assert visit.errors == [] and visit.blocked == []
     finally:
         page.close()
+
+
+# Every region name shown (not hidden by zoom or overlap) as [left, top, right, bottom], and
+# the boxes of the names laid out whether shown or not.
+_NAME_BOXES = """() => {
+    const box = (s) => { const b = s.getBoundingClientRect(); return [b.left, b.top, b.right,
+                                                                       b.bottom]; };
+    const all = Array.from(document.querySelectorAll(".regionopt-label span"))
+        .filter((s) => s.getBoundingClientRect().width > 0);
+    return {
+        shown: all.filter((s) => !s.classList.contains("regionopt-label-overlap")).map(box),
+        all: all.map(box),
+    };
+}"""
+
+
+def _overlapping(boxes: list[list[float]]) -> int:
+    return sum(
+        1
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    )
+
+
+def test_region_names_never_overlap_and_the_larger_region_keeps_its_name(
+    browser: Any, tmp_path: Path
+) -> None:
+    import shapely.affinity
+
+    from tests.render.maps import grid_regions, school_frame
+
+    # Nine regions of 10 km with names far wider than 10 km at zoom 9; the middle one larger.
+    regions = grid_regions(3)
+    regions["name"] = [f"Regio met een lange naam {r}" for r in regions["region_id"]]
+    middle = regions["region_id"] == "R5"
+    regions.loc[middle, "geometry"] = shapely.affinity.scale(
+        regions.loc[middle, "geometry"].iloc[0], 1.3, 1.3
+    )
+    fmap = render_map(regions=regions, schools=school_frame(regions), title="Namen")
+    path = tmp_path / "names.html"
+    write_map(fmap, path)
+    visit = open_offline(browser, path)
+    page = visit.page
+    try:
+        page.evaluate(
+            """() => { const name = Object.keys(window).find((k) => k.startsWith("map_"));
+                       const map = window[name];
+                       map.setView(map.getCenter(), 9, {animate: false}); }"""
+        )
+        page.wait_for_timeout(300)
+        boxes = page.evaluate(_NAME_BOXES)
+        assert len(boxes["all"]) == 9 and _overlapping(boxes["all"]) > 0
+        assert 0 < len(boxes["shown"]) < 9 and _overlapping(boxes["shown"]) == 0
+        shown = page.evaluate(
+            """() => Array.from(document.querySelectorAll(".regionopt-label span"))
+                .filter((s) => !s.classList.contains("regionopt-label-overlap"))
+                .map((s) => s.textContent)"""
+        )
+        assert "Regio met een lange naam R5" in shown
+        assert visit.errors == []
+    finally:
+        page.close()

@@ -15,12 +15,14 @@ from starlette.responses import JSONResponse, Response
 
 _LEAFLET = ("js_lib_leaflet", "static/js_lib_leaflet")
 _APP = ("regionopt.app", "static")
+_RENDER = ("regionopt.render", "")
 
 ASSETS: dict[str, tuple[tuple[str, str], str, str]] = {
     "index.html": (_APP, "index.html", "text/html; charset=utf-8"),
     "core.js": (_APP, "core.js", "text/javascript; charset=utf-8"),
     "panels.js": (_APP, "panels.js", "text/javascript; charset=utf-8"),
     "app.js": (_APP, "app.js", "text/javascript; charset=utf-8"),
+    "declutter.js": (_RENDER, "declutter.js", "text/javascript; charset=utf-8"),
     "app.css": (_APP, "app.css", "text/css; charset=utf-8"),
     "leaflet.js": (_LEAFLET, "leaflet.js", "text/javascript; charset=utf-8"),
     "leaflet.css": (_LEAFLET, "leaflet.css", "text/css; charset=utf-8"),
@@ -47,7 +49,8 @@ SECURITY_HEADERS = {
 def _file(package: str, folder: str, name: str) -> Traversable:
     root = importlib.resources.files(package)
     for part in (*folder.split("/"), *name.split("/")):
-        root = root / part
+        if part:
+            root = root / part
     return root
 
 

@@ -139,7 +139,8 @@ def label_points(regions: gpd.GeoDataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``region_id``, ``name`` (the id when it has none), ``lon``, ``lat``; a row per
+        ``region_id``, ``name`` (the id when it has none), ``lon``, ``lat`` and ``area`` (of
+        the region, in square degrees: which name gives way where names overlap); a row per
         non-empty region.
     """
     from shapely.ops import polylabel
@@ -161,6 +162,7 @@ def label_points(regions: gpd.GeoDataFrame) -> pd.DataFrame:
                 "name": str(name) if isinstance(name, str) and name else str(rec["region_id"]),
                 "lon": round(point.x, COORD_DECIMALS),
                 "lat": round(point.y, COORD_DECIMALS),
+                "area": float(geom.area),
             }
         )
-    return pd.DataFrame(rows, columns=["region_id", "name", "lon", "lat"])
+    return pd.DataFrame(rows, columns=["region_id", "name", "lon", "lat", "area"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -33,6 +34,7 @@ from regionopt.render.style import (
     DIFFERENCE_COLOUR,
     HIDE_LABELS,
     LABEL_MIN_ZOOM,
+    LABEL_OVERLAP,
     LAYER_LABELS,
     LAYER_MBO,
     LAYER_PROPOSED,
@@ -119,18 +121,25 @@ def add_regions(fmap: folium.Map, regions: gpd.GeoDataFrame, colours: Mapping[st
     ).add_to(fmap)
 
 
+DECLUTTER_JS = importlib.resources.files("regionopt.render").joinpath("declutter.js")
+"""The script that hides a name overlapping a larger region's (shared with the web app)."""
+
+
 class _LabelsByZoom(MacroElement):
     """Marks the map's container while zoomed out below ``LABEL_MIN_ZOOM`` (CSS hides the
-    region names then)."""
+    region names then), and hides names that would overlap a larger region's."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
+    {{ this.declutter }}
     (function (map) {
         function labels() {
-            map.getContainer().classList.toggle(
+            var container = map.getContainer();
+            container.classList.toggle(
                 {{ this.hide|tojson }}, map.getZoom() < {{ this.min_zoom }});
+            regionoptDeclutter(container, {{ this.selector|tojson }}, {{ this.overlap|tojson }});
         }
-        map.on("zoomend", labels);
+        map.on("zoomend resize overlayadd", labels);
         labels();
     })({{ this._parent.get_name() }});
 {% endmacro %}"""
@@ -141,6 +150,9 @@ class _LabelsByZoom(MacroElement):
         self._name = "LabelsByZoom"
         self.hide = hide
         self.min_zoom = min_zoom
+        self.selector = f".{CLASS_LABEL} span"
+        self.overlap = LABEL_OVERLAP
+        self.declutter = DECLUTTER_JS.read_text(encoding="utf-8")
 
 
 def add_region_labels(fmap: folium.Map, regions: gpd.GeoDataFrame) -> None:
@@ -153,7 +165,9 @@ def add_region_labels(fmap: folium.Map, regions: gpd.GeoDataFrame) -> None:
     group = folium.FeatureGroup(name=LAYER_LABELS, show=True)
     for rec in points.to_dict("records"):
         icon = folium.DivIcon(
-            html=f"<span>{esc(rec['name'])}</span>", icon_size=(0, 0), class_name=CLASS_LABEL
+            html=f'<span data-rank="{rec["area"]:.6g}">{esc(rec["name"])}</span>',
+            icon_size=(0, 0),
+            class_name=CLASS_LABEL,
         )
         folium.Marker(
             [rec["lat"], rec["lon"]], icon=icon, interactive=False, keyboard=False

@@ -63,6 +63,7 @@ body, .leaflet-container { font-family: "Helvetica Neue", Arial, "DejaVu Sans", 
   white-space: nowrap; font-size: 11px; font-weight: 600; color: #1b1b1b;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff, 0 0 1px #fff; }
 .regionopt-labels-hidden .regionopt-label { display: none; }
+.regionopt-label span.regionopt-label-overlap { visibility: hidden; }
 """
 
 

@@ -33,6 +33,8 @@ LABEL_MIN_ZOOM = 9
 """Region names show from this zoom level on (below it 77 names overlap into a mass)."""
 HIDE_LABELS = "regionopt-labels-hidden"
 """CSS class of the map while it is zoomed out below ``LABEL_MIN_ZOOM``."""
+LABEL_OVERLAP = "regionopt-label-overlap"
+"""CSS class of a region's name that would overlap a larger region's name (hidden)."""
 TITLE_ROOM_PX = (60, 100)
 """Room (left, top) a popup or the first view keeps free for the title box."""
 

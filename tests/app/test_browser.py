@@ -131,6 +131,17 @@ def test_move_break_repair_accept_download_check(
     context = browser.new_context(accept_downloads=True, viewport={"width": 1300, "height": 900})
     tab = open_tab(context, server.url)
     page = tab.page
+    # Region names are shown (the town's three regions) and none covers another.
+    names = page.evaluate(
+        """() => Array.from(document.querySelectorAll(".region-label:not(.label-overlap)"))
+            .map((n) => { const b = n.getBoundingClientRect();
+                          return [b.left, b.top, b.right, b.bottom]; })"""
+    )
+    assert names and not any(
+        a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+        for i, a in enumerate(names)
+        for b in names[i + 1 :]
+    )
     code, region = MOVE_BREAKS
     pick_school(page, "kanaal", code)
     assert page.locator("#school-panel h2").text_content() == "Het Kanaal"

@@ -85,10 +85,15 @@ def test_regions_are_named_on_the_map_from_zoom_nine(tmp_path: Path) -> None:
     assert LAYER_LABELS in names
     # One name per region (escaped), in a plain marker that lets clicks through.
     assert page.count(f'"className": "{CLASS_LABEL}"') == 9
-    shown = [json.loads(m) for m in re.findall(r'"html": ("[^"]*")', page)]
-    assert "<span>Regio R5</span>" in shown
-    assert "<span>&lt;script&gt;alert(1)&lt;/script&gt;</span>" in shown  # escaped
+    shown = [json.loads(m) for m in re.findall(r'"html": ("(?:[^"\\]|\\.)*")', page)]
+    names = [re.sub(r"<[^>]*>", "", html) for html in shown]
+    assert "Regio R5" in names
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in names  # escaped
+    # Each name carries its region's area: the larger region's name stays where names overlap.
+    ranks = [float(m) for html in shown for m in re.findall(r'data-rank="([^"]+)"', html)]
+    assert len(ranks) == 9 and all(r > 0 for r in ranks)
     assert f"map.getZoom() < {LABEL_MIN_ZOOM}" in page and '"interactive": false' in page
+    assert "regionoptDeclutter(container" in page
 
 
 def test_first_view_fills_the_window_and_popups_keep_clear_of_the_title(tmp_path: Path) -> None:

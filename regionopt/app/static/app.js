@@ -49,7 +49,14 @@
     }, {collapsed: false}).addTo(map);
     map.on("zoomend", function () {
       map.getContainer().classList.toggle("hide-labels", map.getZoom() < 7.5);
+      declutterNames();
     });
+    map.on("overlayadd resize", declutterNames);
+  }
+
+  // Names of smaller regions that would overlap a larger one's are hidden (declutter.js).
+  function declutterNames() {
+    window.regionoptDeclutter(app.map.getContainer(), ".region-label", "label-overlap");
   }
 
   function labelNode(text) { return el("span", {text: text}); }
@@ -60,8 +67,11 @@
   }
   function bindRegion(feature, layer) {
     var p = feature.properties;
-    layer.bindTooltip(labelNode(p.name), {permanent: true, direction: "center",
-                                          className: "region-label", interactive: false});
+    var name = labelNode(p.name), box = layer.getBounds();
+    // The larger region keeps its name where names would overlap.
+    name.dataset.rank = String((box.getNorth() - box.getSouth()) * (box.getEast() - box.getWest()));
+    layer.bindTooltip(name, {permanent: true, direction: "center",
+                             className: "region-label", interactive: false});
     layer.on("click", function () { showRegion(p.region_id); });
   }
   function markerStyle(region, technical) {
@@ -97,6 +107,7 @@
       app.layers.regions.clearLayers();
       app.layers.regions.addData(geo);
       app.layers.regions.bringToBack();
+      declutterNames();
     });
   }
 
