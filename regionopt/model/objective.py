@@ -38,9 +38,6 @@ if TYPE_CHECKING:
 DEFAULT_SCALE = 100
 """Objective units are scaled by this and rounded: CP-SAT needs integers."""
 
-PARTS = ("cut_pupils", "compactness_km", "size_balance", "reference_moves")
-"""The objective's parts besides the item families (which go by their own names)."""
-
 
 @dataclass(frozen=True)
 class ObjectiveComponents:
@@ -61,8 +58,9 @@ class ObjectiveComponents:
     size_balance: float = 0.0
     """Sum over regions of the relative deviation from the mean size, |T - mean| / mean."""
     contributions: Mapping[str, float] = field(default_factory=dict)
-    """What each part adds to ``total``, in objective units (``Objective.PARTS`` and the item
-    families by name): the objective's own scaled costs, so they add up to ``total`` exactly."""
+    """What each part adds to ``total``, in objective units, in the order ``cut_pupils``,
+    ``compactness_km``, the item families by name, ``size_balance``, ``reference_moves``: the
+    objective's own scaled costs, so they add up to ``total`` exactly."""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -187,10 +185,12 @@ class Objective:
             item_cost.append(cost)
             counted.append((sizes >= 2) & (cost > 0))
         move_cost = round(scale * weights.reference_move) if problem.has_reference else 0
-        constant_parts = {part: 0 for part in PARTS}
-        constant_parts["cut_pupils"] = int(edge_cost[positive].sum())
+        # In the order of a region's parts: commuting, km, item families, size, moves.
+        constant_parts = {"cut_pupils": int(edge_cost[positive].sum()), "compactness_km": 0}
         for family, cost, count in zip(problem.items, item_cost, counted, strict=True):
             constant_parts[family.name] = -cost * int(count.sum())
+        constant_parts["size_balance"] = 0
+        constant_parts["reference_moves"] = 0
         if problem.reference is not None and problem.has_reference:
             constant_parts["reference_moves"] = move_cost * int((problem.reference >= 0).sum())
         return cls(
@@ -407,7 +407,6 @@ def item_splits(index: np.ndarray, labels: np.ndarray) -> int:
 
 __all__ = [
     "DEFAULT_SCALE",
-    "PARTS",
     "SIZE_FINE",
     "Objective",
     "ObjectiveComponents",

@@ -48,3 +48,32 @@ def test_exclude_and_lock_codes_are_refused_before_the_loaded_line(
         "--lock: 11AA00: is also excluded",
     )
     assert "loaded" not in res.output and not out.exists()
+
+
+def test_the_terminal_lists_what_each_part_of_the_objective_adds() -> None:
+    from regionopt.cli.propose import objective_parts
+    from regionopt.model.objective import ObjectiveComponents
+
+    comps = ObjectiveComponents(
+        cut_pupils=43563.744,
+        compactness_km=3941.277,
+        gemeente_splits=15,
+        reference_moves=0,
+        total=59660.86,
+        splits={"gemeente": 15, "rpa": 52, "bestuur": 136},
+        contributions={
+            "cut_pupils": 43563.75,
+            "compactness_km": 197.11,
+            "gemeente": 300.0,
+            "rpa": 15600.0,
+            "bestuur": 0.0,
+            "size_balance": 0.0,
+            "reference_moves": 0.0,
+        },
+    )
+    assert objective_parts(comps) == [
+        ("cut commuting pupils", 43563.744, 43563.75),
+        ("km to the penvoerder", 3941.277, 197.11),
+        ("gemeente splits", 15.0, 300.0),
+        ("labour-market region (RPA) splits", 52.0, 15600.0),
+    ]  # parts that add nothing are left out

@@ -113,6 +113,7 @@ def test_components_in_their_own_units() -> None:
         "size_balance": 0.0,
         "reference_moves": 0.0,
     }
+    assert list(comps.contributions)[:3] == ["cut_pupils", "compactness_km", "gemeente"]
     # The best roots are the middle schools.
     assert objective.best_roots(labels) == [1, 4]
 
