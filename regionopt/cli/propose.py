@@ -294,7 +294,8 @@ def _print_result(result: ProposeResult) -> None:
         f"  {len(result.plan.regions)} regions; the objective adds up as", highlight=False
     )
     for name, value, adds in objective_parts(part.components):
-        console.print(f"    {name:<32} {value:>10,.1f}  adds {adds:>10,.1f}", highlight=False)
+        shown = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+        console.print(f"    {name:<34} {shown:>10}  adds {adds:>10,.1f}", highlight=False)
 
 
 RegionsOption = Annotated[
