@@ -177,7 +177,8 @@ def code_problem_nl(instance: Instance, code: str) -> str:
             return f"{who} staat in de data maar heeft geen vmbo-, pro- of vso-leerlingen"
         kinds = " en ".join(KIND_NL[k] for k in outsider.could_join_as)
         return (
-            f"{who} is een school ({kinds}) die met de huidige deelname-instellingen niet meedoet"
+            f"{who} is een school voor {kinds} die met de huidige deelname-instellingen niet "
+            "meedoet"
         )
     if not CODE_RE.fullmatch(code):
         return f"'{code}' is geen vestigingscode (4 tekens BRIN + 2 cijfers, bv. 02QZ00)"

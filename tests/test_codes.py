@@ -59,8 +59,8 @@ def test_the_web_app_wording_names_no_command_line(code: str) -> None:
 def test_the_dutch_reason_is_as_specific_as_the_english_one() -> None:
     inst = _instance()
     assert code_problem_nl(inst, "02RM00") == (
-        "02RM00 (Beukenrode Onderwijs, Doorn) is een school (voortgezet speciaal onderwijs "
-        "(vso)) die met de huidige deelname-instellingen niet meedoet"
+        "02RM00 (Beukenrode Onderwijs, Doorn) is een school voor voortgezet speciaal onderwijs "
+        "(vso) die met de huidige deelname-instellingen niet meedoet"
     )
     assert "alleen vmbo-tl (mavo) en praktijkonderwijs (pro)" in code_problem_nl(inst, "05TL00")
     assert "geen vmbo-, pro- of vso-leerlingen" in code_problem_nl(inst, "06HV00")
