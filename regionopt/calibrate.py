@@ -70,7 +70,10 @@ class Pairs:
 
     def touching(self, region: str) -> np.ndarray:
         """Per pair: True when one of its members is in ``region``."""
-        return (np.array(self.region_a) == region) | (np.array(self.region_b) == region)
+        touched: np.ndarray = (np.array(self.region_a) == region) | (
+            np.array(self.region_b) == region
+        )
+        return touched
 
 
 def f1(positive: np.ndarray, predicted: np.ndarray) -> float:

@@ -146,7 +146,7 @@ class _LabelsByZoom(MacroElement):
     )
 
     def __init__(self, hide: str, min_zoom: float) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
         self._name = "LabelsByZoom"
         self.hide = hide
         self.min_zoom = min_zoom

@@ -178,7 +178,7 @@ class _FitView(MacroElement):
         top_left: tuple[int, int],
         bottom_right: tuple[int, int],
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
         self._name = "FitView"
         self.bounds = bounds
         self.top_left, self.bottom_right = list(top_left), list(bottom_right)

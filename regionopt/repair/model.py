@@ -137,7 +137,7 @@ class ScopeModel:
             # Leave Ctrl-C to Python (CP-SAT's handler would outlive the solve).
             solver.parameters.catch_sigint_signal = False
             if last is not None:
-                self.model.clear_hints()
+                self.model.clear_hints()  # type: ignore[no-untyped-call]
                 for (i, r), var in self.x.items():
                     self.model.add_hint(var, 1 if last[i] == r else 0)
             status = solver.solve(self.model)
