@@ -98,6 +98,14 @@ class Candidates:
         """The row of a root school in the arrays."""
         return int(np.flatnonzero(self.roots == root)[0])
 
+    def admitting(self, members: np.ndarray) -> np.ndarray:
+        """The viable roots among ``members`` that may hold every one of them (any order of
+        joining: the Hess order is not checked)."""
+        rows = np.flatnonzero(np.isin(self.roots, members))
+        holds_all = np.isfinite(self.graph_km[np.ix_(rows, members)]).all(axis=1)
+        admitted: np.ndarray = self.roots[rows[holds_all]]
+        return admitted
+
     def with_plan(self, labels: np.ndarray, roots: Sequence[int]) -> Candidates:
         """These candidates plus every (school, root) pair a plan uses, so it can be hinted."""
         graph_km = self.graph_km.copy()

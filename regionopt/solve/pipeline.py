@@ -528,6 +528,24 @@ class _Pipeline:
             cuts=cuts,
         )
 
+    def reroot(self, partition: Partition) -> Partition:
+        """The same regions, each measured from the admitted root nearest its members.
+
+        A region's root is the one its column was priced for; another member the restriction
+        also admits may be a closer centre, and the plan's value is that at its best roots.
+        (Under the Hess order a root decides the joining order too, so the roots stay.)"""
+        if self.cand.hess:
+            return partition
+        km = self.objective.km_costs
+        roots = []
+        for r, root in enumerate(partition.roots):
+            members = partition.members(r)
+            options = [int(j) for j in self.cand.admitting(members)] or [root]
+            roots.append(min(options, key=lambda j: (int(km[j][members].sum()), j != root)))
+        if tuple(roots) == partition.roots:
+            return partition
+        return Partition.scored(self.objective, partition.labels, roots)
+
     def result(self) -> Optimised:
         best = self.best
         if best is not None and self.over_cap(best):
@@ -535,7 +553,7 @@ class _Pipeline:
         if best is None:
             status, gap = "UNKNOWN", None
         else:
-            best = canonical_order(best, self.problem.codes)
+            best = canonical_order(self.reroot(best), self.problem.codes)
             gap = proven_gap(best.objective, self.bound_value)
             status = "OPTIMAL" if gap <= self.search.relative_gap + 1e-12 else "FEASIBLE"
             if self.interrupted and status != "OPTIMAL":

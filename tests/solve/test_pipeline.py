@@ -245,3 +245,28 @@ def test_only_the_national_run_prices_over_all_regions(monkeypatch: pytest.Monke
     done = optimise(problem, weights, search)
     assert done.partition is not None and done.all_regions is not None
     assert calls == [problem.n]
+
+
+@pytest.mark.parametrize("contiguity", ["connected", "hess"])
+def test_a_plan_is_measured_from_its_best_admitted_roots(
+    monkeypatch: pytest.MonkeyPatch, contiguity: str
+) -> None:
+    """The start roots the line's two regions at their far ends (0 and 5); no phase runs after
+    it, and the plan's value is that of the middle roots (1 and 4: 2 km per region instead of
+    3), unless the Hess order ties the regions to the roots they were joined from."""
+    split = (np.array([0, 0, 0, 1, 1, 1]), [0, 5])
+    monkeypatch.setattr(pipeline, "warm_start", lambda *a, **kw: split)
+    problem, _, _ = line()
+    search = exact_search(cp_sat_s=0.0, contiguity=contiguity)
+    done = optimise(problem, WEIGHTS, search)
+    assert done.partition is not None
+    assert done.partition.labels.tolist() == split[0].tolist()
+    far = Objective.build(problem, WEIGHTS).score(split[0], split[1])
+    if contiguity == "hess":
+        assert done.partition.roots == (0, 5)
+        assert done.partition.components == far
+    else:
+        assert done.partition.roots == (1, 4)
+        assert done.partition.components.compactness_km == pytest.approx(4.0)
+        assert far.compactness_km == pytest.approx(6.0)
+        assert done.partition.objective == pytest.approx(far.total - 2 * WEIGHTS.compactness_km)
