@@ -23,6 +23,7 @@ from regionopt.config import SearchConfig
 from regionopt.evaluate import RegionStats, plan_rows, region_table
 from regionopt.instance import Instance
 from regionopt.model.candidates import Restriction
+from regionopt.model.objective import Objective, ObjectiveComponents
 from regionopt.model.problem import ItemFamily, Problem, exclude_schools
 from regionopt.names import region_names
 from regionopt.plan import Plan, write_plan_rows
@@ -50,10 +51,14 @@ def region_ids(k: int) -> tuple[str, ...]:
     return tuple(f"R{r + 1:02d}" for r in range(k))
 
 
+DEFAULT_REGIONS = (77, 77)
+"""How many regions ``propose`` asks for by default: as many as in 2019-2020 [004]."""
+
+
 def run_propose(
     ws: Workspace,
     *,
-    regions: tuple[int, int] = (77, 77),
+    regions: tuple[int, int] = DEFAULT_REGIONS,
     locks: Mapping[str, str] | None = None,
     exclude: Sequence[str] = (),
     reference: Plan | None = None,
@@ -105,6 +110,31 @@ def run_propose(
         "participation": cfg.participation.model_dump(),
     }
     return ProposeResult(plan, done, violations, parameters)
+
+
+def score_plan(
+    ws: Workspace, plan: Plan, *, regions: tuple[int, int] = DEFAULT_REGIONS
+) -> ObjectiveComponents:
+    """The objective of any plan under the workspace's weights, as ``propose`` measures it.
+
+    Each region is measured from its best centre (``Objective.score``); ``regions`` is the
+    count ``propose`` asked for, which sets the mean the size balance measures against.
+
+    Raises
+    ------
+    ValueError
+        When the plan leaves a participating school in no region: the objective counts every
+        school's commuting pupils and is not defined for part of the country.
+    """
+    families = families_of(ws, ws.instance)
+    problem = Problem.from_instance(
+        ws.instance, ws.graph, ws.config.rules, regions=regions, families=families
+    )
+    labels, _ = plan.labels(problem.codes)
+    if (labels < 0).any():
+        raise ValueError(f"{int((labels < 0).sum())} participating schools are in no region")
+    compact = np.unique(labels, return_inverse=True)[1].reshape(-1)
+    return Objective.build(problem, ws.config.weights).score(compact)
 
 
 def families_of(ws: Workspace, instance: Instance) -> list[ItemFamily]:

@@ -123,6 +123,11 @@ def open_workspace(
         A TOML file, a ``Config``, or ``None`` for the defaults.
     """
     cfg = config if isinstance(config, Config) else load_config(config)
-    loaded = load_all(data, participation=cfg.participation)
-    model, graph = commuting_graph(loaded.instance, loaded.geography, cfg.commute)
-    return Workspace(cfg, loaded, model, graph)
+    return workspace_of(load_all(data, participation=cfg.participation), cfg)
+
+
+def workspace_of(loaded: LoadedData, config: Config) -> Workspace:
+    """The commuting model and school graph of data already loaded (under
+    ``config.participation``)."""
+    model, graph = commuting_graph(loaded.instance, loaded.geography, config.commute)
+    return Workspace(config, loaded, model, graph)

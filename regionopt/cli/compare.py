@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -19,17 +19,28 @@ from regionopt.cli._app import (
     print_json,
     widen,
 )
+from regionopt.cli.objective import objectives_table
 from regionopt.cli.plans import plan_label, read_plan_early, refuse_unknown_codes, resolve_plan
-from regionopt.config import load_config
-from regionopt.load import load_all
+from regionopt.config import Config, load_config
+from regionopt.load import LoadedData, load_all
 
 if TYPE_CHECKING:
     from regionopt.compare import Comparison, RegionDiff
     from regionopt.instance import Instance
+    from regionopt.model.objective import ObjectiveComponents
     from regionopt.plan import Plan
 
 PlanA = Annotated[str, typer.Argument(help="Plan A: CSV or 'actual'.")]
 PlanB = Annotated[str, typer.Argument(help="Plan B: CSV or 'actual'.")]
+ObjectiveOption = Annotated[
+    bool,
+    typer.Option(
+        "--objective",
+        help="Also each plan's objective under the config's weights and what each part adds "
+        "(a plan needs every participating school in a region; builds the commuting model, "
+        "some seconds more).",
+    ),
+]
 AllOption = Annotated[
     bool,
     typer.Option("--all", help="List every region, also those with the same schools in A and B."),
@@ -45,6 +56,7 @@ def compare_command(
     config: ConfigOption = None,
     json: JsonOption = False,
     all_regions: AllOption = False,
+    objective: ObjectiveOption = False,
 ) -> None:
     """Agreement between two plans: adjusted Rand index, pairs, moved schools, region deltas.
 
@@ -60,16 +72,47 @@ def compare_command(
     a, b = resolve_plan(plan_a, loaded), resolve_plan(plan_b, loaded)
     refuse_unknown_codes(loaded, {plan_a: a, plan_b: b})
     result = compare(loaded.instance, a, b, budget_config=cfg.budget)
+    scores, notes = _objectives(loaded, cfg, {"A": a, "B": b}) if objective else ({}, [])
     if json:
-        print_json(result.as_dict())
+        out = result.as_dict()
+        if objective:
+            out["objective"] = {
+                **{s.lower(): scores[s].to_dict() if s in scores else None for s in ("A", "B")},
+                "notes": notes,
+            }
+        print_json(out)
         return
     _print_summary(result, plan_label(plan_a), plan_label(plan_b))
+    if len(scores) == 2:
+        console.print(objectives_table(scores))
+    for note in notes:
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     _print_regions(result, all_regions=all_regions)
     if result.moved:
         console.print(_moved_table(result))
     for side, codes in (("A", result.only_in_a), ("B", result.only_in_b)):
         if codes:
             console.print(_one_plan_table(loaded.instance, side, codes, a if side == "A" else b))
+
+
+def _objectives(
+    loaded: LoadedData, cfg: Config, plans: Mapping[str, Plan]
+) -> tuple[dict[str, ObjectiveComponents], list[str]]:
+    """Each plan's objective under ``cfg``'s weights, and why a plan has none."""
+    from regionopt.proposal import score_plan
+    from regionopt.workspace import workspace_of
+
+    ws = workspace_of(loaded, cfg)
+    scores, notes = {}, []
+    for side, plan in plans.items():
+        try:
+            scores[side] = score_plan(ws, plan)
+        except ValueError as err:
+            notes.append(
+                f"plan {side} has no objective: {err}; the objective counts every school's "
+                "commuting pupils, so it needs a plan of the whole country"
+            )
+    return scores, notes
 
 
 def _print_summary(result: Comparison, name_a: str, name_b: str) -> None:

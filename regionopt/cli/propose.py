@@ -27,12 +27,12 @@ from regionopt.cli._app import (
     console,
     friendly_errors,
 )
+from regionopt.cli.objective import amount, objective_parts
 from regionopt.codes import code_problem
 from regionopt.config import MAX_WEIGHT, Config, SearchConfig, fix_for, load_config
 from regionopt.errors import InputError, Problem
 from regionopt.instance import Instance
 from regionopt.model.candidates import Restriction
-from regionopt.model.objective import ObjectiveComponents
 from regionopt.output import check_out_dir, staged_dir
 from regionopt.plan import read_plan
 from regionopt.proposal import ProposeResult, run_propose, write_outputs
@@ -200,36 +200,6 @@ class _LiveLine:
             self.live.console.print(line, highlight=False, markup=False)
 
 
-PART_NAMES: dict[str, str] = {
-    "cut_pupils": "cut commuting pupils",
-    "compactness_km": "km to the penvoerder",
-    "gemeente": "gemeente splits",
-    "rpa": "labour-market region (RPA) splits",
-    "bestuur": "bestuur splits",
-    "mbo": "mbo institution splits",
-    "size_balance": "deviation from the mean size",
-    "reference_moves": "moves from the reference plan",
-}
-"""The objective's parts as the terminal names them."""
-
-
-def objective_parts(comps: ObjectiveComponents) -> list[tuple[str, float, float]]:
-    """Each part that adds to the objective: its name, its value in its own units and what
-    it adds (``ObjectiveComponents.contributions``)."""
-    values: dict[str, float] = {
-        "cut_pupils": comps.cut_pupils,
-        "compactness_km": comps.compactness_km,
-        **{family: float(n) for family, n in comps.splits.items()},
-        "size_balance": comps.size_balance,
-        "reference_moves": float(comps.reference_moves),
-    }
-    return [
-        (PART_NAMES.get(key, key), values.get(key, 0.0), adds)
-        for key, adds in comps.contributions.items()
-        if adds
-    ]
-
-
 def _print_result(result: ProposeResult) -> None:
     done = result.optimised
     part = done.partition
@@ -294,8 +264,7 @@ def _print_result(result: ProposeResult) -> None:
         f"  {len(result.plan.regions)} regions; the objective adds up as", highlight=False
     )
     for name, value, adds in objective_parts(part.components):
-        shown = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-        console.print(f"    {name:<34} {shown:>10}  adds {adds:>10,.1f}", highlight=False)
+        console.print(f"    {name:<34} {amount(value):>10}  adds {adds:>10,.1f}", highlight=False)
 
 
 RegionsOption = Annotated[

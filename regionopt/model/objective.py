@@ -62,6 +62,17 @@ class ObjectiveComponents:
     ``compactness_km``, the item families by name, ``size_balance``, ``reference_moves``: the
     objective's own scaled costs, so they add up to ``total`` exactly."""
 
+    def values(self) -> dict[str, float]:
+        """Each part's value in its own units (pupils, km, splits, ...), keyed as
+        ``contributions``."""
+        return {
+            "cut_pupils": self.cut_pupils,
+            "compactness_km": self.compactness_km,
+            **{family: float(n) for family, n in self.splits.items()},
+            "size_balance": self.size_balance,
+            "reference_moves": float(self.reference_moves),
+        }
+
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
         return {

@@ -51,7 +51,7 @@ def test_exclude_and_lock_codes_are_refused_before_the_loaded_line(
 
 
 def test_the_terminal_lists_what_each_part_of_the_objective_adds() -> None:
-    from regionopt.cli.propose import objective_parts
+    from regionopt.cli.objective import objective_parts
     from regionopt.model.objective import ObjectiveComponents
 
     comps = ObjectiveComponents(

@@ -1,0 +1,73 @@
+"""regionopt compare --objective: each plan's objective on the real data, by hand for one move."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.conftest import RMC_RULES
+from tests.helpers import invoke, write_file
+
+
+def _moved_plan(plan, graph, codes):
+    """The plan with one school moved to a neighbouring region, and what that changes in the
+    cut commuting pupils: its edges to its old region are cut, those to the new one no more."""
+    assignment = plan.assignment
+    for a, b in graph.edges():
+        school, other = codes[a], codes[b]
+        old, new = assignment[school], assignment[other]
+        if old != new and sum(1 for r in assignment.values() if r == old) > 2:
+            break
+    weight_to = {old: 0.0, new: 0.0}
+    for n in graph.neighbors(codes.index(school)):
+        region = assignment[codes[n]]
+        if region in weight_to and codes[n] != school:
+            weight_to[region] += graph.edges[codes.index(school), n]["weight"]
+    moved = plan.with_assignment({school: new}, name="moved")
+    return moved, weight_to[old] - weight_to[new]
+
+
+@pytest.mark.realdata
+def test_compare_gives_each_plans_objective_and_what_one_move_changes(
+    national, rmc_workspace, tmp_path
+) -> None:
+    plan, path = national
+    codes = [s.code for s in rmc_workspace.instance.schools]
+    moved, cut_change = _moved_plan(plan, rmc_workspace.graph, codes)
+    moved_path = write_file(
+        tmp_path / "moved.csv",
+        "vestiging_code,region_id\n" + "".join(f"{c},{r}\n" for c, r in moved.rows),
+    )
+    data = rmc_workspace.loaded.report.data_dir
+    args = ("compare", path, moved_path, "--objective", "--config", RMC_RULES, "--data", data)
+    res = invoke(*args, "--json")
+    assert res.exit_code == 0, res.output
+    objective = json.loads(res.stdout)["objective"]
+    a, b = objective["a"], objective["b"]
+    assert objective["notes"] == []
+    assert b["cut_pupils"] - a["cut_pupils"] == pytest.approx(cut_change, abs=0.01)
+    for comps in (a, b):  # the parts add up to the objective
+        assert sum(comps["contributions"].values()) == pytest.approx(comps["total"], abs=0.05)
+    shown = invoke(*args)
+    assert shown.exit_code == 0, shown.output
+    assert "Objective under the config's weights" in shown.output
+    difference = f"{b['total'] - a['total']:+,.1f}"
+    assert re.search(
+        rf"│ objective +│ +│ +[\d,.]+ +│ +│ +[\d,.]+ +│ +{re.escape(difference)} │", shown.output
+    ), shown.output
+
+
+@pytest.mark.realdata
+def test_a_partial_plan_has_no_objective_and_compare_says_why(national, rmc_workspace) -> None:
+    _, path = national
+    data = rmc_workspace.loaded.report.data_dir
+    res = invoke(
+        "compare", path, "actual", "--objective", "--json", "--config", RMC_RULES, "--data", data
+    )
+    assert res.exit_code == 0, res.output
+    objective = json.loads(res.stdout)["objective"]
+    assert objective["a"] is not None and objective["b"] is None
+    (note,) = objective["notes"]
+    assert re.match(r"plan B has no objective: \d+ participating schools are in no region", note)
