@@ -138,7 +138,7 @@ class RulesConfig(_Frozen):
         if not isinstance(data, dict):
             return data
         low = data.get("min_technical_pupils", cls.model_fields["min_technical_pupils"].default)
-        high = data.get("max_technical_pupils")
+        high = data.get("max_technical_pupils", cls.model_fields["max_technical_pupils"].default)
         if (
             isinstance(low, int | float)
             and isinstance(high, int | float)

@@ -41,3 +41,15 @@ def test_broken_toml_names_the_file(tmp_path: Path) -> None:
     path.write_text("[rules\n", encoding="utf-8")
     with pytest.raises(InputError, match="not valid TOML"):
         load_config(path)
+
+
+@pytest.mark.parametrize(
+    "rules",
+    ["min_technical_pupils = 700", "min_technical_pupils = 300\nmax_technical_pupils = 250"],
+)
+def test_a_minimum_above_the_maximum_is_refused(tmp_path: Path, rules: str) -> None:
+    """Also when only the minimum is given and the maximum is the default (600)."""
+    path = tmp_path / "c.toml"
+    path.write_text(f"[rules]\n{rules}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="is below min_technical_pupils"):
+        load_config(path)

@@ -52,7 +52,7 @@ def find_command(
     """Look a school up by (part of) its name, code, place or gemeente name.
 
     Schools in the data that do not take part under the participation settings are named too,
-    with the `[participation]` key that lets them join. Exit code 1 when no participating
+    with the key of the participation section that lets them join. Exit code 1 when no participating
     school matches.
     """
     widen()

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from regionopt.cli._app import ConfigOption, DataOption, app, console, friendly_errors
+from regionopt.cli.plans import is_actual
 from regionopt.config import load_config
 from regionopt.errors import InputError, Problem
 from regionopt.load import load_all, read_actual_regions
@@ -24,8 +25,8 @@ PlanOption = Annotated[
     Path | None,
     typer.Option(
         "--plan",
-        help="Plan CSV (vestiging_code,region_id) to map as proposed regions. Without it, "
-        "only the documented actual regions are mapped.",
+        help="Plan CSV (vestiging_code,region_id) to map as proposed regions. Without it "
+        "(or with 'actual'), only the documented actual regions are mapped.",
         show_default=False,
     ),
 ]
@@ -60,6 +61,8 @@ def map_command(
     config: ConfigOption = None,
 ) -> None:
     """Write a map that opens in any browser, also offline; print its path and size."""
+    if plan is not None and is_actual(str(plan)):
+        plan = None  # the documented regions are what the map shows without a plan
     the_plan = read_plan(plan) if plan is not None else None
     target = out or MAPS_DIR / (f"{plan.stem}.html" if plan is not None else "actual.html")
     if target.suffix.lower() not in (".html", ".htm"):

@@ -45,9 +45,9 @@ def changes_section(result: WhatIfResult, instance: Instance) -> str:
             )
         )
     verdict = (
-        '<span class="ok">houdt zich aan elke regel</span>'
+        '<span class="ok">houdt het plan zich aan elke regel</span>'
         if result.valid_after
-        else '<span class="broken">breekt een regel</span>'
+        else '<span class="broken">breekt het plan een regel</span>'
     )
     table = html_table(("Wijziging", "Code", "School", "Plaats", "Van", "Naar"), rows, set())
     return (

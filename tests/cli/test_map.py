@@ -48,6 +48,11 @@ def test_map_command_without_plan_maps_actual_regions(tmp_path: Path, tiny_data:
     page = out.read_text(encoding="utf-8")
     assert CLASS_PROPOSED not in page and '"className": "regionopt-actual"' in page
     assert "Regio West" in page
+    # --plan actual, as every other command takes it, is the same map.
+    named = CliRunner().invoke(app, [*args, "--force", "--plan", "actual"])
+    assert named.exit_code == 0, named.output
+    again_page = out.read_text(encoding="utf-8")
+    assert CLASS_PROPOSED not in again_page and "Regio West" in again_page
     # --actual reads another file laid out like sto/actual-regions.csv.
     other = tmp_path / "other.csv"
     other.write_text(
