@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -217,7 +217,7 @@ def read_plan(path: Path, *, name: str | None = None) -> Plan:
     return Plan(
         rows=tuple(rows.rows),
         name=name or path.stem,
-        region_names=rows.names,
+        region_names=rows.region_names(),
         lines=tuple(rows.lines),
     )
 
@@ -261,7 +261,8 @@ class _PlanRows:
     """Lower-case column name -> its position."""
     rows: list[tuple[str, str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
-    names: dict[str, str] = field(default_factory=dict)
+    names: dict[str, Counter[str]] = field(default_factory=dict)
+    """Per region, how many of its rows give each region_name."""
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, values: list[str], lineno: int, sep: str) -> None:
@@ -302,7 +303,13 @@ class _PlanRows:
         self.lines.append(lineno)
         i_name = self.columns.get("region_name")
         if i_name is not None and cell.get(i_name):
-            self.names[region] = cell[i_name]
+            self.names.setdefault(region, Counter())[cell[i_name]] += 1
+
+    def region_names(self) -> dict[str, str]:
+        """Per region the name most of its rows give (the first of equals): a row moved to
+        another region in a spreadsheet keeps its old region's name, which must not rename
+        the region it joined."""
+        return {region: counts.most_common(1)[0][0] for region, counts in self.names.items()}
 
     def repeated(self) -> list[Problem]:
         """One problem per code on more than one row: its regions, each with its rows."""

@@ -102,6 +102,19 @@ def test_plan_csv_written_with_bom_reads_back(tmp_path: Path) -> None:
     assert plan.rows == (("00AH17", "R01"),) and plan.region_names == {"R01": "Mariëndael"}
 
 
+def test_a_row_moved_in_a_spreadsheet_does_not_rename_the_region_it_joins(
+    tmp_path: Path,
+) -> None:
+    """Only 03CC00's region_id was edited (R02 -> R01): its stale name is outvoted."""
+    path = tmp_path / "regions.csv"
+    path.write_text(
+        "vestiging_code,region_id,region_name\n"
+        "01AA00,R01,Eindhoven\n02BB00,R01,Eindhoven\n03CC00,R01,Helmond\n04DD00,R02,Helmond\n",
+        encoding="utf-8",
+    )
+    assert read_plan(path).region_names == {"R01": "Eindhoven", "R02": "Helmond"}
+
+
 def test_binary_plan(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_bytes(b"vestiging_code,region_id\n\x00\x01\x02")
