@@ -26,7 +26,7 @@ from regionopt.codes import code_problem, code_problem_nl
 from regionopt.config import RulesConfig
 from regionopt.instance import Instance
 from regionopt.model.rules import RegionRules, SchoolFacts, totals
-from regionopt.plan import Plan
+from regionopt.plan import OPTED_OUT, Plan
 
 Severity = Literal["broken", "unknown", "warning"]
 
@@ -134,9 +134,14 @@ def rule_partition(ctx: CheckContext) -> Iterable[Violation]:
                 "partition",
                 "",
                 tuple(missing),
-                f"{len(missing)} participating vestiging(en) in no region: " + _listed(missing),
+                f"{len(missing)} participating vestiging(en) in no region: "
+                + _listed(missing)
+                + f" (put each in a region, or give it region_id '{OPTED_OUT}' when it takes "
+                "no part)",
                 message_nl=f"{len(missing)} deelnemende vestiging(en) in geen enkele regio: "
-                + _listed(missing),
+                + _listed(missing)
+                + f" (zet elk in een regio, of geef region_id '{OPTED_OUT}' als ze niet "
+                "meedoet)",
             )
         elif missing:
             yield Violation(
@@ -345,7 +350,7 @@ def check(
         plan,
         RegionRules.from_config(rules or RulesConfig()),
         frozenset(regions) if regions is not None else None,
-        frozenset(opted_out),
+        frozenset(opted_out) | plan.opted_out,
     )
     return [v for rule in (*RULES, *extra_rules) for v in rule(ctx)]
 

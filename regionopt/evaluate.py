@@ -13,7 +13,10 @@ from dataclasses import asdict, dataclass, field
 from regionopt.config import RulesConfig
 from regionopt.instance import PROFILES, Instance
 from regionopt.model.rules import RegionRules
-from regionopt.plan import Plan
+from regionopt.plan import OPTED_OUT, Plan
+
+OPTED_OUT_NAME = "doet niet mee"
+"""The region_name of a school that takes no part, in ``regions.csv``."""
 
 TECHNIEKARM_SHARE = 0.10
 """A region is techniekarm below 10% technical-profile pupils among beroepsgerichte [001]."""
@@ -136,7 +139,8 @@ def region_table(
 
 
 def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[object]]]:
-    """Header and rows of ``regions.csv``: one row per school in the plan.
+    """Header and rows of ``regions.csv``: one row per school in the plan, and one per school
+    that takes no part (region_id ``-``), so that ``check`` reads the plan back as valid.
 
     Columns: ``vestiging_code, region_id, region_name, name, place, gemeente,
     technical_pupils, penvoerder`` (1 for the region's penvoerder candidate).
@@ -165,6 +169,20 @@ def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[obje
                 s.gemeente if s else "",
                 s.technical_pupils if s else 0,
                 int(code in penvoerders),
+            ]
+        )
+    for code in sorted(plan.opted_out - plan.assignment.keys()):
+        s = instance.schools[instance.index[code]] if code in instance.index else None
+        rows.append(
+            [
+                code,
+                OPTED_OUT,
+                OPTED_OUT_NAME,
+                s.name if s else "",
+                s.place if s else "",
+                s.gemeente if s else "",
+                s.technical_pupils if s else 0,
+                0,
             ]
         )
     return header, rows

@@ -39,6 +39,10 @@ class AmbiguousMember:
     label: str = ""
 
 
+OPTED_OUT = "-"
+"""The region_id of a school that takes no part (rule 6: participation is voluntary)."""
+
+
 class PlanFields(TypedDict, total=False):
     """The fields of a ``Plan`` besides its rows (keyword arguments of its constructors)."""
 
@@ -49,6 +53,7 @@ class PlanFields(TypedDict, total=False):
     unmatched: tuple[tuple[str, str], ...]
     complete: bool
     lines: tuple[int, ...]
+    opted_out: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,9 @@ class Plan:
     complete: bool = True
     lines: tuple[int, ...] = field(default=(), compare=False)
     """The file line of each row, when the plan was read from a file (for messages)."""
+    opted_out: frozenset[str] = frozenset()
+    """Schools that take no part (rule 6): in no region, and rightly so (region_id ``-`` in
+    a plan file)."""
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, str], **kwargs: Unpack[PlanFields]) -> Plan:
@@ -147,7 +155,10 @@ class Plan:
         return labels, region_ids
 
     def with_assignment(self, changes: Mapping[str, str | None], *, name: str = "") -> Plan:
-        """A new plan with ``changes`` applied: code -> new region, or ``None`` to leave."""
+        """A new plan with ``changes`` applied: code -> new region, or ``None`` to leave (the
+        school then takes no part: ``opted_out``)."""
+        leaving = {c for c, r in changes.items() if r is None}
+        joining = {c for c, r in changes.items() if r is not None}
         rows = [(c, changes.get(c, r)) for c, r in self.assignment.items()]
         kept = [(c, r) for c, r in rows if r is not None]
         known = {c for c, _ in kept} | {c for c, r in changes.items() if r is None}
@@ -160,6 +171,7 @@ class Plan:
             ambiguous=self.ambiguous,
             unmatched=self.unmatched,
             complete=self.complete,
+            opted_out=(self.opted_out - joining) | leaving,
         )
 
 
@@ -214,11 +226,13 @@ def read_plan(path: Path, *, name: str | None = None) -> Plan:
             more = len(rows.problems) - len(shown)
             shown.append(Problem(str(path), "", f"... and {more} more", ""))
         raise InputError(shown, title=f"Invalid plan {path.name}")
+    taking_part = [i for i, (_, region) in enumerate(rows.rows) if region != OPTED_OUT]
     return Plan(
-        rows=tuple(rows.rows),
+        rows=tuple(rows.rows[i] for i in taking_part),
         name=name or path.stem,
         region_names=rows.region_names(),
-        lines=tuple(rows.lines),
+        lines=tuple(rows.lines[i] for i in taking_part),
+        opted_out=frozenset(c for c, region in rows.rows if region == OPTED_OUT),
     )
 
 
@@ -302,7 +316,7 @@ class _PlanRows:
         self.rows.append((code, region))
         self.lines.append(lineno)
         i_name = self.columns.get("region_name")
-        if i_name is not None and cell.get(i_name):
+        if i_name is not None and cell.get(i_name) and region != OPTED_OUT:
             self.names.setdefault(region, Counter())[cell[i_name]] += 1
 
     def region_names(self) -> dict[str, str]:

@@ -94,7 +94,9 @@ def run_propose(
     if done.partition is not None:
         ids = _region_ids_for(problem, done, reference)
         plan = done.partition.plan(problem.codes, ids)
-        plan = replace(plan, region_names=region_names(ws.instance, plan))
+        plan = replace(
+            plan, region_names=region_names(ws.instance, plan), opted_out=frozenset(exclude)
+        )
     violations = check(ws.instance, ws.graph, plan, cfg.rules, opted_out=exclude)
     parameters: dict[str, Any] = {
         "regions": list(regions),

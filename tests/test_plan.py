@@ -115,6 +115,21 @@ def test_a_row_moved_in_a_spreadsheet_does_not_rename_the_region_it_joins(
     assert read_plan(path).region_names == {"R01": "Eindhoven", "R02": "Helmond"}
 
 
+def test_a_school_that_takes_no_part_is_read_as_opted_out(tmp_path: Path) -> None:
+    path = tmp_path / "regions.csv"
+    path.write_text(
+        "vestiging_code,region_id,region_name\n01AA00,R01,Eindhoven\n02BB00,-,doet niet mee\n",
+        encoding="utf-8",
+    )
+    plan = read_plan(path)
+    assert plan.rows == (("01AA00", "R01"),) and plan.opted_out == frozenset({"02BB00"})
+    assert plan.region_names == {"R01": "Eindhoven"} and plan.lines == (2,)
+    # Leaving opts out; joining again takes the school back.
+    left = plan.with_assignment({"01AA00": None})
+    assert left.rows == () and left.opted_out == {"01AA00", "02BB00"}
+    assert left.with_assignment({"02BB00": "R01"}).opted_out == {"01AA00"}
+
+
 def test_binary_plan(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_bytes(b"vestiging_code,region_id\n\x00\x01\x02")

@@ -112,12 +112,12 @@ def _judged(
 ) -> WhatIfResult:
     """The checker, figures and money of every stage: before, after the changes, repaired."""
     rules = config.rules
-    opted_out = tuple(c.code for c in changes if c.kind == "leave")
     money_before = budget(instance, plan, config.budget)
     money_after = budget(instance, after, config.budget)
     money_rep, money_rep_rows = _repaired_money(instance, rep, money_before, affected, config)
     names = region_names(instance, plan)
     final = rep.plan if rep is not None and rep.status == "repaired" else after
+    opted_out = tuple(sorted(final.opted_out))
     return WhatIfResult(
         changes=tuple(changes),
         before=plan,

@@ -88,3 +88,33 @@ def test_cli_whatif_errors_write_nothing(workspace, national, tmp_path) -> None:
     res = CliRunner().invoke(app, [*args, *good])
     assert res.exit_code == 2 and "not empty" in res.output
     assert (out / "regions.csv").read_bytes() == before
+
+
+def test_a_plan_a_school_left_reads_back_with_the_same_verdict(
+    workspace, national, tmp_path
+) -> None:
+    """whatif --leave writes the school with region_id '-' (it takes no part), so that
+    ``check`` on the written plan agrees with what whatif said of it."""
+    plan, path = national
+    data = workspace.loaded.report.data_dir
+    largest = max(plan.regions, key=lambda r: len(plan.regions[r]))
+    leaving = plan.regions[largest][0]
+    out = tmp_path / "out"
+    res = invoke(
+        *("whatif", "--plan", path, "--leave", leaving, "--out", out),
+        *("--config", RMC_RULES, "--data", data),
+    )
+    assert res.exit_code in (0, 1), res.output
+    written = (out / "regions.csv").read_text(encoding="utf-8-sig")
+    assert f"\n{leaving},-,doet niet mee," in written
+    checked = invoke("check", out / "regions.csv", "--config", RMC_RULES, "--data", data)
+    assert checked.exit_code == res.exit_code, checked.output
+    assert "in no region" not in checked.output
+    # Joining again takes it back from those who take no part.
+    back = tmp_path / "back"
+    res = invoke(
+        *("whatif", "--plan", out / "regions.csv", "--join", f"{leaving}={largest}"),
+        *("--out", back, "--config", RMC_RULES, "--data", data),
+    )
+    assert res.exit_code in (0, 1), res.output
+    assert f"\n{leaving},-," not in (back / "regions.csv").read_text(encoding="utf-8-sig")
