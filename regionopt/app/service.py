@@ -89,7 +89,10 @@ class Workbench:
     def _base_payload(self) -> dict[str, Any]:
         start, actual = self.start, self.actual
         rules = RegionRules.from_config(self.config.rules)
-        props = {r: {"name": self.names.get(r, r)} for r in self.colours}
+        props = {
+            r: {"name": self.names.get(r, r), "colour": self.colours.get(r, NO_COLOUR)}
+            for r in start.regions
+        }
         actual_shapes = feature_collection(
             prepare_polygons(self.shapes.polygons(actual)),
             {r: {"name": self.actual_names.get(r, r)} for r in actual.regions},

@@ -125,12 +125,34 @@ def pick_school(page: Any, text: str, code: str) -> None:
     page.wait_for_selector("#school-panel h2")
 
 
+def shown_names(page: Any) -> list[str]:
+    """The region names on the map that a user sees (laid out, not hidden)."""
+    return sorted(
+        page.evaluate(
+            """() => Array.from(document.querySelectorAll(".region-label:not(.label-overlap)"))
+                .filter((n) => n.getBoundingClientRect().width > 0).map((n) => n.textContent)"""
+        )
+    )
+
+
+def region_fills(page: Any) -> list[str]:
+    """The fill colour of every region on the map."""
+    return page.evaluate(
+        "() => window.regionopt.layers.regions.getLayers().map((l) => l.options.fillColor)"
+    )
+
+
 def test_move_break_repair_accept_download_check(
     server: Server, browser: Any, tmp_path: Path
 ) -> None:
     context = browser.new_context(accept_downloads=True, viewport={"width": 1300, "height": 900})
     tab = open_tab(context, server.url)
     page = tab.page
+    # Every region has its own colour from the start, not the grey of schools in no region.
+    fills = region_fills(page)
+    no_region = page.evaluate("() => window.regionopt.NO_REGION")
+    assert len(fills) == 3 and no_region not in fills and len(set(fills)) == 3, fills
+    names_at_start = shown_names(page)
     # Region names are shown (the town's three regions) and none covers another.
     names = page.evaluate(
         """() => Array.from(document.querySelectorAll(".region-label:not(.label-overlap)"))
@@ -161,6 +183,12 @@ def test_move_break_repair_accept_download_check(
         == f"Ongedaan maken: {code} verhuist naar {region}"
     )
     assert (before, after) == ("ok", "gebroken")
+    # The map keeps every region's name and colour after the change (once the redrawn
+    # regions are in and the old names have faded out).
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert shown_names(page) == names_at_start
+    assert no_region not in region_fills(page)
     assert page.locator("#repair").is_enabled()
     page.click("#repair")
     page.locator("#accept").wait_for()
