@@ -238,7 +238,8 @@ class Api:
         with self.editor(request) as ed:
             plan = ed.plan
             changes = ed.changes()
-        page = self.bench.report_html(plan, changes)
+            repaired = ed.repaired()
+        page = self.bench.report_html(plan, changes, repaired=repaired)
         return Response(
             page,
             media_type="text/html; charset=utf-8",

@@ -307,9 +307,12 @@ class Workbench:
         writer.writerows(rows)
         return buffer.getvalue().encode("utf-8-sig")
 
-    def report_html(self, plan: Plan, changes: Sequence[Change]) -> str:
+    def report_html(
+        self, plan: Plan, changes: Sequence[Change], *, repaired: frozenset[str] = frozenset()
+    ) -> str:
         """The what-if report of the changes from the start that give ``plan``, or the
-        proposal report of ``plan`` when there are none; each with its map."""
+        proposal report of ``plan`` when there are none; each with its map. ``repaired``
+        are the changed schools an accepted repair moved (listed as such)."""
         from regionopt.report import write_proposal_report, write_whatif_report
 
         parameters: dict[str, object] = {
@@ -322,7 +325,7 @@ class Workbench:
                 result = self.judge(plan, changes)
                 write_whatif_report(
                     path, result, self.instance, map_html=self._whatif_map(result),
-                    parameters=parameters,
+                    parameters=parameters, repaired=repaired,
                 )  # fmt: skip
             else:
                 write_proposal_report(

@@ -153,6 +153,16 @@ class Editor:
         """
         return changes_between(self.start, self.plan)
 
+    def repaired(self) -> frozenset[str]:
+        """The schools among ``changes()`` that an accepted repair moved last (the report
+        lists them apart from what the user asked)."""
+        last: dict[str, StepKind] = {}
+        for step in self._undo:
+            for move in step.moves:
+                last[move.code] = step.kind
+        changed = {c.code for c in self.changes()}
+        return frozenset(c for c, kind in last.items() if kind == "repair" and c in changed)
+
     # ---- changing
 
     def preview(self, changes: Iterable[Change], instance: Instance | None = None) -> Candidate:

@@ -28,15 +28,19 @@ def _status(status: str | None) -> str:
     return f'<span class="{esc(status)}">{esc(text)}</span>'
 
 
-def changes_section(result: WhatIfResult, instance: Instance) -> str:
-    """The requested changes with names and places, and the verdict."""
+def changes_section(
+    result: WhatIfResult, instance: Instance, repaired: frozenset[str] = frozenset()
+) -> str:
+    """The requested changes with names and places, and the verdict; the ``repaired``
+    schools' changes are marked as an accepted repair's."""
     rows = []
     for c in result.changes:
         s = instance.school(c.code)
         was = result.before.assignment.get(c.code)
+        kind = dutch.CHANGE_NOUNS.get(c.kind, c.kind)
         rows.append(
             (
-                esc(dutch.CHANGE_NOUNS.get(c.kind, c.kind)),
+                esc(f"{kind} (aanvaarde reparatie)" if c.code in repaired else kind),
                 esc(c.code),
                 esc(s.name),
                 esc(s.place),
@@ -50,10 +54,10 @@ def changes_section(result: WhatIfResult, instance: Instance) -> str:
         else '<span class="broken">breekt het plan een regel</span>'
     )
     table = html_table(("Wijziging", "Code", "School", "Plaats", "Van", "Naar"), rows, set())
-    return (
-        f"<h2>Gevraagde wijzigingen</h2>{table}"
-        f"<p>Na de wijzigingen {verdict} in de betrokken regio's.</p>"
+    heading = (
+        "Wijzigingen: gevraagd en een aanvaarde reparatie" if repaired else "Gevraagde wijzigingen"
     )
+    return f"<h2>{heading}</h2>{table}<p>Na de wijzigingen {verdict} in de betrokken regio's.</p>"
 
 
 def repair_section(result: WhatIfResult, instance: Instance) -> str:
@@ -182,6 +186,7 @@ def write_whatif_report(
     *,
     map_html: str | None = None,
     parameters: Mapping[str, object] | None = None,
+    repaired: frozenset[str] = frozenset(),
 ) -> Path:
     """Write the HTML report of a what-if.
 
@@ -195,6 +200,8 @@ def write_whatif_report(
         The self-contained what-if map page, embedded in the report.
     parameters : mapping, optional
         The parameters of the run.
+    repaired : frozenset of str, optional
+        Schools among the changes that an accepted repair moved (the web app's report).
 
     Returns
     -------
@@ -208,7 +215,7 @@ def write_whatif_report(
         + (f"<ul>{found}</ul>" if broken else "")
     )
     sections = [
-        changes_section(result, instance),
+        changes_section(result, instance, repaired),
         repair_section(result, instance),
         "<h2>Betrokken regio's</h2>"
         + "".join(region_section(r, result.rule_labels) for r in result.regions),

@@ -141,6 +141,9 @@ def test_repair_accept_and_download_a_valid_plan(
     assert is_valid(check(ws.instance, ws.graph, plan, ws.config.rules))
     report = client.get("/api/download/report.html", headers=h)
     assert report.status_code == 200 and "<h1>Wat-als-analyse op plan" in report.text
+    # The accepted repair's moves are marked as such, the user's own move is not.
+    marked = report.text.count("(aanvaarde reparatie)")
+    assert marked == len(proposal["moves"]) and "gevraagd en een aanvaarde reparatie" in report.text
     assert proposal["headline"].endswith("s)") and "verplaatsing(en)" in proposal["headline"]
     assert "<script>alert" not in report.text  # the hostile school name is escaped
 
