@@ -211,7 +211,7 @@ def decomposed_start(
     time_limit_s: float,
     workers: int = 1,
     clock: Clock | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
 ) -> AreaStart:
     """A valid plan whose regions each lie inside one area of ``family``, and the regions the
     areas' runs met.
@@ -220,7 +220,7 @@ def decomposed_start(
     processes at once, largest areas first. On a deterministic ``clock`` the time limit
     counts the work the areas' plans report (taken in task order, shared by the workers),
     and that work is charged to the clock. ``progress`` is called with (area plans made,
-    area plans to make) after each one.
+    area plans to make, work seconds of the limit spent) after each one.
     """
     clock = clock or Clock()
     problem = objective.problem
@@ -269,14 +269,14 @@ def _run_tasks(
     time_limit_s: float,
     workers: int,
     clock: Clock,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
 ) -> list[R] | None:
     """Every task's result, in this process or ``workers`` forked ones (None: out of time).
 
     A task returns its result and its work seconds. On a deterministic clock the limit is on
     that work (divided among the workers), summed in task order; otherwise on the wall clock
     (and then, as a guard, on twenty times the limit). ``progress`` hears (done, total) after
-    each task.
+    each task, with the work spent of the limit (deterministic clock only, else 0).
     """
     limit = time_limit_s if not clock.deterministic else wall_guard_s(time_limit_s, slack_s=1.0)
     deadline = time.perf_counter() + limit
@@ -292,7 +292,7 @@ def _run_tasks(
             budget.spend(work_s)
             out.append(result)
             if progress is not None:
-                progress(len(out), len(tasks))
+                progress(len(out), len(tasks), budget.spent)
         return None if budget.over() else out
     global _WORK
     _WORK = work
@@ -315,7 +315,7 @@ def _run_tasks(
                 return None
             results.append(result)
             if progress is not None:
-                progress(len(results), len(tasks))
+                progress(len(results), len(tasks), budget.spent)
         return results
 
 

@@ -308,13 +308,24 @@ class _Pipeline:
             time_limit_s=search.area_start_s,
             workers=search.workers,
             clock=self.clock,
-            progress=lambda done, total: self.report(f"area start, {done} of {total} area plans"),
+            progress=self._relay_area_start,
         )
         self.area_columns = start.columns
         plan = start.plan
         if plan is not None and not self.problem.splits_a_group(plan[0]):
             self.cand = self.cand.with_plan(*plan)
             self.take(plan, "area start")
+
+    def _relay_area_start(self, done: int, total: int, spent: float) -> None:
+        """Progress of the area start: plans made, and on the deterministic clock the work
+        spent of its budget (the area plans come in task order, largest areas first, so a
+        long one holds the count while the others go on)."""
+        budget = (
+            f", {spent:.0f} of {self.search.area_start_s:.0f} work s"
+            if self.clock.deterministic
+            else ""
+        )
+        self.report(f"area start, {done} of {total} area plans{budget}")
 
     def cp_sat(self, seconds: float | None) -> None:
         """The national CP-SAT model, hinted with the warm start."""

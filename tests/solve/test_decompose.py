@@ -94,15 +94,17 @@ def test_the_start_keeps_every_region_inside_its_area() -> None:
     search = exact_search(contiguity="connected", cp_sat_s=0.0, bound_s=5.0, improve_s=1.0)
 
     solve = area_solver(weights)
-    heard: list[tuple[int, int]] = []
+    heard: list[tuple[int, int, float]] = []
     start = decomposed_start(
         objective, family, search, solve, time_limit_s=60.0, progress=lambda *d: heard.append(d)
     )
     plan = start.plan
     assert plan is not None
-    # Progress after every area plan: 1 of N .. N of N.
+    # Progress after every area plan: 1 of N .. N of N, with the work spent so far.
     total = heard[-1][1]
-    assert heard == [(k, total) for k in range(1, total + 1)] and total >= 2
+    assert [h[:2] for h in heard] == [(k, total) for k in range(1, total + 1)] and total >= 2
+    spent = [h[2] for h in heard]
+    assert spent == sorted(spent) and 0 < spent[-1] <= 60.0
     # Made in two forked processes, the areas' plans are as good (ties may break otherwise).
     heard.clear()
     forked = decomposed_start(
@@ -115,7 +117,7 @@ def test_the_start_keeps_every_region_inside_its_area() -> None:
         progress=lambda *d: heard.append(d),
     )
     assert forked.plan is not None
-    assert heard == [(k, total) for k in range(1, total + 1)]
+    assert [h[:2] for h in heard] == [(k, total) for k in range(1, total + 1)]
     assert objective.scaled_total(*forked.plan) == objective.scaled_total(*plan)
     assert decomposed_start(objective, family, search, solve, time_limit_s=0.0).plan is None
     # The regions the areas' runs met, in national ids: each inside one area, and a region
