@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from regionopt.model.objective import ObjectiveComponents
     from regionopt.plan import Plan
 
+MAX_LONE_LISTED = 20
+"""Schools in one plan only are listed up to this many (all with ``--all``): against the
+documented regions, a national plan has hundreds."""
+
 PlanA = Annotated[str, typer.Argument(help="Plan A: CSV or 'actual'.")]
 PlanB = Annotated[str, typer.Argument(help="Plan B: CSV or 'actual'.")]
 ObjectiveOption = Annotated[
@@ -43,7 +47,11 @@ ObjectiveOption = Annotated[
 ]
 AllOption = Annotated[
     bool,
-    typer.Option("--all", help="List every region, also those with the same schools in A and B."),
+    typer.Option(
+        "--all",
+        help="List every region, also those with the same schools in A and B, and every "
+        "school in one plan only.",
+    ),
 ]
 
 
@@ -91,8 +99,14 @@ def compare_command(
     if result.moved:
         console.print(_moved_table(result))
     for side, codes in (("A", result.only_in_a), ("B", result.only_in_b)):
-        if codes:
+        if codes and (all_regions or len(codes) <= MAX_LONE_LISTED):
             console.print(_one_plan_table(loaded.instance, side, codes, a if side == "A" else b))
+        elif codes:
+            other = "B" if side == "A" else "A"
+            console.print(
+                f"{len(codes)} schools only in {side} (in no region of {other}); --all lists them",
+                highlight=False,
+            )
 
 
 def _objectives(

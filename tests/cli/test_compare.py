@@ -71,3 +71,20 @@ def test_a_partial_plan_has_no_objective_and_compare_says_why(national, rmc_work
     assert objective["a"] is not None and objective["b"] is None
     (note,) = objective["notes"]
     assert re.match(r"plan B has no objective: \d+ participating schools are in no region", note)
+
+
+@pytest.mark.realdata
+def test_schools_in_one_plan_only_are_counted_unless_all_is_asked(national, rmc_workspace) -> None:
+    """Against the documented regions a national plan has hundreds of schools in no
+    documented region: they are counted, and listed with --all."""
+    plan, path = national
+    data = rmc_workspace.loaded.report.data_dir
+    documented = set(rmc_workspace.loaded.actual.assignment)
+    lone = sum(1 for code in plan.assignment if code not in documented)
+    res = invoke("compare", path, "actual", "--data", data)
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert f"{lone} schools only in A (in no region of B); --all lists them" in text
+    assert "Only in A (in no region of B)" not in text
+    every = invoke("compare", path, "actual", "--all", "--data", data)
+    assert "Only in A (in no region of B)" in every.output
