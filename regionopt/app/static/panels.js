@@ -237,7 +237,7 @@
       p.explanation.forEach(function (e) { why.appendChild(el("li", {text: e})); });
       panel.appendChild(why);
       if (!p.allow_dissolve && p.status !== "not_needed") {
-        panel.appendChild(el("p", {class: "muted", text: "Tip: vink \u201copheffen toestaan\u201d aan " +
+        panel.appendChild(el("p", {class: "muted", text: "Tip: vink \u201cregio opheffen toestaan\u201d aan " +
           "als een regio mag verdwijnen."}));
       }
       panel.appendChild(el("button", {class: "panel-button secondary", type: "button",
@@ -245,7 +245,7 @@
       return;
     }
     panel.appendChild(el("p", {text: p.moves.length + " verdere verplaatsing(en) maken het plan " +
-      "weer geldig" + (p.optimal ? " (bewezen het minste aantal)" : "") + "."}));
+      "weer geldig" + (p.optimal ? " (minder kan niet: bewezen)" : "") + "."}));
     var list = el("ul", {class: "moves", id: "proposal-moves"});
     p.moves.forEach(function (m) {
       list.appendChild(el("li", null, el("span", {class: "link", text: m.name + " (" + m.code + ")",
