@@ -257,3 +257,41 @@ def test_region_names_never_overlap_and_the_larger_region_keeps_its_name(
         assert visit.errors == []
     finally:
         page.close()
+
+
+def test_a_name_fading_out_does_not_hide_the_name_drawn_in_its_place(
+    browser: Any, tmp_path: Path
+) -> None:
+    """When regions are redrawn (the web app after a change), Leaflet keeps each old name for
+    its fade at opacity 0, where the new one is drawn: the new one must stay shown, and a
+    smaller region's name that overlaps it must give way to it."""
+    from regionopt.render.layers import DECLUTTER_JS
+
+    names = "".join(
+        f'<div class="name" data-rank="{rank}" style="position:absolute;left:{x}px;top:10px;'
+        f'{style}">{text}</div>'
+        for text, rank, x, style in (
+            ("Oud", 2, 10, "opacity:0"),
+            ("Nieuw", 1, 10, ""),
+            ("Klein", 0.5, 20, ""),
+        )
+    )
+    path = tmp_path / "fade.html"
+    path.write_text(
+        f"<!DOCTYPE html><html><body>{names}<script>{DECLUTTER_JS.read_text()}"
+        '\nregionoptDeclutter(document.body, ".name", "hidden-name");</script></body></html>',
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(path.as_uri())
+        hidden = page.evaluate(
+            """() => Array.from(document.querySelectorAll(".name.hidden-name"))
+                .map((n) => n.textContent)"""
+        )
+        assert hidden == ["Klein"]
+        assert errors == []
+    finally:
+        page.close()
