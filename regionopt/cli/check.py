@@ -22,6 +22,7 @@ from regionopt.cli._app import (
     friendly_errors,
     print_json,
 )
+from regionopt.cli.plans import refuse_unknown_codes
 from regionopt.plan import read_plan
 from regionopt.workspace import open_workspace
 
@@ -45,6 +46,7 @@ def check_command(
     ws = open_workspace(data, config)
     if the_plan is None:
         the_plan = ws.loaded.actual
+    refuse_unknown_codes(ws.loaded, {plan: the_plan})
     violations = check(ws.instance, ws.graph, the_plan, ws.config.rules)
     valid = is_valid(violations)
     if json:

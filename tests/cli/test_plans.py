@@ -9,8 +9,10 @@ import pytest
 from tests.helpers import add_joinable_schools, assert_input_error, invoke, write_file
 
 
-@pytest.mark.parametrize("command", [("budget", "{plan}"), ("compare", "{plan}", "actual")])
-def test_budget_and_compare_refuse_unknown_codes(
+@pytest.mark.parametrize(
+    "command", [("budget", "{plan}"), ("compare", "{plan}", "actual"), ("check", "{plan}")]
+)
+def test_budget_compare_and_check_refuse_unknown_codes(
     tiny_data: Path, tmp_path: Path, command: tuple[str, ...]
 ) -> None:
     plan = write_file(
