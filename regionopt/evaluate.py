@@ -143,7 +143,7 @@ def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[obje
     that takes no part (region_id ``-``), so that ``check`` reads the plan back as valid.
 
     Columns: ``vestiging_code, region_id, region_name, name, place, gemeente,
-    technical_pupils, penvoerder`` (1 for the region's penvoerder candidate).
+    gemeente_name, technical_pupils, penvoerder`` (1 for the region's penvoerder candidate).
     """
     penvoerders = {s.penvoerder for s in region_table(instance, plan) if s.penvoerder}
     header = [
@@ -153,9 +153,11 @@ def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[obje
         "name",
         "place",
         "gemeente",
+        "gemeente_name",
         "technical_pupils",
         "penvoerder",
     ]
+    gemeente_names = {m.code: m.name for m in instance.municipalities}
     rows: list[list[object]] = []
     for code, region in sorted(plan.assignment.items(), key=lambda kv: (kv[1], kv[0])):
         s = instance.schools[instance.index[code]] if code in instance.index else None
@@ -167,6 +169,7 @@ def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[obje
                 s.name if s else "",
                 s.place if s else "",
                 s.gemeente if s else "",
+                gemeente_names.get(s.gemeente, "") if s else "",
                 s.technical_pupils if s else 0,
                 int(code in penvoerders),
             ]
@@ -181,6 +184,7 @@ def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[obje
                 s.name if s else "",
                 s.place if s else "",
                 s.gemeente if s else "",
+                gemeente_names.get(s.gemeente, "") if s else "",
                 s.technical_pupils if s else 0,
                 0,
             ]

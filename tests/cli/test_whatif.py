@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -107,6 +109,10 @@ def test_a_plan_a_school_left_reads_back_with_the_same_verdict(
     assert res.exit_code in (0, 1), res.output
     written = (out / "regions.csv").read_text(encoding="utf-8-sig")
     assert f"\n{leaving},-,doet niet mee," in written
+    # Gemeenten by name beside their code.
+    rows = {r["vestiging_code"]: r for r in csv.DictReader(io.StringIO(written))}
+    names = {m.code: m.name for m in workspace.instance.municipalities}
+    assert all(r["gemeente_name"] == names[r["gemeente"]] for r in rows.values())
     checked = invoke("check", out / "regions.csv", "--config", RMC_RULES, "--data", data)
     assert checked.exit_code == res.exit_code, checked.output
     assert "in no region" not in checked.output

@@ -34,6 +34,7 @@ def test_write_outputs(tmp_path: Path) -> None:
         "name",
         "place",
         "gemeente",
+        "gemeente_name",
         "technical_pupils",
         "penvoerder",
     ]
