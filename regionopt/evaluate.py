@@ -158,35 +158,23 @@ def plan_rows(instance: Instance, plan: Plan) -> tuple[list[str], list[list[obje
         "penvoerder",
     ]
     gemeente_names = {m.code: m.name for m in instance.municipalities}
-    rows: list[list[object]] = []
-    for code, region in sorted(plan.assignment.items(), key=lambda kv: (kv[1], kv[0])):
+
+    def row(code: str, region: str, region_name: str, penvoerder: bool) -> list[object]:
         s = instance.schools[instance.index[code]] if code in instance.index else None
-        rows.append(
-            [
-                code,
-                region,
-                plan.region_name(region),
-                s.name if s else "",
-                s.place if s else "",
-                s.gemeente if s else "",
-                gemeente_names.get(s.gemeente, "") if s else "",
-                s.technical_pupils if s else 0,
-                int(code in penvoerders),
-            ]
-        )
-    for code in sorted(plan.opted_out - plan.assignment.keys()):
-        s = instance.schools[instance.index[code]] if code in instance.index else None
-        rows.append(
-            [
-                code,
-                OPTED_OUT,
-                OPTED_OUT_NAME,
-                s.name if s else "",
-                s.place if s else "",
-                s.gemeente if s else "",
-                gemeente_names.get(s.gemeente, "") if s else "",
-                s.technical_pupils if s else 0,
-                0,
-            ]
-        )
+        if s is None:
+            return [code, region, region_name, "", "", "", "", 0, int(penvoerder)]
+        gemeente = gemeente_names.get(s.gemeente, "")
+        return [
+            *(code, region, region_name, s.name, s.place, s.gemeente, gemeente),
+            *(s.technical_pupils, int(penvoerder)),
+        ]
+
+    rows = [
+        row(code, region, plan.region_name(region), code in penvoerders)
+        for code, region in sorted(plan.assignment.items(), key=lambda kv: (kv[1], kv[0]))
+    ]
+    rows += [
+        row(code, OPTED_OUT, OPTED_OUT_NAME, False)
+        for code in sorted(plan.opted_out - plan.assignment.keys())
+    ]
     return header, rows
