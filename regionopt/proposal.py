@@ -120,7 +120,8 @@ def score_plan(
     """The objective of any plan under the workspace's weights, as ``propose`` measures it.
 
     Each region is measured from its best centre (``Objective.score``); ``regions`` is the
-    count ``propose`` asked for, which sets the mean the size balance measures against.
+    count ``propose`` asked for, which sets the mean the size balance measures against. The
+    schools the plan has take no part are left out, as ``propose --exclude`` leaves them.
 
     Raises
     ------
@@ -128,9 +129,11 @@ def score_plan(
         When the plan leaves a participating school in no region: the objective counts every
         school's commuting pupils and is not defined for part of the country.
     """
-    families = families_of(ws, ws.instance)
+    opted_out = [code for code in sorted(plan.opted_out) if code in ws.instance.index]
+    instance, graph = exclude_schools(ws.instance, ws.graph, opted_out)
+    families = families_of(ws, instance)
     problem = Problem.from_instance(
-        ws.instance, ws.graph, ws.config.rules, regions=regions, families=families
+        instance, graph, ws.config.rules, regions=regions, families=families
     )
     labels, _ = plan.labels(problem.codes)
     if (labels < 0).any():

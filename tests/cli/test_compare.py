@@ -88,3 +88,30 @@ def test_schools_in_one_plan_only_are_counted_unless_all_is_asked(national, rmc_
     assert "Only in A (in no region of B)" not in text
     every = invoke("compare", path, "actual", "--all", "--data", data)
     assert "Only in A (in no region of B)" in every.output
+
+
+@pytest.mark.realdata
+def test_a_school_that_takes_no_part_leaves_the_objective_with_its_edges(
+    national, rmc_workspace
+) -> None:
+    """Its commuting edges to other regions were cut pupils; without the school they are gone."""
+    from regionopt.proposal import score_plan
+
+    plan, _ = national
+    graph, codes = rmc_workspace.graph, [s.code for s in rmc_workspace.instance.schools]
+    assignment = plan.assignment
+    leaving = next(
+        codes[a]
+        for a, b in graph.edges()
+        if assignment[codes[a]] != assignment[codes[b]]
+        and sum(1 for r in assignment.values() if r == assignment[codes[a]]) > 2
+    )
+    i = codes.index(leaving)
+    cut_edges = sum(
+        graph.edges[i, n]["weight"]
+        for n in graph.neighbors(i)
+        if assignment[codes[n]] != assignment[leaving]
+    )
+    before = score_plan(rmc_workspace, plan)
+    after = score_plan(rmc_workspace, plan.with_assignment({leaving: None}))
+    assert after.cut_pupils == pytest.approx(before.cut_pupils - cut_edges, abs=1e-6)
