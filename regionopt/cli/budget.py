@@ -59,7 +59,8 @@ def budget_command(
         return
     names = region_names(loaded.instance, the_plan)
     console.print(_region_table(money, the_plan.name, names))
-    _print_notes(money, cfg.budget)
+    opted_out = len(the_plan.opted_out & loaded.instance.index.keys())
+    _print_notes(money, cfg.budget, opted_out=opted_out)
     if per_school:
         console.print(_school_table(money))
         _print_school_note(cfg.budget)
@@ -102,8 +103,9 @@ def _region_table(money: Budget, plan_name: str, names: Mapping[str, str]) -> Ta
     return table
 
 
-def _print_notes(money: Budget, config: BudgetConfig) -> None:
-    """How the structural money is divided, and what happens to schools outside the plan."""
+def _print_notes(money: Budget, config: BudgetConfig, *, opted_out: int = 0) -> None:
+    """How the structural money is divided, and what happens to schools outside the plan
+    (``opted_out`` of them take no part: region_id ``-``)."""
     console.print(
         f"structural: base EUR {money.structural_base_per_school_eur:,.2f} per technical school "
         f"+ EUR {money.structural_per_pupil_eur:,.2f} per technical pupil; co-funding "
@@ -111,9 +113,13 @@ def _print_notes(money: Budget, config: BudgetConfig) -> None:
         highlight=False,
     )
     if money.schools_not_in_plan:
+        others = money.schools_not_in_plan - opted_out
+        outside = [
+            f"{opted_out} participating school(s) take no part (region_id -)" if opted_out else "",
+            f"{others} participating school(s) are in no region of this plan" if others else "",
+        ]
         console.print(
-            f"[yellow]note:[/] {money.schools_not_in_plan} participating schools are in no region "
-            "of this plan; "
+            f"[yellow]note:[/] {', '.join(o for o in outside if o)}; "
             + (
                 "its regions get their schools' share of the national total"
                 if money.shared_nationally

@@ -144,6 +144,13 @@ def _print_summary(result: Comparison, name_a: str, name_b: str) -> None:
         f"{len(result.only_in_b)}",
         highlight=False,
     )
+    for side, codes in (("A", result.unknown_codes_a), ("B", result.unknown_codes_b)):
+        if codes:
+            console.print(
+                f"[yellow]note:[/] {len(codes)} code(s) of {side} name no participating school "
+                "and are not compared (--json lists them)",
+                highlight=False,
+            )
     for note in result.notes:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
 

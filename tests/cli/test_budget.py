@@ -97,3 +97,17 @@ def test_cli_compare_names_plans_by_folder_lists_lone_schools_and_changed_region
     assert "1 region(s) have the same schools in A and B (--all lists them too)" in res.output
     every = invoke("compare", a, b, "--all", "--data", tiny_data)
     assert re.search(r"│ X +│ X +│ 2 ", every.output), every.output
+
+
+def test_budget_says_which_schools_take_no_part(tiny_data: Path, tmp_path: Path) -> None:
+    plan = write_file(
+        tmp_path / "p.csv", "vestiging_code,region_id\n11AA00,A\n22BB00,A\n33CC00,-\n"
+    )
+    res = invoke("budget", plan, "--data", tiny_data)
+    assert res.exit_code == 0, res.output
+    note = " ".join(res.output.split())
+    assert "note: 1 participating school(s) take no part (region_id -);" in note
+    assert "in no region of this plan" not in note
+    missing = write_file(tmp_path / "m.csv", "vestiging_code,region_id\n11AA00,A\n22BB00,A\n")
+    note = " ".join(invoke("budget", missing, "--data", tiny_data).output.split())
+    assert "note: 1 participating school(s) are in no region of this plan;" in note

@@ -86,6 +86,9 @@ def test_schools_in_one_plan_only_are_counted_unless_all_is_asked(national, rmc_
     text = " ".join(res.output.split())
     assert f"{lone} schools only in A (in no region of B); --all lists them" in text
     assert "Only in A (in no region of B)" not in text
+    actual = rmc_workspace.loaded.actual.assignment
+    unknown = sum(1 for code in actual if code not in rmc_workspace.instance.index)
+    assert f"note: {unknown} code(s) of B name no participating school" in text
     every = invoke("compare", path, "actual", "--all", "--data", data)
     assert "Only in A (in no region of B)" in every.output
 
