@@ -146,7 +146,10 @@ class RulesConfig(_Frozen):
             and not isinstance(high, bool)
             and 0 < high < low
         ):
-            raise ValueError(f"max_technical_pupils ({high}) is below min_technical_pupils ({low})")
+            given = "" if "max_technical_pupils" in data else ", the default"
+            raise ValueError(
+                f"max_technical_pupils ({high}{given}) is below min_technical_pupils ({low})"
+            )
         return data
 
 
@@ -453,7 +456,12 @@ def load_config(path: Path | None) -> Config:
         return Config.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            Problem(str(path), ".".join(str(p) for p in err["loc"]), err["msg"], fix_for(err))
+            Problem(
+                str(path),
+                ".".join(str(p) for p in err["loc"]),
+                str(err["msg"]).removeprefix("Value error, "),
+                fix_for(err),
+            )
             for err in exc.errors()
         ]
         raise InputError(problems, title="Invalid config") from None
@@ -481,7 +489,10 @@ def fix_for(err: Mapping[str, Any], model: type[BaseModel] | None = None) -> str
         if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
             model, info = info.annotation, None
     if loc == ("rules",):
-        return "make max_technical_pupils at least min_technical_pupils, or leave it out"
+        default = RulesConfig.model_fields["max_technical_pupils"].default
+        return (
+            f"set max_technical_pupils to at least min_technical_pupils (its default is {default})"
+        )
     if info is None:
         return "see `regionopt config` for the keys and their defaults"
     bounds = []

@@ -51,5 +51,12 @@ def test_a_minimum_above_the_maximum_is_refused(tmp_path: Path, rules: str) -> N
     """Also when only the minimum is given and the maximum is the default (600)."""
     path = tmp_path / "c.toml"
     path.write_text(f"[rules]\n{rules}\n", encoding="utf-8")
-    with pytest.raises(InputError, match="is below min_technical_pupils"):
+    with pytest.raises(InputError, match="is below min_technical_pupils") as err:
         load_config(path)
+    (problem,) = err.value.problems
+    default = "" if "max_technical_pupils" in rules else ", the default"
+    assert problem.message.startswith(f"max_technical_pupils ({600 if default else 250}{default})")
+    assert (
+        problem.fix
+        == "set max_technical_pupils to at least min_technical_pupils (its default is 600)"
+    )
