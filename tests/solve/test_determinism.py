@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from regionopt.evaluate import plan_rows
+from regionopt.plan import OPTED_OUT
 from regionopt.proposal import run_propose
 
 from ..provinces import province_split
@@ -33,5 +35,9 @@ def test_budget_bound_runs_repeat_themselves(workspace) -> None:
     assert first.status == "FEASIBLE", first.status
     assert first.column_generation is not None and not first.column_generation.converged
     assert runs[0].valid
+    # The schools that opted out are the plan's, and regions.csv lists them as such.
+    assert runs[0].plan.opted_out == set(others)
+    _, rows = plan_rows(workspace.instance, runs[0].plan)
+    assert sorted(row[0] for row in rows if row[1] == OPTED_OUT) == sorted(others)
     assert runs[0].plan.rows == runs[1].plan.rows
     assert first.bound == second.bound and first.work_s == second.work_s
