@@ -52,8 +52,8 @@ def find_command(
     """Look a school up by (part of) its name, code, place or gemeente name.
 
     Schools in the data that do not take part under the participation settings are named too,
-    with the key of the participation section that lets them join. Exit code 1 when no participating
-    school matches.
+    with the key of the participation section that lets them join. Exit code 1 when no
+    participating school matches.
     """
     widen()
     from regionopt.whatif import find_outsiders, find_schools

@@ -220,7 +220,7 @@ def decomposed_start(
     processes at once, largest areas first. On a deterministic ``clock`` the time limit
     counts the work the areas' plans report (taken in task order, shared by the workers),
     and that work is charged to the clock. ``progress`` is called with (area plans made,
-    area plans to make, work seconds of the limit spent) after each one.
+    area plans to make, work seconds they have reported so far) after each one.
     """
     clock = clock or Clock()
     problem = objective.problem
@@ -276,7 +276,7 @@ def _run_tasks(
     A task returns its result and its work seconds. On a deterministic clock the limit is on
     that work (divided among the workers), summed in task order; otherwise on the wall clock
     (and then, as a guard, on twenty times the limit). ``progress`` hears (done, total) after
-    each task, with the work spent of the limit (deterministic clock only, else 0).
+    each task, with the work seconds the tasks have reported so far.
     """
     limit = time_limit_s if not clock.deterministic else wall_guard_s(time_limit_s, slack_s=1.0)
     deadline = time.perf_counter() + limit

@@ -117,7 +117,6 @@ def _judged(
     money_rep, money_rep_rows = _repaired_money(instance, rep, money_before, affected, config)
     names = region_names(instance, plan)
     final = rep.plan if rep is not None and rep.status == "repaired" else after
-    opted_out = tuple(sorted(final.opted_out))
     return WhatIfResult(
         changes=tuple(changes),
         before=plan,
@@ -134,8 +133,8 @@ def _judged(
         repair=rep,
         budget_repaired=money_rep,
         money_repaired=money_rep_rows,
-        opted_out=opted_out,
-        full_check=tuple(check(instance, graph, final, rules, opted_out=opted_out)),
+        opted_out=tuple(sorted(final.opted_out)),
+        full_check=tuple(check(instance, graph, final, rules)),
         names=names,
         allow_dissolve=allow_dissolve,
         rule_labels=dutch.rule_labels(RegionRules.from_config(rules)),
