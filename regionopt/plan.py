@@ -175,6 +175,23 @@ class Plan:
         )
 
 
+def file_label(path: Path) -> str:
+    """How output names a plan file: the file with its folder (``prop/regions.csv``), not the
+    user's whole path, so that plans that are all called ``regions.csv`` stay apart.
+
+    Parameters
+    ----------
+    path : Path
+        The plan CSV.
+
+    Returns
+    -------
+    str
+    """
+    folder = path.parent.name
+    return f"{folder}/{path.name}" if folder else path.name
+
+
 def read_plan(path: Path, *, name: str | None = None) -> Plan:
     """Read a plan CSV with at least the columns ``vestiging_code,region_id``.
 
@@ -229,7 +246,7 @@ def read_plan(path: Path, *, name: str | None = None) -> Plan:
     taking_part = [i for i, (_, region) in enumerate(rows.rows) if region != OPTED_OUT]
     return Plan(
         rows=tuple(rows.rows[i] for i in taking_part),
-        name=name or path.stem,
+        name=name or file_label(path),
         region_names=rows.region_names(),
         lines=tuple(rows.lines[i] for i in taking_part),
         opted_out=frozenset(c for c, region in rows.rows if region == OPTED_OUT),

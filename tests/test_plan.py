@@ -130,6 +130,15 @@ def test_a_school_that_takes_no_part_is_read_as_opted_out(tmp_path: Path) -> Non
     assert left.with_assignment({"02BB00": "R01"}).opted_out == {"01AA00"}
 
 
+def test_a_plan_is_named_by_its_folder_and_file(tmp_path: Path) -> None:
+    """Every proposal is called regions.csv: the folder tells two apart in titles."""
+    for folder in ("before", "after"):
+        (tmp_path / folder).mkdir()
+        write_file(tmp_path / folder / "regions.csv", "vestiging_code,region_id\n11AA00,A\n")
+    assert read_plan(tmp_path / "before" / "regions.csv").name == "before/regions.csv"
+    assert read_plan(tmp_path / "after" / "regions.csv").name == "after/regions.csv"
+
+
 def test_binary_plan(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_bytes(b"vestiging_code,region_id\n\x00\x01\x02")

@@ -8,7 +8,7 @@ from regionopt.codes import code_problem
 from regionopt.errors import InputError, Problem
 from regionopt.instance import Instance
 from regionopt.load import LoadedData
-from regionopt.plan import Plan, read_plan
+from regionopt.plan import Plan, file_label, read_plan
 
 ACTUAL = "actual"
 
@@ -31,11 +31,7 @@ def plan_label(arg: str) -> str:
     -------
     str
     """
-    if is_actual(arg):
-        return ACTUAL
-    path = Path(arg)
-    folder = path.parent.name
-    return f"{folder}/{path.name}" if folder else path.name
+    return ACTUAL if is_actual(arg) else file_label(Path(arg))
 
 
 def read_plan_early(arg: str) -> None:
