@@ -26,7 +26,7 @@ from regionopt.budget import budget
 from regionopt.check import check
 from regionopt.codes import code_problem
 from regionopt.errors import InputError, Problem
-from regionopt.evaluate import plan_rows, region_table
+from regionopt.evaluate import OPTED_OUT_NAME, plan_rows, region_table
 from regionopt.mapdata import (
     plan_differences,
     plan_layers,
@@ -109,6 +109,7 @@ class Workbench:
             "rules": RULE_NAMES,
             "rule_labels": dutch.rule_labels(rules),
             "status_labels": dict(dutch.STATUS_LABELS),
+            "opted_out_name": OPTED_OUT_NAME,
             "limits": {
                 "min_vmbo": rules.min_vmbo_schools,
                 "min_technical_pupils": rules.min_technical,

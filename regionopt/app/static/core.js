@@ -45,7 +45,7 @@
     return v === null || v === undefined ? "-" : "€ " + Math.round(v).toLocaleString("nl-NL");
   }
   function regionName(id) {
-    if (!id) return "geen regio";
+    if (!id) return app.base.opted_out_name;  // a school in no region takes no part
     var r = app.region[id];
     return r ? r.name + " (" + id + ")" : id;
   }
