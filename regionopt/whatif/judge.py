@@ -174,7 +174,8 @@ def _region_reports(
     shown: list[str],
     names: Mapping[str, str],
 ) -> tuple[RegionReport, ...]:
-    """Rules, figures and penvoerder of each shown region before, after and repaired."""
+    """Rules, figures and penvoerder of each shown region before, after and repaired
+    (regions that break a rule after the changes first, then by id)."""
     repaired = rep.plan if rep is not None and rep.status == "repaired" else None
     v_before = check(instance, graph, plan, rules, regions=shown)
     v_after = check(instance, graph, after, rules, regions=shown)
@@ -215,7 +216,8 @@ def _region_reports(
                 penvoerder_repaired=_penvoerder(instance, repaired, r) if repaired else None,
             )
         )
-    return tuple(reports)
+    # The regions the changes break come first: they are what the reader must act on.
+    return tuple(sorted(reports, key=lambda report: report.keeps_every_rule("after")))
 
 
 def _violation_regions(v: Violation, plan: Plan) -> set[str]:

@@ -53,6 +53,14 @@ def test_whatif_move_keeps_rules() -> None:
     assert result.valid_after and result.valid_final
 
 
+def test_the_region_a_change_breaks_is_reported_first() -> None:
+    inst, graph, plan = grid_case([12, 10, 9, 20, 15, 12, 8, 9, 30])
+    # 03AA00 (20 pupils) moves from B to A: A grows to 51, B falls to 27 of the 30 needed.
+    result = whatif(inst, graph, plan, [Change("move", "03AA00", "A")], Config(rules=RULES))
+    assert [r.region_id for r in result.regions] == ["B", "A"]
+    assert [r.keeps_every_rule("after") for r in result.regions] == [False, True]
+
+
 # --------------------------------------------------------------------------------------------
 # outputs
 
@@ -129,4 +137,5 @@ def test_penvoerder_change_is_reported_per_stage() -> None:
     a = {r.region_id: r for r in result.regions}["A"]
     assert a.penvoerder_before.code == a.penvoerder_final.code == "00AA00"
     assert not a.penvoerder_changed
-    assert result.as_dict()["regions"][1]["penvoerder"]["changed"] is True
+    as_json = {r["region_id"]: r for r in result.as_dict()["regions"]}
+    assert as_json["B"]["penvoerder"]["changed"] is True
