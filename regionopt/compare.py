@@ -23,6 +23,7 @@ from regionopt.budget import Budget, budget
 from regionopt.config import BudgetConfig
 from regionopt.evaluate import is_techniekarm
 from regionopt.instance import Instance
+from regionopt.names import region_names
 from regionopt.plan import Plan, partner_regions
 
 PARTIAL_NOTES = (
@@ -244,6 +245,8 @@ class Comparison:
     regions: tuple[RegionDiff, ...]
     partial: bool
     notes: tuple[str, ...] = field(default=())
+    region_names_a: dict[str, str] = field(default_factory=dict)
+    region_names_b: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -275,6 +278,8 @@ class Comparison:
             "regions": [r.as_dict() for r in self.regions],
             "partial": self.partial,
             "notes": list(self.notes),
+            "region_names_a": dict(self.region_names_a),
+            "region_names_b": dict(self.region_names_b),
         }
 
 
@@ -296,8 +301,8 @@ def compare(
     -------
     Comparison
         ARI and pair counts over the schools both plans assign, moved schools, schools in one
-        plan only, and per pair of partner regions the differences in schools, technical pupils,
-        techniekarm and budget.
+        plan only, per pair of partner regions the differences in schools, technical pupils,
+        techniekarm and budget, and each plan's region names (``names.region_names``).
     """
     idx = instance.index
     assign_a = {c: r for c, r in a.assignment.items() if c in idx}
@@ -331,6 +336,8 @@ def compare(
         regions=_region_diffs(instance, a, b, table, partner, budget_config or BudgetConfig()),
         partial=partial,
         notes=PARTIAL_NOTES if partial else (),
+        region_names_a=region_names(instance, a),
+        region_names_b=region_names(instance, b),
     )
 
 

@@ -23,6 +23,7 @@ from regionopt.cli.objective import objectives_table
 from regionopt.cli.plans import plan_label, read_plan_early, refuse_unknown_codes, resolve_plan
 from regionopt.config import Config, load_config
 from regionopt.load import LoadedData, load_all
+from regionopt.names import label
 
 if TYPE_CHECKING:
     from regionopt.compare import Comparison, RegionDiff
@@ -100,7 +101,8 @@ def compare_command(
         console.print(_moved_table(result))
     for side, codes in (("A", result.only_in_a), ("B", result.only_in_b)):
         if codes and (all_regions or len(codes) <= MAX_LONE_LISTED):
-            console.print(_one_plan_table(loaded.instance, side, codes, a if side == "A" else b))
+            plan, names = (a, result.region_names_a) if side == "A" else (b, result.region_names_b)
+            console.print(_one_plan_table(loaded.instance, side, codes, plan, names))
         elif codes:
             other = "B" if side == "A" else "A"
             console.print(
@@ -160,7 +162,11 @@ def _print_regions(result: Comparison, *, all_regions: bool) -> None:
     shown = [d for d in result.regions if all_regions or d.changed]
     same = len(result.regions) - sum(d.changed for d in result.regions)
     if shown:
-        console.print(_region_table(shown, changed_only=not all_regions))
+        console.print(
+            _region_table(
+                shown, result.region_names_a, result.region_names_b, changed_only=not all_regions
+            )
+        )
     if not all_regions:
         console.print(
             f"{same} region(s) have the same schools in A and B (--all lists them too)",
@@ -168,7 +174,18 @@ def _print_regions(result: Comparison, *, all_regions: bool) -> None:
         )
 
 
-def _region_table(regions: Sequence[RegionDiff], *, changed_only: bool = False) -> Table:
+def _named(region_id: str | None, names: Mapping[str, str]) -> str:
+    """``name (id)`` of a region, ``-`` for none."""
+    return "-" if region_id is None else label(names.get(region_id, region_id), region_id)
+
+
+def _region_table(
+    regions: Sequence[RegionDiff],
+    names_a: Mapping[str, str],
+    names_b: Mapping[str, str],
+    *,
+    changed_only: bool = False,
+) -> Table:
     """Each region of A beside its partner in B: shared schools and the figures of both."""
     which = "changed regions" if changed_only else "regions"
     table = Table(title=f"{which.capitalize()}: A and its best-matching region in B (A / B)")
@@ -178,8 +195,8 @@ def _region_table(regions: Sequence[RegionDiff], *, changed_only: bool = False) 
     for d in regions:
         row = d.as_dict()
         table.add_row(
-            escape(row["region_a"] or "-"),
-            escape(row["region_b"] or "-"),
+            escape(_named(d.region_a, names_a)),
+            escape(_named(d.region_b, names_b)),
             str(row["shared_schools"]),
             _pair(row["schools_a"], row["schools_b"]),
             _pair(row["technical_pupils_a"], row["technical_pupils_b"]),
@@ -194,14 +211,20 @@ def _moved_table(result: Comparison) -> Table:
     table = Table(title="Moved schools")
     for col in ("vestiging", "name", "region A", "region B", "partner of A in B"):
         table.add_column(col)
+    names_a, names_b = result.region_names_a, result.region_names_b
     for m in result.moved:
-        table.add_row(
-            *(escape(v) for v in (m.code, m.name, m.region_a, m.region_b, m.partner_of_a or "-"))
+        regions = (
+            _named(m.region_a, names_a),
+            _named(m.region_b, names_b),
+            _named(m.partner_of_a, names_b),
         )
+        table.add_row(*(escape(v) for v in (m.code, m.name, *regions)))
     return table
 
 
-def _one_plan_table(instance: Instance, side: str, codes: Sequence[str], plan: Plan) -> Table:
+def _one_plan_table(
+    instance: Instance, side: str, codes: Sequence[str], plan: Plan, names: Mapping[str, str]
+) -> Table:
     """The schools only plan ``side`` assigns: code, name, place and its region there."""
     other = "B" if side == "A" else "A"
     table = Table(title=f"Only in {side} (in no region of {other})")
@@ -209,7 +232,7 @@ def _one_plan_table(instance: Instance, side: str, codes: Sequence[str], plan: P
         table.add_column(col)
     for code in codes:
         school = instance.school(code)
-        region = plan.assignment.get(code, "")
+        region = _named(plan.assignment.get(code), names)
         table.add_row(*(escape(v) for v in (code, school.name, school.place, region)))
     return table
 

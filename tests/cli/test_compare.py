@@ -118,3 +118,24 @@ def test_a_school_that_takes_no_part_leaves_the_objective_with_its_edges(
     before = score_plan(rmc_workspace, plan)
     after = score_plan(rmc_workspace, plan.with_assignment({leaving: None}))
     assert after.cut_pupils == pytest.approx(before.cut_pupils - cut_edges, abs=1e-6)
+
+
+def test_compare_names_the_regions_of_both_plans(tiny_data, tmp_path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = write_file(
+        tmp_path / "a" / "regions.csv",
+        "vestiging_code,region_id,region_name\n11AA00,A,Noord\n22BB00,A,Noord\n33CC00,B,Zuid\n",
+    )
+    b = write_file(
+        tmp_path / "b" / "regions.csv",
+        "vestiging_code,region_id,region_name\n11AA00,X,Oost\n22BB00,Y,West\n33CC00,Y,West\n",
+    )
+    res = invoke("compare", a, b, "--data", tiny_data)
+    assert res.exit_code == 0, res.output
+    assert "A = a/regions.csv vs B = b/regions.csv" in res.output
+    # 22BB00 moved from Noord (A) to West (Y), not to Oost (X), A's partner in B.
+    moved = next(line for line in res.output.splitlines() if "22BB00" in line)
+    assert re.search(r"Noord \(A\) +│ West \(Y\) +│ Oost \(X\)", moved), res.output
+    names = json.loads(invoke("compare", a, b, "--data", tiny_data, "--json").stdout)
+    assert names["region_names_b"] == {"X": "Oost", "Y": "West"}
