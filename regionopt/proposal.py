@@ -24,7 +24,7 @@ from regionopt.evaluate import RegionStats, plan_rows, region_table
 from regionopt.instance import Instance
 from regionopt.model.candidates import Restriction
 from regionopt.model.objective import Objective, ObjectiveComponents
-from regionopt.model.problem import ItemFamily, Problem, exclude_schools
+from regionopt.model.problem import DEFAULT_REGIONS, ItemFamily, Problem, exclude_schools
 from regionopt.names import region_names
 from regionopt.plan import Plan, write_plan_rows
 from regionopt.solve.pipeline import Optimised, Progress, optimise, proven_gap
@@ -49,10 +49,6 @@ class ProposeResult:
 def region_ids(k: int) -> tuple[str, ...]:
     """Region ids ``R01``, ``R02``, ... for ``k`` regions (in the partition's canonical order)."""
     return tuple(f"R{r + 1:02d}" for r in range(k))
-
-
-DEFAULT_REGIONS = (77, 77)
-"""How many regions ``propose`` asks for by default: as many as in 2019-2020 [004]."""
 
 
 def run_propose(

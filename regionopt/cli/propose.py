@@ -33,6 +33,7 @@ from regionopt.config import MAX_WEIGHT, Config, SearchConfig, fix_for, load_con
 from regionopt.errors import InputError, Problem
 from regionopt.instance import Instance
 from regionopt.model.candidates import Restriction
+from regionopt.model.problem import DEFAULT_REGIONS
 from regionopt.output import check_out_dir, staged_dir
 from regionopt.plan import read_plan
 from regionopt.proposal import ProposeResult, run_propose, write_outputs
@@ -52,6 +53,9 @@ SEARCH_OPTIONS: dict[str, str] = {
     "all_regions_s": "--all-regions-bound",
 }
 """``[search]`` keys that a command-line option sets, and the option."""
+
+REGIONS_TEXT = "-".join(dict.fromkeys(str(n) for n in DEFAULT_REGIONS))
+"""The default of ``--regions`` as the user writes it (``77``, or ``MIN-MAX``)."""
 
 
 def parse_regions(text: str) -> tuple[int, int]:
@@ -414,7 +418,7 @@ ForceOption = Annotated[
 @app.command("propose")
 @friendly_errors
 def propose_command(
-    regions: RegionsOption = "77",
+    regions: RegionsOption = REGIONS_TEXT,
     lock: LockOption = None,
     exclude: ExcludeOption = None,
     reference: ReferenceOption = None,

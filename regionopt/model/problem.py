@@ -45,6 +45,10 @@ class ItemFamily:
         return replace(self, index=_read_only(self.index[ids]))
 
 
+DEFAULT_REGIONS = (77, 77)
+"""How many regions a proposal has by default (min, max): as many as in 2019-2020 [004]."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """Everything the optimizer needs, as read-only arrays indexed by school id."""
@@ -66,7 +70,7 @@ class Problem:
     items: tuple[ItemFamily, ...]
     """Item families; the first is the gemeente."""
     rules: RegionRules = field(default_factory=RegionRules)
-    regions: tuple[int, int] = (77, 77)
+    regions: tuple[int, int] = DEFAULT_REGIONS
     """The number of regions: (min, max)."""
     locks: tuple[tuple[str, tuple[int, ...]], ...] = ()
     """(label, school ids): each label's schools share a region; labels differ in region."""
@@ -162,7 +166,7 @@ class Problem:
         graph: nx.Graph,
         rules: RulesConfig | RegionRules,
         *,
-        regions: tuple[int, int] = (77, 77),
+        regions: tuple[int, int] = DEFAULT_REGIONS,
         locks: Mapping[str, str] | None = None,
         reference: Plan | None = None,
         max_moves: int | None = None,
