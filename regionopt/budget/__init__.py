@@ -36,7 +36,7 @@ and ``changes`` (``budget_changes``).
 """
 
 from regionopt.budget.cents import CENTS_PER_EUR, largest_remainder, share_of, to_cents
-from regionopt.budget.changes import budget_changes
+from regionopt.budget.changes import budget_changes, structural_spread
 from regionopt.budget.records import Budget, RegionBudget, SchoolBudget
 from regionopt.budget.split import budget, plan_members
 
@@ -50,5 +50,6 @@ __all__ = [
     "largest_remainder",
     "plan_members",
     "share_of",
+    "structural_spread",
     "to_cents",
 ]

@@ -9,6 +9,29 @@ from regionopt.budget.cents import CENTS_PER_EUR
 from regionopt.budget.records import Budget, RegionBudget
 
 
+def structural_spread(
+    rows: Iterable[dict[str, Any]], *, leaving_out: Iterable[str] = ()
+) -> tuple[int, float, float] | None:
+    """How much the structural money of the other regions moves: count, least and most.
+
+    Parameters
+    ----------
+    rows : iterable of dict
+        From ``budget_changes``.
+    leaving_out : iterable of str
+        Regions shown on their own (not counted).
+
+    Returns
+    -------
+    (int, float, float) or None
+        The number of other regions and the smallest and largest signed change in euros
+        (both >= 0: they all gain); None when no other region changes.
+    """
+    shown = set(leaving_out)
+    deltas = [row["structural_delta_eur"] for row in rows if row["region_id"] not in shown]
+    return (len(deltas), min(deltas), max(deltas)) if deltas else None
+
+
 def budget_changes(
     before: Budget, after: Budget, *, regions: Iterable[str] | None = None
 ) -> list[dict[str, Any]]:

@@ -126,7 +126,9 @@ def whatif_command(
         _print_whatif(result)
         for p in written:
             console.print(f"wrote {escape(str(p))}", highlight=False)
-    if not result.valid_final:
+    from regionopt.check import is_valid
+
+    if not is_valid(result.full_check):  # the plan it ends with, as `check` would judge it
         raise typer.Exit(EXIT_BROKEN)
 
 
@@ -162,7 +164,13 @@ def _write_whatif(ws: Workspace, result: WhatIfResult, out: Path, *, plan_arg: s
 def _print_whatif(result: WhatIfResult) -> None:
     """Human summary of a what-if: rules per region, figures, penvoerder, money, repair."""
     widen()
-    verdict = "[green]keeps every rule[/]" if result.valid_after else "[red]breaks a rule[/]"
+    unknown = sum(s.after == "unknown" for r in result.regions for s in r.rules)
+    if not result.valid_after:
+        verdict = "[red]breaks a rule[/]"
+    elif unknown:
+        verdict = f"[yellow]keeps every rule it can judge ({unknown} unknown: a partial plan)[/]"
+    else:
+        verdict = "[green]keeps every rule[/]"
     where = ", ".join(result.region_label(r) for r in result.affected)
     changes = ", ".join(str(c) for c in result.changes)
     console.print(
@@ -172,8 +180,38 @@ def _print_whatif(result: WhatIfResult) -> None:
     )
     for r in result.regions:
         console.print(_region_table(r))
+        for message in _reasons(r):
+            console.print(f"  {escape(message)}", highlight=False)
     _print_money(result)
     _print_repair(result)
+    _print_whole_plan(result)
+
+
+MAX_ELSEWHERE_SHOWN = 10
+"""Broken rules outside the shown regions listed in the terminal (check lists them all)."""
+
+
+def _reasons(region: RegionReport) -> list[str]:
+    """Why a rule of the region is broken or unknown after the changes or the repair."""
+    judged = [s for s in region.rules if {s.after, s.repaired} & {"broken", "unknown"}]
+    return list(dict.fromkeys(m for s in judged for m in s.messages))
+
+
+def _print_whole_plan(result: WhatIfResult) -> None:
+    """Rules the plan it ends with breaks outside the regions shown (its exit code counts them)."""
+    shown = {r.region_id for r in result.regions}
+    elsewhere = [
+        v for v in result.full_check if v.severity == "broken" and v.region_id not in shown
+    ]
+    if not elsewhere:
+        return
+    console.print(
+        f"[red]The plan it ends with breaks {len(elsewhere)} rule(s) outside these regions[/] "
+        "(`regionopt check` on the regions.csv that --out writes lists them all):",
+        highlight=False,
+    )
+    for v in elsewhere[:MAX_ELSEWHERE_SHOWN]:
+        console.print(f"  {escape(str(v))}", highlight=False)
 
 
 def _region_table(r: RegionReport) -> Table:
@@ -219,12 +257,20 @@ def _print_money(result: WhatIfResult) -> None:
                 _eur(row["structural_after_eur"]),
             )
     console.print(mt)
-    rest = [abs(row["structural_delta_eur"]) for row in rows if row["region_id"] not in focus]
-    if rest:
+    from regionopt.budget import structural_spread
+
+    spread = structural_spread(rows, leaving_out=focus)
+    if spread is not None:
+        count, least, most = spread
+        if least >= 0:
+            moves = f"gain EUR {least:,.2f} to {most:,.2f}"
+        elif most <= 0:
+            moves = f"lose EUR {-most:,.2f} to {-least:,.2f}"
+        else:
+            moves = f"change by EUR {least:+,.2f} to {most:+,.2f}"
         console.print(
-            f"{len(rest)} other region(s) change by EUR {min(rest):,.2f} to "
-            f"{max(rest):,.2f} in structural money: the national total is re-divided over "
-            "the schools (--json or report.md list them)",
+            f"{count} other region(s) {moves} a year in structural money: the national total "
+            "is re-divided over the schools (--json or report.md list them)",
             highlight=False,
         )
 

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from regionopt import dutch
+from regionopt.budget import structural_spread
 from regionopt.instance import Instance
 from regionopt.report.page import (
     esc,
@@ -168,13 +169,19 @@ def money_section(result: WhatIfResult) -> str:
         f"Structureel {after}",
         f"Cofinanciering {after}",
     )
-    others = [row for row in rows_in if row["region_id"] not in shown]
+    spread = structural_spread(rows_in, leaving_out=shown)
     note = ""
-    if others:
-        worst = max(abs(row["structural_delta_eur"]) for row in others)
+    if spread is not None:
+        count, least, most = spread
+        if least >= 0:
+            moves = f"krijgen {euro(least)} tot {euro(most)} meer"
+        elif most <= 0:
+            moves = f"krijgen {euro(-most)} tot {euro(-least)} minder"
+        else:
+            moves = f"veranderen met {euro(least)} tot {euro(most)}"
         note = (
-            f"<p>{len(others)} andere regio's veranderen met hooguit {euro(worst)} structureel: "
-            "het landelijke bedrag wordt opnieuw over de scholen verdeeld.</p>"
+            f"<p>{count} andere regio's {moves} structureel geld per jaar: het landelijke "
+            "bedrag wordt opnieuw over de scholen verdeeld.</p>"
         )
     return f"<h2>Geld per jaar</h2>{html_table(header, rows, {1, 2, 3, 4, 5})}{note}"
 

@@ -124,3 +124,35 @@ def test_a_plan_a_school_left_reads_back_with_the_same_verdict(
     )
     assert res.exit_code in (0, 1), res.output
     assert f"\n{leaving},-," not in (back / "regions.csv").read_text(encoding="utf-8-sig")
+
+
+def test_whatif_says_why_a_rule_breaks(tiny_data: Path, tmp_path: Path) -> None:
+    plan = write_file(
+        tmp_path / "p.csv", "vestiging_code,region_id\n11AA00,A\n22BB00,A\n33CC00,-\n"
+    )
+    res = invoke("whatif", "--plan", plan, "--leave", "22BB00", "--data", tiny_data)
+    assert res.exit_code == 1, res.output
+    assert "breaks a rule in Westdorp (A)" in res.output
+    assert "[broken] min_vmbo: region A: 1 vmbo vestiging(en), at least 2 required" in res.output
+
+
+def test_whatif_exits_1_when_the_plan_breaks_a_rule_outside_the_change(
+    workspace, national, tmp_path
+) -> None:
+    """A school missing from the plan file breaks the partition rule far from the change:
+    whatif's exit code and message follow the plan it ends with, as check judges it."""
+    plan, _ = national
+    data = workspace.loaded.report.data_dir
+    largest, other = sorted(plan.regions, key=lambda r: -len(plan.regions[r]))[:2]
+    leaving, missing = plan.regions[largest][0], plan.regions[other][0]
+    rows = "".join(f"{c},{r}\n" for c, r in plan.rows if c != missing)
+    path = write_file(tmp_path / "p.csv", "vestiging_code,region_id\n" + rows)
+    out = tmp_path / "out"
+    res = invoke(
+        *("whatif", "--plan", path, "--leave", leaving, "--out", out),
+        *("--config", RMC_RULES, "--data", data),
+    )
+    assert res.exit_code == 1, res.output
+    assert "rule(s) outside these regions" in res.output and missing in res.output
+    checked = invoke("check", out / "regions.csv", "--config", RMC_RULES, "--data", data)
+    assert checked.exit_code == 1, checked.output
