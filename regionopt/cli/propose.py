@@ -28,6 +28,7 @@ from regionopt.cli._app import (
     friendly_errors,
 )
 from regionopt.cli.objective import amount, objective_parts
+from regionopt.cli.plans import refuse_unknown_codes
 from regionopt.codes import code_problem
 from regionopt.config import MAX_WEIGHT, Config, SearchConfig, fix_for, load_config
 from regionopt.errors import InputError, Problem
@@ -470,6 +471,8 @@ def propose_command(
     ws = _open(data, cfg, regions, excluded, locks)
     if reference == "actual":
         ref_plan = ws.loaded.actual
+    elif ref_plan is not None and reference is not None:
+        refuse_unknown_codes(ws.loaded, {reference: ref_plan})
     with Live(Text("starting ..."), console=console, refresh_per_second=4, transient=True) as live:
         result = run_propose(
             ws,

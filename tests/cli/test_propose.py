@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import add_joinable_schools, assert_input_error, invoke
+from tests.helpers import add_joinable_schools, assert_input_error, invoke, write_file
 
 
 @pytest.mark.parametrize(
@@ -48,6 +48,18 @@ def test_exclude_and_lock_codes_are_refused_before_the_loaded_line(
         "--lock: 11AA00: is also excluded",
     )
     assert "loaded" not in res.output and not out.exists()
+
+
+def test_a_reference_plan_with_an_unknown_code_is_refused(tiny_data: Path, tmp_path: Path) -> None:
+    reference = write_file(
+        tmp_path / "ref.csv", "vestiging_code,region_id\n11AA00,A\n22BB09,A\n33CC00,B\n"
+    )
+    out = tmp_path / "never"
+    res = invoke("propose", "--reference", reference, "--out", out, "--data", tiny_data)
+    assert_input_error(
+        res, "ref.csv: row 3: no vestiging in the data has code 22BB09", "did you mean 22BB00"
+    )
+    assert not out.exists()
 
 
 def test_the_terminal_lists_what_each_part_of_the_objective_adds() -> None:
