@@ -17,6 +17,7 @@ from regionopt.model.rules import RegionRules
 from regionopt.plan import Plan
 
 from .conftest import make_instance
+from .helpers import invoke
 
 # A path of six schools, 5 km apart: 0 - 1 - 2 - 3 - 4 - 5; mbo next to school 0 and 5.
 POINTS = [(0, 0), (5, 0), (10, 0), (15, 0), (20, 0), (25, 0)]
@@ -190,3 +191,18 @@ def test_one_region_per_gemeente_plan_is_judged(workspace, tmp_path: Path, real_
     # Many gemeenten have a single vmbo school: the plan breaks min_vmbo, and the CLI says so.
     assert result.exit_code == 1 and not report["valid"]
     assert any(v["rule"] == "min_vmbo" for v in report["violations"])
+
+
+def test_cli_check_names_each_region_with_its_id(tiny_data: Path, tmp_path: Path) -> None:
+    """A region id typed where '-' was meant ('nvt') makes a region of its own; the table
+    shows its id beside the name its row carries, so the two Westdorps are told apart."""
+    plan = tmp_path / "p.csv"
+    plan.write_text(
+        "vestiging_code,region_id,region_name\n"
+        "11AA00,A,Westdorp\n22BB00,A,Westdorp\n33CC00,nvt,Westdorp\n",
+        encoding="utf-8",
+    )
+    res = invoke("check", plan, "--data", tiny_data)
+    assert res.exit_code == 1, res.output
+    broken = next(line for line in res.output.splitlines() if "min_vmbo" in line)
+    assert "Westdorp (nvt)" in broken, res.output

@@ -23,6 +23,7 @@ from regionopt.cli._app import (
     print_json,
 )
 from regionopt.cli.plans import refuse_unknown_codes
+from regionopt.names import label, region_names
 from regionopt.plan import read_plan
 from regionopt.workspace import open_workspace
 
@@ -66,12 +67,13 @@ def check_command(
     for col in ("severity", "rule", "region", "what"):
         table.add_column(col)
     colour = {"broken": "red", "unknown": "yellow", "warning": "cyan"}
+    names = region_names(ws.instance, the_plan)
     for v in sorted(violations, key=lambda v: (v.severity != "broken", v.rule, v.region_id)):
-        name = the_plan.region_name(v.region_id) if v.region_id else ""
+        region = label(names.get(v.region_id, v.region_id), v.region_id) if v.region_id else ""
         table.add_row(
             f"[{colour[v.severity]}]{v.severity}[/]",
             escape(v.rule),
-            escape(name),
+            escape(region),
             escape(v.message),
         )
     if violations:
