@@ -30,8 +30,6 @@ PARTIAL_NOTES = (
     "one plan is partial: the index and pair counts cover only the schools both plans "
     "assign; ambiguous members are not counted; region sizes of partial regions are "
     "lower bounds",
-    "structural money is split over the schools each plan assigns, so a partial plan's "
-    "structural amounts per region are not comparable with a full plan's",
 )
 """What ``compare`` notes when either plan is partial."""
 

@@ -92,7 +92,7 @@ def compare_command(
         print_json(out)
         return
     _print_summary(result, plan_label(plan_a), plan_label(plan_b))
-    if len(scores) == 2:
+    if scores:
         console.print(objectives_table(scores))
     for note in notes:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)

@@ -38,35 +38,32 @@ def amount(value: float) -> str:
 
 
 def objectives_table(scores: Mapping[str, ObjectiveComponents]) -> Table:
-    """Each part that adds to either plan's objective: its value and what it adds in each,
-    and the difference of the second from the first (two plans, keyed by their labels)."""
-    (a, comps_a), (b, comps_b) = scores.items()
+    """Each part that adds to a plan's objective: its value and what it adds in each plan
+    (one or two, keyed by their labels), and with two, the difference of the second from
+    the first."""
+    labels = list(scores)
     table = Table(title="Objective under the config's weights (each region from its best centre)")
     table.add_column("part")
-    for label in (a, b):
+    for label in labels:
         table.add_column(f"{label}: value", justify="right")
         table.add_column(f"{label}: adds", justify="right")
-    table.add_column(f"{b} - {a}", justify="right")
-    values_a, values_b = comps_a.values(), comps_b.values()
-    adds_a, adds_b = comps_a.contributions, comps_b.contributions
-    for key in dict.fromkeys([*adds_a, *adds_b]):
-        add_a, add_b = adds_a.get(key, 0.0), adds_b.get(key, 0.0)
-        if add_a or add_b:
-            table.add_row(
-                PART_NAMES.get(key, key),
-                amount(values_a.get(key, 0.0)),
-                f"{add_a:,.1f}",
-                amount(values_b.get(key, 0.0)),
-                f"{add_b:,.1f}",
-                f"{add_b - add_a:+,.1f}",
-            )
-    table.add_row(
-        "objective",
-        "",
-        f"{comps_a.total:,.1f}",
-        "",
-        f"{comps_b.total:,.1f}",
-        f"{comps_b.total - comps_a.total:+,.1f}",
-        style="bold",
-    )
+    paired = len(labels) == 2
+    if paired:
+        table.add_column(f"{labels[1]} - {labels[0]}", justify="right")
+    values = [scores[label].values() for label in labels]
+    adds = [scores[label].contributions for label in labels]
+    for key in dict.fromkeys(k for part in adds for k in part):
+        added = [part.get(key, 0.0) for part in adds]
+        if any(added):
+            cells = [
+                cell
+                for plan_values, add in zip(values, added, strict=True)
+                for cell in (amount(plan_values.get(key, 0.0)), f"{add:,.1f}")
+            ]
+            difference = [f"{added[1] - added[0]:+,.1f}"] if paired else []
+            table.add_row(PART_NAMES.get(key, key), *cells, *difference)
+    totals = [scores[label].total for label in labels]
+    cells = [cell for total in totals for cell in ("", f"{total:,.1f}")]
+    difference = [f"{totals[1] - totals[0]:+,.1f}"] if paired else []
+    table.add_row("objective", *cells, *difference, style="bold")
     return table

@@ -139,3 +139,14 @@ def test_compare_names_the_regions_of_both_plans(tiny_data, tmp_path) -> None:
     assert re.search(r"Noord \(A\) +│ West \(Y\) +│ Oost \(X\)", moved), res.output
     names = json.loads(invoke("compare", a, b, "--data", tiny_data, "--json").stdout)
     assert names["region_names_b"] == {"X": "Oost", "Y": "West"}
+
+
+@pytest.mark.realdata
+def test_compare_gives_the_objective_of_the_one_plan_that_has_one(national, rmc_workspace) -> None:
+    _, path = national
+    data = rmc_workspace.loaded.report.data_dir
+    res = invoke("compare", path, "actual", "--objective", "--config", RMC_RULES, "--data", data)
+    assert res.exit_code == 0, res.output
+    assert "A: adds" in res.output and "B: adds" not in res.output
+    assert re.search(r"│ objective +│ +│ +[\d,.]+ │", res.output), res.output
+    assert "plan B has no objective" in res.output
