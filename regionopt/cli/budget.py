@@ -69,7 +69,9 @@ def budget_command(
 def _region_table(money: Budget, plan_name: str, names: Mapping[str, str]) -> Table:
     """Per region (name and id) and in total: schools, technical pupils and every amount
     (whole euros)."""
-    table = Table(title=f"Budget of plan {escape(plan_name)} (EUR a year, rounded; --json: cents)")
+    table = Table(
+        title=f"Budget of plan {escape(plan_name)} (EUR a year, rounded; --json: to the cent)"
+    )
     for col in (
         "region",
         "schools",

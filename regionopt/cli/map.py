@@ -43,7 +43,7 @@ OutOption = Annotated[
     Path | None,
     typer.Option(
         "--out",
-        help="HTML file to write (default: maps/<plan name>.html, or maps/actual.html).",
+        help="HTML file to write (default: maps/<folder>-<plan name>.html, or maps/actual.html).",
         show_default=False,
     ),
 ]
@@ -64,7 +64,7 @@ def map_command(
     if plan is not None and is_actual(str(plan)):
         plan = None  # the documented regions are what the map shows without a plan
     the_plan = read_plan(plan) if plan is not None else None
-    target = out or MAPS_DIR / (f"{plan.stem}.html" if plan is not None else "actual.html")
+    target = out or MAPS_DIR / (f"{_map_stem(plan)}.html" if plan is not None else "actual.html")
     if target.suffix.lower() not in (".html", ".htm"):
         raise InputError(
             [Problem(str(target), "", "the map is an HTML file", "end --out with .html")]
@@ -94,3 +94,10 @@ def map_command(
         f"{result.n_regions} regions, {result.seconds:.1f} s)",
         highlight=False,
     )
+
+
+def _map_stem(plan: Path) -> str:
+    """The default map's name: the plan's folder and file (``prop-regions``), since every
+    proposal and what-if writes a ``regions.csv``."""
+    folder = plan.resolve().parent.name
+    return f"{folder}-{plan.stem}" if folder else plan.stem

@@ -63,3 +63,19 @@ def test_map_command_without_plan_maps_actual_regions(tmp_path: Path, tiny_data:
     assert "Regio Anders" in out.read_text(encoding="utf-8")
     missing = CliRunner().invoke(app, [*args, "--force", "--actual", str(tmp_path / "no.csv")])
     assert missing.exit_code == 2 and "not found" in missing.output
+
+
+def test_two_plans_called_regions_csv_get_maps_of_their_own(
+    tmp_path: Path, tiny_data: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the default maps/ folder is relative to where one runs
+    for folder in ("prop", "whatif"):
+        (tmp_path / folder).mkdir()
+        plan = tmp_path / folder / "regions.csv"
+        plan.write_text("vestiging_code,region_id\n11AA00,R1\n22BB00,R1\n33CC00,R2\n")
+        result = CliRunner().invoke(app, ["map", "--plan", str(plan), "--data", str(tiny_data)])
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "maps").iterdir()) == [
+        "prop-regions.html",
+        "whatif-regions.html",
+    ]
