@@ -92,8 +92,17 @@ def graph_command(
     table.add_column("what")
     table.add_column("value", justify="right")
     for key in SHOWN:
-        table.add_row(key.replace("_", " "), str(stats[key]))
+        value = stats[key]
+        table.add_row(
+            key.replace("_", " "), f"{value:,}" if isinstance(value, int | float) else value
+        )
     console.print(table)
+    if plan is not None and out is None:
+        console.print(
+            "note: --plan chooses the regions whose territories --out FILE.gpkg writes "
+            "(--json gives their catchment retention); without --out it changes nothing shown",
+            highlight=False,
+        )
     for part in stats["disconnected_parts"]:
         console.print(f"[yellow]disconnected part:[/] {escape(', '.join(part))}")
     if stats.get("out"):
