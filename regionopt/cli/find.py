@@ -49,7 +49,7 @@ def find_command(
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Look a school up by (part of) its name, code, place or gemeente name.
+    """Look a school up by (part of) its name, code, place or gemeente name, or a gemeente code.
 
     Schools in the data that do not take part under the participation settings are named too,
     with the key of the participation section that lets them join. Exit code 1 when no

@@ -30,7 +30,8 @@ def _fold(text: str) -> str:
 
 
 def find_schools(instance: Instance, text: str, plan: Plan | None = None) -> list[SchoolMatch]:
-    """Schools whose code, name, place or gemeente name contains ``text``.
+    """Schools whose code, name, place or gemeente name contains ``text``, or whose
+    gemeente's CBS code is ``text``.
 
     Case and accents are ignored. Sorted by code; an exact code match comes first.
 
@@ -38,7 +39,7 @@ def find_schools(instance: Instance, text: str, plan: Plan | None = None) -> lis
     ----------
     instance : Instance
     text : str
-        (Part of) a vestiging code, school name, place or gemeente name.
+        (Part of) a vestiging code, school name, place or gemeente name, or a gemeente code.
     plan : Plan, optional
         When given, each match carries its region (id and recognisable name) in it.
     """
@@ -50,7 +51,10 @@ def find_schools(instance: Instance, text: str, plan: Plan | None = None) -> lis
     found = []
     for s in instance.schools:
         gemeente = gemeenten.get(s.gemeente, s.gemeente)
-        if not any(needle in _fold(v) for v in (s.code, s.name, s.place, gemeente)):
+        in_gemeente = _fold(s.gemeente) == needle  # its CBS code (GM0772), as regions.csv has it
+        if not in_gemeente and not any(
+            needle in _fold(v) for v in (s.code, s.name, s.place, gemeente)
+        ):
             continue
         region = plan.assignment.get(s.code, "") if plan is not None else ""
         found.append(

@@ -33,3 +33,5 @@ def test_find_schools_by_code_name_place_and_gemeente() -> None:
     by_gemeente = find_schools(inst, "fryslan", plan)
     assert len(by_gemeente) == 9 and by_gemeente[0].gemeente == "Súdwest-Fryslân"
     assert find_schools(inst, "   ") == [] and find_schools(inst, "nowhere") == []
+    # The gemeente's CBS code, whole, as regions.csv writes it (a part of it is no match).
+    assert len(find_schools(inst, "gm0001")) == 9 and find_schools(inst, "GM00") == []
