@@ -7,6 +7,7 @@ optimizer) and ``budget`` (money, DESIGN.md "Money").
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -478,9 +479,9 @@ def fix_for(err: Mapping[str, Any], model: type[BaseModel] | None = None) -> str
         The model that was validated (default ``Config``; e.g. ``SearchConfig`` for options).
     """
     loc = tuple(str(p) for p in err["loc"])
-    if err["type"] == "extra_forbidden":
-        return "remove the key or correct its spelling; `regionopt config` lists every key"
     model = model or Config
+    if err["type"] == "extra_forbidden":
+        return _fix_for_unknown_key(loc, model)
     info: FieldInfo | None = None
     for part in loc:
         info = model.model_fields.get(part) if isinstance(model, type) else None
@@ -501,10 +502,25 @@ def fix_for(err: Mapping[str, Any], model: type[BaseModel] | None = None) -> str
             value = getattr(meta, attr, None)
             if value is not None:
                 bounds.append(f"{word} {_number(value)}")
+    if info.annotation is bool:  # TOML writes them in lower case
+        return f"use true or false (default {str(info.default).lower()})"
     kind = "a whole number" if info.annotation in (int, int | None) else "a finite number"
     allowed = f"{kind} {' and '.join(bounds)}" if bounds else "a valid value"
     default = "unset" if info.default is None else repr(info.default)
     return f"use {allowed} (default {default}; `regionopt config` explains the key)"
+
+
+def _fix_for_unknown_key(loc: tuple[str, ...], model: type[BaseModel]) -> str:
+    """Remove or respell a key that is not there: the closest known key of its section."""
+    for part in loc[:-1]:
+        info = model.model_fields.get(part)
+        annotation = info.annotation if info is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        model = annotation
+    close = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"{hint}remove the key or correct its spelling; `regionopt config` lists every key"
 
 
 def _number(value: float) -> str:

@@ -36,6 +36,19 @@ def test_every_bad_key_is_reported(tmp_path: Path) -> None:
     assert where == {"rules.min_vmbo", "rules.min_pupils"}
 
 
+def test_a_misspelt_key_gets_the_closest_key_and_a_flag_gets_true_or_false(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[rule]\nmin_vmbo = 2\n[rules]\nmin_vmob = 3\ntogether_hard = "nee"\n')
+    with pytest.raises(InputError) as err:
+        load_config(path)
+    fixes = {p.where: p.fix for p in err.value.problems}
+    assert fixes["rule"].startswith("did you mean 'rules'?")
+    assert fixes["rules.min_vmob"].startswith("did you mean 'min_vmbo'?")
+    assert fixes["rules.together_hard"] == "use true or false (default true)"
+
+
 def test_broken_toml_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text("[rules\n", encoding="utf-8")
