@@ -43,6 +43,20 @@ OPTED_OUT = "-"
 """The region_id of a school that takes no part (rule 6: participation is voluntary)."""
 
 
+@dataclass(frozen=True)
+class StrayName:
+    """A plan file row whose region_name is not its region's: a spreadsheet edit that
+    renamed a row where it meant to move it, or a region_id typed wrong."""
+
+    line: int
+    code: str
+    region_id: str
+    given: str
+    """The region_name on the row."""
+    region_name: str
+    """The name most of the region's rows give."""
+
+
 class PlanFields(TypedDict, total=False):
     """The fields of a ``Plan`` besides its rows (keyword arguments of its constructors)."""
 
@@ -54,6 +68,7 @@ class PlanFields(TypedDict, total=False):
     complete: bool
     lines: tuple[int, ...]
     opted_out: frozenset[str]
+    stray_names: tuple[StrayName, ...]
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,9 @@ class Plan:
     opted_out: frozenset[str] = frozenset()
     """Schools that take no part (rule 6): in no region, and rightly so (region_id ``-`` in
     a plan file)."""
+    stray_names: tuple[StrayName, ...] = field(default=(), compare=False)
+    """Rows of the plan file whose region_name differs from their region's (read, not used:
+    the region_id decides)."""
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, str], **kwargs: Unpack[PlanFields]) -> Plan:
@@ -250,6 +268,7 @@ def read_plan(path: Path, *, name: str | None = None) -> Plan:
         region_names=rows.region_names(),
         lines=tuple(rows.lines[i] for i in taking_part),
         opted_out=frozenset(c for c, region in rows.rows if region == OPTED_OUT),
+        stray_names=rows.stray_names(),
     )
 
 
@@ -294,6 +313,8 @@ class _PlanRows:
     lines: list[int] = field(default_factory=list)
     names: dict[str, Counter[str]] = field(default_factory=dict)
     """Per region, how many of its rows give each region_name."""
+    given_names: dict[int, str] = field(default_factory=dict)
+    """The region_name of each row that gives one, by line."""
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, values: list[str], lineno: int, sep: str) -> None:
@@ -335,12 +356,22 @@ class _PlanRows:
         i_name = self.columns.get("region_name")
         if i_name is not None and cell.get(i_name) and region != OPTED_OUT:
             self.names.setdefault(region, Counter())[cell[i_name]] += 1
+            self.given_names[lineno] = cell[i_name]
 
     def region_names(self) -> dict[str, str]:
         """Per region the name most of its rows give (the first of equals): a row moved to
         another region in a spreadsheet keeps its old region's name, which must not rename
         the region it joined."""
         return {region: counts.most_common(1)[0][0] for region, counts in self.names.items()}
+
+    def stray_names(self) -> tuple[StrayName, ...]:
+        """Rows whose region_name is not the one most rows of their region give."""
+        names = self.region_names()
+        return tuple(
+            StrayName(line, code, region, self.given_names[line], names[region])
+            for (code, region), line in zip(self.rows, self.lines, strict=True)
+            if line in self.given_names and self.given_names[line] != names[region]
+        )
 
     def repeated(self) -> list[Problem]:
         """One problem per code on more than one row: its regions, each with its rows."""

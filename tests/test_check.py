@@ -206,3 +206,16 @@ def test_cli_check_names_each_region_with_its_id(tiny_data: Path, tmp_path: Path
     assert res.exit_code == 1, res.output
     broken = next(line for line in res.output.splitlines() if "min_vmbo" in line)
     assert "Westdorp (nvt)" in broken, res.output
+
+
+def test_cli_check_notes_a_row_renamed_where_it_was_meant_to_move(
+    tiny_data: Path, tmp_path: Path
+) -> None:
+    plan = tmp_path / "p.csv"
+    plan.write_text(
+        "vestiging_code,region_id,region_name\n11AA00,A,West\n22BB00,A,West\n33CC00,A,Oost\n",
+        encoding="utf-8",
+    )
+    res = invoke("check", plan, "--data", tiny_data)
+    said = " ".join(res.output.split())
+    assert "row 4: 33CC00 is in region A (West) but its region_name says 'Oost'" in said

@@ -112,7 +112,11 @@ def test_a_row_moved_in_a_spreadsheet_does_not_rename_the_region_it_joins(
         "01AA00,R01,Eindhoven\n02BB00,R01,Eindhoven\n03CC00,R01,Helmond\n04DD00,R02,Helmond\n",
         encoding="utf-8",
     )
-    assert read_plan(path).region_names == {"R01": "Eindhoven", "R02": "Helmond"}
+    plan = read_plan(path)
+    assert plan.region_names == {"R01": "Eindhoven", "R02": "Helmond"}
+    assert [(s.line, s.code, s.given, s.region_name) for s in plan.stray_names] == [
+        (4, "03CC00", "Helmond", "Eindhoven")
+    ]
 
 
 def test_a_school_that_takes_no_part_is_read_as_opted_out(tmp_path: Path) -> None:

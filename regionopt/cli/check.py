@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +25,7 @@ from regionopt.cli._app import (
 )
 from regionopt.cli.plans import refuse_unknown_codes
 from regionopt.names import label, region_names
-from regionopt.plan import read_plan
+from regionopt.plan import Plan, read_plan
 from regionopt.workspace import open_workspace
 
 
@@ -59,6 +60,7 @@ def check_command(
                 "partial_regions": sorted(the_plan.partial_regions),
                 "counts": dict(Counter(v.severity for v in violations)),
                 "violations": [v.to_dict() for v in violations],
+                "stray_names": [asdict(stray) for stray in the_plan.stray_names],
                 "rules": ws.config.rules.model_dump(),
             }
         )
@@ -79,6 +81,7 @@ def check_command(
     if violations:
         console.print(table)
     counts = Counter(v.severity for v in violations)
+    _print_stray_names(the_plan)
     if the_plan.partial_regions:
         console.print(
             f"{len(the_plan.partial_regions)} region(s) are documented only in part: a rule "
@@ -90,3 +93,21 @@ def check_command(
         f"{counts.get('warning', 0)} warning(s)"
     )
     raise typer.Exit(EXIT_OK if valid else EXIT_BROKEN)
+
+
+MAX_STRAY_SHOWN = 5
+"""Rows whose region_name is not their region's, listed (--json lists them all)."""
+
+
+def _print_stray_names(plan: Plan) -> None:
+    """A row whose region_name differs from its region's was most likely meant to move."""
+    for stray in plan.stray_names[:MAX_STRAY_SHOWN]:
+        console.print(
+            f"[yellow]note:[/] row {stray.line}: {stray.code} is in region "
+            f"{escape(stray.region_id)} ({escape(stray.region_name)}) but its region_name says "
+            f"{escape(stray.given)!r}: the region_id decides (edit it to move the school)",
+            highlight=False,
+        )
+    if len(plan.stray_names) > MAX_STRAY_SHOWN:
+        more = len(plan.stray_names) - MAX_STRAY_SHOWN
+        console.print(f"[yellow]note:[/] {more} more such row(s) (--json lists them)")
