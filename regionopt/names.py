@@ -1,15 +1,16 @@
 """Region names a person recognises, made from a region's members.
 
 A region that is its labour-market region (it holds at least ``AREA_SHARE`` of that RPA-gebied's
-technical-profile pupils, and at least that share of its own lie there) carries the area's
-name ("Zeeland", "Achterhoek"). Any other region is named after its leading place: where most
-families live (the primary-school pupils of the place, ``Instance.place_families``), then the
-most technical-profile pupils; when the region spans several gemeenten, the leading place of a
-second gemeente follows ("Goes - Middelburg"). Names are made unique across the plan,
-deterministically: a name two regions share first gets each region's next place, then a
-compass word ("Rotterdam noord"), then a number. Regions that already have a documented name
-(the actual regions, or a plan file with a ``region_name`` column) keep it. The region id
-stays the key everywhere; output shows ``label(name, id)``: "Goes - Middelburg (R12)".
+technical-profile pupils, and at least that share of its own lie there) carries the area's name
+("Zeeland", "Achterhoek"). Any other region is named after its leading place: where most
+families live (the primary-school pupils of the place, ``Instance.place_families``, shared
+between regions as the place's vmbo pupils are), then the most technical-profile pupils; when
+the region spans several gemeenten, the leading place of a second gemeente follows ("Goes -
+Middelburg"). Names are made unique across the plan, deterministically: a name two regions share
+first gets each region's next place, then a compass word ("Rotterdam noord"), then a number.
+Regions that already have a documented name (the actual regions, or a plan file with a
+``region_name`` column) keep it. The region id stays the key everywhere; output shows
+``label(name, id)``: "Goes - Middelburg (R12)".
 
 Pure: works on an ``Instance`` and a ``Plan``.
 """
@@ -44,13 +45,15 @@ class _Place:
 
     name: str
     gemeente: str
-    families: int
-    """Primary-school pupils of the place: how many families live there."""
+    families: float
+    """Primary-school pupils of the place (how many families live there), times the share of
+    the place's vmbo pupils whose schools are in the region: a town whose schools lie in two
+    regions lends each its families in that proportion."""
     technical: int
     beroepsgericht: int
     schools: int
 
-    def rank(self) -> tuple[int, int, int, int, str]:
+    def rank(self) -> tuple[float, int, int, int, str]:
         return (-self.families, -self.technical, -self.beroepsgericht, -self.schools, self.name)
 
 
@@ -93,8 +96,10 @@ def _places(
     gemeente_names: Mapping[str, str],
     by_key: Mapping[str, str],
     families: Mapping[str, int],
+    place_pupils: Mapping[str, int],
 ) -> list[_Place]:
-    """The region's places, best first (``_Place.rank``); ``families`` by ``_key``."""
+    """The region's places, best first (``_Place.rank``); ``families`` by ``_key``,
+    ``place_pupils`` (``_place_pupils``) by place name."""
     schools = [instance.school(c) for c in codes if c in instance.index]
     by_place: dict[str, list[School]] = defaultdict(list)
     for s in schools:
@@ -105,11 +110,13 @@ def _places(
         for s in members:
             weight[s.gemeente] += s.technical_pupils + 1
         gemeente = min(weight, key=lambda g: (-weight[g], g))
+        share = sum(_pupils(s) for s in members) / place_pupils[name]
         places.append(
             _Place(
                 name=name,
                 gemeente=gemeente,
-                families=max(
+                families=share
+                * max(
                     [families.get(_key(name), 0)]
                     + [families.get(_key(_PROVINCE_SUFFIX.sub("", s.place)), 0) for s in members]
                 ),
@@ -119,6 +126,22 @@ def _places(
             )
         )
     return sorted(places, key=_Place.rank)
+
+
+def _pupils(school: School) -> int:
+    """How much of its place a school stands for: its vmbo pupils in the beroepsgericht
+    tracks (one at least, so that every school counts)."""
+    return school.pupils.beroepsgericht + 1
+
+
+def _place_pupils(
+    instance: Instance, gemeente_names: Mapping[str, str], by_key: Mapping[str, str]
+) -> dict[str, int]:
+    """Per place name, the ``_pupils`` of all its participating schools."""
+    out: dict[str, int] = defaultdict(int)
+    for s in instance.schools:
+        out[_place_name(s, gemeente_names, by_key)] += _pupils(s)
+    return out
 
 
 def _families(instance: Instance) -> dict[str, int]:
@@ -179,6 +202,7 @@ def region_names(instance: Instance, plan: Plan) -> dict[str, str]:
     ranked: dict[str, list[_Place]] = {}
     documented = {r for r in plan.regions if plan.region_names.get(r) not in (None, "", r)}
     families = _families(instance)
+    place_pupils = _place_pupils(instance, gemeente_names, by_key)
     area_technical: Counter[str] = Counter()
     for s in instance.schools:
         area_technical[s.labour_market] += s.technical_pupils
@@ -186,7 +210,7 @@ def region_names(instance: Instance, plan: Plan) -> dict[str, str]:
         if region in documented:
             names[region] = plan.region_names[region]
             continue
-        ranked[region] = _places(instance, codes, gemeente_names, by_key, families)
+        ranked[region] = _places(instance, codes, gemeente_names, by_key, families, place_pupils)
         names[region], used[region] = _base_name(ranked[region], region)
         area = _area_name(instance, codes, area_technical)
         if area:

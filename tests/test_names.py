@@ -122,6 +122,22 @@ def test_the_place_where_most_families_live_leads() -> None:
     assert region_names(instance_of(*schools), plan) == {"R1": "Krabbendijke - Borssele"}
 
 
+def test_a_town_split_over_two_regions_lends_each_its_families_in_proportion() -> None:
+    """Goes has four equal schools, one in R1: R1 holds a quarter of Goes's families (1,000),
+    fewer than Kapelle's 1,500, so Kapelle leads R1, and Goes leads R2 alone."""
+    schools = (
+        school(0, "Goes", "GM0664", 50),
+        school(1, "Kapelle", "GM0654", 50),
+        *(school(i, "Goes", "GM0664", 50) for i in (2, 3, 4)),
+    )
+    families = (("Goes", 4000), ("Kapelle", 1500))
+    inst = replace(instance_of(*schools), place_families=families)
+    plan = Plan.from_mapping(
+        {"00AA00": "R1", "01AA00": "R1", "02AA00": "R2", "03AA00": "R2", "04AA00": "R2"}
+    )
+    assert region_names(inst, plan) == {"R1": "Kapelle - Goes", "R2": "Goes"}
+
+
 def test_a_region_that_is_its_labour_market_area_carries_its_name() -> None:
     def in_area(s: School, area: str) -> School:
         return replace(s, labour_market=area)
