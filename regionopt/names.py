@@ -7,7 +7,7 @@ families live (the primary-school pupils of the place, ``Instance.place_families
 between regions as the place's vmbo pupils are), then the most technical-profile pupils; when
 the region spans several gemeenten, the leading place of a second gemeente follows ("Goes -
 Middelburg"). Names are made unique across the plan, deterministically: a name two regions share
-first gets each region's next place, then a compass word ("Rotterdam noord"), then a number.
+first gets each region's next place, then a compass word ("Rotterdam Noord"), then a number.
 Regions that already have a documented name (the actual regions, or a plan file with a
 ``region_name`` column) keep it. The region id stays the key everywhere; output shows
 ``label(name, id)``: "Goes - Middelburg (R12)".
@@ -31,7 +31,7 @@ SEPARATOR = " - "
 # DUO writes a province after some place names ("Hoorn Nh", "Ede Gld"); people do not.
 _PROVINCE_SUFFIX = re.compile(r"\s+(?:Ut|Gld|Nh|Zh|Ov|Lb|Nb|Fr|Gn|Dr|Zl|Fl)$", re.IGNORECASE)
 _LOWER_WORDS = ("aan", "den", "de", "op", "en", "bij", "in", "onder", "ter", "ten")
-_COMPASS = (("noord", "zuid"), ("oost", "west"))
+_COMPASS = (("Noord", "Zuid"), ("Oost", "West"))  # as in "Amsterdam Noord"
 COMMON_NAMES = {"'s-Gravenhage": "Den Haag"}
 """Official names people seldom use, and the name they use."""
 AREA_SHARE = 0.75
@@ -254,7 +254,7 @@ def _add_next_place(
 
 
 def _add_compass(group: list[str], names: dict[str, str], instance: Instance, plan: Plan) -> None:
-    """``name noord``/``zuid``/``oost``/``west`` by where each region lies in the group."""
+    """``name Noord``/``Zuid``/``Oost``/``West`` by where each region lies in the group."""
     centres: dict[str, tuple[float, float]] = {}
     for region in group:
         ids = [instance.index[c] for c in plan.regions[region] if c in instance.index]

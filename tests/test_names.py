@@ -87,13 +87,13 @@ def test_names_are_unique_next_place_then_compass_then_number() -> None:
     }
     names = region_names(inst, Plan.from_mapping(mapping))
     assert names["A"] == "Goes - Kapelle" and names["B"] == "Goes - Wilhelminadorp"
-    assert names["N"] == "Rotterdam noord" and names["S"] == "Rotterdam zuid"
+    assert names["N"] == "Rotterdam Noord" and names["S"] == "Rotterdam Zuid"
     assert len(set(names.values())) == len(names)
     # M1 lies west of the group's centre; M2 (at the centre) and M3 east, then numbered.
     assert (names["M1"], names["M2"], names["M3"]) == (
-        "Middelburg west",
-        "Middelburg oost 1",
-        "Middelburg oost 2",
+        "Middelburg West",
+        "Middelburg Oost 1",
+        "Middelburg Oost 2",
     )
     assert region_names(inst, Plan.from_mapping(mapping)) == names  # deterministic
 
