@@ -93,10 +93,12 @@ def test_cli_compare_names_plans_by_folder_lists_lone_schools_and_changed_region
     assert "Only in A (in no region of B)" in res.output
     assert re.search(r"│ 33CC00 +│ Derde School +│", res.output), res.output
     # Only the changed region Y is listed; X has the same schools in A and B.
-    assert re.search(r"│ Y +│ - +│", res.output) and not re.search(r"│ X +│ X +│", res.output)
+    # Regions by name and id ("Oostdorp (Y)").
+    assert re.search(r"\(Y\) +│ - +│", res.output), res.output
+    assert not re.search(r"\(X\) +│ [^│]*\(X\) +│", res.output)
     assert "1 region(s) have the same schools in A and B (--all lists them too)" in res.output
     every = invoke("compare", a, b, "--all", "--data", tiny_data)
-    assert re.search(r"│ X +│ X +│ 2 ", every.output), every.output
+    assert re.search(r"\(X\) +│ [^│]*\(X\) +│ 2 ", every.output), every.output
 
 
 def test_budget_says_which_schools_take_no_part(tiny_data: Path, tmp_path: Path) -> None:

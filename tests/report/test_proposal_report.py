@@ -23,7 +23,7 @@ def test_proposal_report_has_regions_money_bound_and_comparison(tmp_path: Path) 
     # Every region by its recognisable name (all schools are in Testdorp: made unique).
     for region in ("A", "B", "C"):
         assert f"({region})</td>" in page
-    assert "Testdorp west (A)" in page
+    assert "Testdorp West (A)" in page
     assert "Vergelijking met de gedocumenteerde regio" in page
     assert "€ 100.000.000" in page  # the structural total over the whole plan
 
