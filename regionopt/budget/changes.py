@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from regionopt.budget.cents import CENTS_PER_EUR
 from regionopt.budget.records import Budget, RegionBudget
 
 
+@dataclass(frozen=True)
+class StructuralSpread:
+    """How the structural money of the regions a what-if does not show moves."""
+
+    regions: int
+    direction: str
+    """``gain`` (every one gains), ``lose`` (every one loses) or ``mixed``."""
+    low: float
+    """Euros: the smallest gain or loss (``mixed``: the most negative change)."""
+    high: float
+    """Euros: the largest gain or loss (``mixed``: the most positive change)."""
+
+
 def structural_spread(
     rows: Iterable[dict[str, Any]], *, leaving_out: Iterable[str] = ()
-) -> tuple[int, float, float] | None:
-    """How much the structural money of the other regions moves: count, least and most.
+) -> StructuralSpread | None:
+    """How much the structural money of the other regions moves, and which way.
 
     Parameters
     ----------
@@ -23,13 +37,19 @@ def structural_spread(
 
     Returns
     -------
-    (int, float, float) or None
-        The number of other regions and the smallest and largest signed change in euros
-        (both >= 0: they all gain); None when no other region changes.
+    StructuralSpread or None
+        None when no other region changes.
     """
     shown = set(leaving_out)
     deltas = [row["structural_delta_eur"] for row in rows if row["region_id"] not in shown]
-    return (len(deltas), min(deltas), max(deltas)) if deltas else None
+    if not deltas:
+        return None
+    least, most = min(deltas), max(deltas)
+    if least >= 0:
+        return StructuralSpread(len(deltas), "gain", least, most)
+    if most <= 0:
+        return StructuralSpread(len(deltas), "lose", -most, -least)
+    return StructuralSpread(len(deltas), "mixed", least, most)
 
 
 def budget_changes(

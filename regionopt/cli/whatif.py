@@ -261,16 +261,15 @@ def _print_money(result: WhatIfResult) -> None:
 
     spread = structural_spread(rows, leaving_out=focus)
     if spread is not None:
-        count, least, most = spread
-        if least >= 0:
-            moves = f"gain EUR {least:,.2f} to {most:,.2f}"
-        elif most <= 0:
-            moves = f"lose EUR {-most:,.2f} to {-least:,.2f}"
-        else:
-            moves = f"change by EUR {least:+,.2f} to {most:+,.2f}"
+        low, high = f"{spread.low:,.2f}", f"{spread.high:,.2f}"
+        moves = {
+            "gain": f"gain EUR {low} to {high}",
+            "lose": f"lose EUR {low} to {high}",
+            "mixed": f"change by EUR {spread.low:+,.2f} to {spread.high:+,.2f}",
+        }[spread.direction]
         console.print(
-            f"{count} other region(s) {moves} a year in structural money: the national total "
-            "is re-divided over the schools (--json or report.md list them)",
+            f"{spread.regions} other region(s) {moves} a year in structural money: the "
+            "national total is re-divided over the schools (--json or report.md list them)",
             highlight=False,
         )
 

@@ -172,15 +172,14 @@ def money_section(result: WhatIfResult) -> str:
     spread = structural_spread(rows_in, leaving_out=shown)
     note = ""
     if spread is not None:
-        count, least, most = spread
-        if least >= 0:
-            moves = f"krijgen {euro(least)} tot {euro(most)} meer"
-        elif most <= 0:
-            moves = f"krijgen {euro(-most)} tot {euro(-least)} minder"
-        else:
-            moves = f"veranderen met {euro(least)} tot {euro(most)}"
+        low, high = euro(spread.low), euro(spread.high)
+        moves = {
+            "gain": f"krijgen {low} tot {high} meer",
+            "lose": f"krijgen {low} tot {high} minder",
+            "mixed": f"veranderen met {low} tot {high}",
+        }[spread.direction]
         note = (
-            f"<p>{count} andere regio's {moves} structureel geld per jaar: het landelijke "
+            f"<p>{spread.regions} andere regio's {moves} structureel geld per jaar: het landelijke "
             "bedrag wordt opnieuw over de scholen verdeeld.</p>"
         )
     return f"<h2>Geld per jaar</h2>{html_table(header, rows, {1, 2, 3, 4, 5})}{note}"
