@@ -355,6 +355,23 @@ def check(
     return [v for rule in (*RULES, *extra_rules) for v in rule(ctx)]
 
 
+def regions_concerned(v: Violation, plan: Plan) -> set[str]:
+    """The regions a finding concerns: its own, and for a split close pair (rule 4,
+    ``together``) the regions of both schools.
+
+    Parameters
+    ----------
+    v : Violation
+        A finding of ``check`` on ``plan``.
+    plan : Plan
+        The plan it was found in.
+    """
+    regions = {v.region_id} if v.region_id else set()
+    if v.rule == "together":
+        regions |= {plan.assignment[c] for c in v.codes if c in plan.assignment}
+    return regions
+
+
 def is_valid(violations: Iterable[Violation]) -> bool:
     """True when no violation is ``broken`` (unknowns and warnings do not break a plan)."""
     return not any(v.severity == "broken" for v in violations)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from regionopt.check import check, is_valid
+from regionopt.check import check, is_valid, regions_concerned
 from regionopt.cli import app
 from regionopt.config import RulesConfig
 from regionopt.dutch import rule_labels
@@ -114,6 +114,22 @@ def test_close_schools_split_hard_or_warning() -> None:
     ]
     assert [v.severity for v in hard] == ["broken"] and hard[0].codes == ("00AA00", "01AA00")
     assert [v.severity for v in soft] == ["warning"]
+
+
+def test_a_split_close_pair_concerns_both_regions_wherever_it_is_shown() -> None:
+    """The finding names one region; the what-if and the web app's region panel show it in
+    both (the web app showed the region the school joined as keeping the rule)."""
+    from regionopt.app.views import rule_statuses
+
+    points = [(0, 0), (0.5, 0), (10, 0), (15, 0), (20, 0), (25, 0)]
+    inst, g = _setup(points=points)
+    plan = _plan("ABBBBB")
+    (split,) = [v for v in check(inst, g, plan, RULES) if v.rule == "together"]
+    assert regions_concerned(split, plan) == {"A", "B"}
+    for region in ("A", "B"):
+        judged = check(inst, g, plan, RULES, regions=[region])
+        status = {r["rule"]: r["status"] for r in rule_statuses(judged, ["together"], region, plan)}
+        assert status == {"together": "broken"}
 
 
 def test_only_named_regions_are_judged() -> None:

@@ -273,7 +273,7 @@ class Workbench:
             "colour": self.colours.get(region_id, NO_COLOUR),
             "dissolved": not members,
             "figures": self._region_stats(plan, region_id) if members else None,
-            "rules": views.rule_statuses(violations, RULE_NAMES[1:], region_id),
+            "rules": views.rule_statuses(violations, RULE_NAMES[1:], region_id, plan),
             "money": views.region_money(budget(self.instance, plan, self.config.budget), region_id),
             "members": sorted(
                 (

@@ -12,10 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from regionopt.budget import Budget
-from regionopt.check import Violation
+from regionopt.check import Violation, regions_concerned
 from regionopt.compare import RegionFigures
 from regionopt.evaluate import RegionStats
 from regionopt.instance import PROFILES, Instance, School
+from regionopt.plan import Plan
 from regionopt.render import PROFILE_LABELS
 from regionopt.repair import RepairResult
 from regionopt.whatif import Penvoerder, RegionReport, WhatIfResult
@@ -218,18 +219,16 @@ def region_money(money: Budget, region_id: str) -> dict[str, float] | None:
 
 
 def rule_statuses(
-    violations: Sequence[Violation], rules: Sequence[str], region_id: str
+    violations: Sequence[Violation], rules: Sequence[str], region_id: str, plan: Plan
 ) -> list[dict[str, Any]]:
-    """Each rule's status in one region of the current plan, worst finding first."""
+    """Each rule's status in one region of ``plan``, worst finding first."""
     order = {"warning": 1, "unknown": 2, "broken": 3}
     out = []
     for rule in rules:
-        found = [v for v in violations if v.rule == rule and region_id in _regions_of(v)]
+        found = [
+            v for v in violations if v.rule == rule and region_id in regions_concerned(v, plan)
+        ]
         worst = max((v.severity for v in found), key=order.__getitem__, default="ok")
         messages = [v.message_nl or v.message for v in found]
         out.append({"rule": rule, "status": worst, "messages": messages})
     return out
-
-
-def _regions_of(v: Violation) -> set[str]:
-    return {v.region_id} if v.region_id else set()

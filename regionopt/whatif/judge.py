@@ -9,7 +9,7 @@ import networkx as nx
 
 from regionopt import dutch
 from regionopt.budget import Budget, budget, budget_changes
-from regionopt.check import Violation, check
+from regionopt.check import Violation, check, regions_concerned
 from regionopt.compare import region_figures
 from regionopt.config import Config, RulesConfig
 from regionopt.evaluate import penvoerder_candidate
@@ -191,7 +191,7 @@ def _region_reports(
             found = [
                 v
                 for v in (*v_after, *(v_rep or ()))
-                if v.rule == rule and r in _violation_regions(v, after) and v.severity != "ok"
+                if v.rule == rule and r in regions_concerned(v, after) and v.severity != "ok"
             ]
             statuses.append(
                 RuleStatus(
@@ -220,14 +220,6 @@ def _region_reports(
     return tuple(sorted(reports, key=lambda report: report.keeps_every_rule("after")))
 
 
-def _violation_regions(v: Violation, plan: Plan) -> set[str]:
-    """Regions a violation concerns (a split close pair concerns both regions)."""
-    regions = {v.region_id} if v.region_id else set()
-    if v.rule == "together":
-        regions |= {plan.assignment[c] for c in v.codes if c in plan.assignment}
-    return regions
-
-
 def _status(violations: Iterable[Violation], plan: Plan, region: str, rule: str) -> str:
     if not plan.regions.get(region):
         return DISSOLVED
@@ -235,7 +227,7 @@ def _status(violations: Iterable[Violation], plan: Plan, region: str, rule: str)
     for v in violations:
         if (
             v.rule == rule
-            and region in _violation_regions(v, plan)
+            and region in regions_concerned(v, plan)
             and _SEVERITY_ORDER[v.severity] > _SEVERITY_ORDER[worst]
         ):
             worst = v.severity
