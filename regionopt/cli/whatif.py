@@ -90,8 +90,8 @@ def whatif_command(
 ) -> None:
     """Test a change: rules kept or broken per affected region, money before/after, repair.
 
-    Exit code 0 when the resulting plan (repaired with --repair) keeps every rule in the
-    regions judged, 1 when a rule stays broken, 2 on bad input (nothing is written then).
+    Exit code 0 when the resulting plan (repaired with --repair) keeps every rule, as
+    `regionopt check` judges it, 1 when it breaks one, 2 on bad input (nothing is written then).
     Look a school's code up with `regionopt find`.
     """
     from regionopt.whatif import parse_changes, whatif
