@@ -153,6 +153,12 @@ class Plan:
             out.setdefault(amb.region_id, [])
         return {r: tuple(out[r]) for r in sorted(out)}
 
+    @property
+    def listed_regions(self) -> frozenset[str]:
+        """Every region the plan names, also one whose members all match no code
+        (``unmatched``), which ``regions`` leaves out."""
+        return frozenset(self.regions) | {region for region, _ in self.unmatched}
+
     def region_name(self, region_id: str) -> str:
         """Display name of a region (its id when it has none)."""
         return self.region_names.get(region_id, region_id)

@@ -103,7 +103,7 @@ def documented_members(instance: Instance, actual: Plan) -> DocumentedMembers:
         excluded[member.region_id]["ambiguous"] += 1
     for region, _label in actual.unmatched:
         excluded[region]["unmatched"] += 1
-    every = set(actual.regions) | set(excluded)
+    every = actual.listed_regions
     return DocumentedMembers(
         regions={r: tuple(sorted(located[r])) for r in sorted(located)},
         names={r: actual.region_name(r) for r in sorted(every)},

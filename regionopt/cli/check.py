@@ -65,9 +65,7 @@ def check_command(
             }
         )
         raise typer.Exit(EXIT_OK if valid else EXIT_BROKEN)
-    listed = set(the_plan.regions) | {r for r, _ in the_plan.unmatched}
-    listed |= {a.region_id for a in the_plan.ambiguous}
-    unlocated = len(listed) - len(the_plan.regions)
+    unlocated = len(the_plan.listed_regions) - len(the_plan.regions)
     title = f"Check of {escape(the_plan.name)}: {len(the_plan.regions)} regions" + (
         f" ({unlocated} more listed, with no member found among the participating schools)"
         if unlocated
