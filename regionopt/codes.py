@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from regionopt.errors import Problem
@@ -192,15 +192,21 @@ def _region_key(region_id: str) -> str:
     return re.sub(r"\d+", lambda m: str(int(m.group())), region_id.casefold())
 
 
-def closest_regions(wanted: str, regions: Iterable[str], n: int = 3) -> list[str]:
+def closest_regions(
+    wanted: str, regions: Iterable[str], n: int = 3, names: Mapping[str, str] | None = None
+) -> list[str]:
     """The region ids most like ``wanted``, best first.
 
     The same id but for case and leading zeros (``R5`` -> ``R05``) first, then ids that
-    contain it (``R5`` -> ``R50``), then ids alike by ``difflib``.
+    contain it (``R5`` -> ``R50``), then regions whose name contains it (``Eindhoven`` ->
+    the id of "Eindhoven - Veldhoven", when ``names`` maps ids to names), then ids alike by
+    ``difflib``.
     """
     ids = sorted(regions)
     key = _region_key(wanted)
+    folded = wanted.casefold().strip()
     same = [r for r in ids if _region_key(r) == key]
-    contain = [r for r in ids if wanted and wanted.casefold() in r.casefold()]
+    contain = [r for r in ids if folded and folded in r.casefold()]
+    named = [r for r in ids if folded and folded in (names or {}).get(r, "").casefold()]
     alike = difflib.get_close_matches(wanted, ids, n=n, cutoff=0.6)
-    return list(dict.fromkeys([*same, *contain, *alike]))[:n]
+    return list(dict.fromkeys([*same, *contain, *named, *alike]))[:n]

@@ -36,8 +36,9 @@ MAX_EUR_PER_PUPIL = 1e6
 
 
 class _Frozen(BaseModel):
-    # No inf or nan anywhere: TOML allows both, and neither is a meaningful parameter.
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    # No inf or nan anywhere: TOML allows both, and neither is a meaningful parameter. Strict:
+    # a quoted number ("150") or a fraction for a count (2.5) is a mistake, not a value to coerce.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class ParticipationConfig(_Frozen):

@@ -77,3 +77,9 @@ def test_closest_regions_prefer_the_same_number() -> None:
     assert closest_regions("R5", ids) == ["R05", "R50", "R51"]
     assert closest_regions("r07", ids)[0] == "R07"
     assert closest_regions("Atlantis", ids) == []
+
+
+def test_closest_regions_find_a_region_by_its_name() -> None:
+    names = {"R05": "Eindhoven - Veldhoven", "R07": "Helmond", "R50": "Zeeland"}
+    assert closest_regions("eindhoven", ["R05", "R07", "R50"], names=names) == ["R05"]
+    assert closest_regions("Atlantis", ["R05", "R07", "R50"], names=names) == []

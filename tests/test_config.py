@@ -49,6 +49,19 @@ def test_a_misspelt_key_gets_the_closest_key_and_a_flag_gets_true_or_false(
     assert fixes["rules.together_hard"] == "use true or false (default true)"
 
 
+def test_a_quoted_number_or_a_fraction_for_a_count_is_refused(tmp_path: Path) -> None:
+    """TOML has numbers; a string (as a spreadsheet would write it) is not read as one."""
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[rules]\nmin_technical_pupils = "150"\nmin_vmbo = 2.5\n[weights]\ncut_pupils = 2\n'
+    )
+    with pytest.raises(InputError) as err:
+        load_config(path)
+    fixes = {p.where: p.fix for p in err.value.problems}
+    assert set(fixes) == {"rules.min_technical_pupils", "rules.min_vmbo"}
+    assert fixes["rules.min_technical_pupils"].startswith("use a whole number >= ")
+
+
 def test_broken_toml_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text("[rules\n", encoding="utf-8")

@@ -139,7 +139,10 @@ def _change_problems(ch: Change, plan: Plan, *, known: bool, audience: Audience)
     cli = audience == "cli"
     if ch.kind in ("join", "move"):
         if ch.region_id not in plan.regions:
-            close = closest_regions(ch.region_id or "", plan.regions)
+            close = [
+                f"{r} ({plan.region_names[r]})" if r in plan.region_names else r
+                for r in closest_regions(ch.region_id or "", plan.regions, names=plan.region_names)
+            ]
             problems.append(
                 Problem(
                     _WHERE,
