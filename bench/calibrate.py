@@ -3,7 +3,7 @@
 Usage::
 
     python bench/calibrate.py [--grid FILE.json] [--bound-time 60] [--improve-time 30]
-                              [--out DIR]
+                              [--out DIR [--kept-only]]
 
 Runs ``regionopt propose`` once per candidate setting of the grid (weights and rules; every
 other parameter as configured), scores each plan against the documented regions and the
@@ -40,7 +40,7 @@ from regionopt.validate import documented_members, summarise
 from regionopt.workspace import Workspace, open_workspace
 
 DEFAULT_GRID: dict[str, list[Any]] = {
-    "weights.labour_market_split": [300.0, 1000.0],
+    "weights.labour_market_split": [300.0, 500.0, 1000.0],
     "rules.min_technical_pupils": [100, 150, 200, 250],
     "rules.max_technical_pupils": [600],
 }
@@ -116,7 +116,14 @@ def main() -> None:
         default=None,
         help="keep each setting's plan here; a setting whose plan is there is not run again",
     )
+    parser.add_argument(
+        "--kept-only",
+        action="store_true",
+        help="run nothing: score only the settings whose plan is kept in --out",
+    )
     args = parser.parse_args()
+    if args.kept_only and args.out is None:
+        parser.error("--kept-only needs --out")
     grid_axes = json.loads(args.grid.read_text()) if args.grid else DEFAULT_GRID
     search = {
         k: v
@@ -133,6 +140,9 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---|---:|---:|")
     for setting in settings_grid(grid_axes):
         name = label(setting)
+        if args.kept_only and not (args.out / f"{slug(setting)}.csv").is_file():
+            print(f"| {name} | not run (no plan kept in {args.out}) | | | | | | |", flush=True)
+            continue
         kept = cached_setting(ws, setting, search, args.out)
         if kept is None:
             print(f"| {name} | no rule-valid plan found | | | | | | |", flush=True)
