@@ -64,15 +64,18 @@ def label(setting: dict[str, Any]) -> str:
 
 def run_setting(
     ws: Workspace, setting: dict[str, Any], search: dict[str, Any]
-) -> tuple[Plan, float] | None:
-    """The plan of one setting and its objective (None: no rule-valid plan found)."""
+) -> tuple[Plan, dict[str, Any]] | None:
+    """The plan of one setting and its facts: objective, bound and gap (None: no rule-valid
+    plan found)."""
     config = configured(ws.config, setting)
     workspace = ws.with_config(config)
     result = run_propose(workspace, search=config.search.model_copy(update=search))
-    part = result.optimised.partition
+    optimised = result.optimised
+    part = optimised.partition
     if part is None or not result.valid:
         return None
-    return result.plan, part.objective
+    facts = {"objective": part.objective, "bound": optimised.bound, "gap": optimised.gap}
+    return result.plan, facts
 
 
 def slug(setting: dict[str, Any]) -> str:
@@ -82,27 +85,29 @@ def slug(setting: dict[str, Any]) -> str:
 
 def cached_setting(
     ws: Workspace, setting: dict[str, Any], search: dict[str, Any], out: Path | None
-) -> tuple[Plan, float, float] | None:
-    """The plan, objective and seconds of a setting: read from ``out`` if kept, else run."""
+) -> tuple[Plan, dict[str, Any]] | None:
+    """The plan and facts of a setting (objective, bound, gap, seconds): read from ``out`` if
+    kept, else run. Plans kept before the bound was recorded have no bound or gap."""
     started = time.perf_counter()
     if out is None:
         ran = run_setting(ws, setting, search)
-        return None if ran is None else (*ran, time.perf_counter() - started)
+        if ran is None:
+            return None
+        return ran[0], {**ran[1], "seconds": time.perf_counter() - started}
     path = out / f"{slug(setting)}.csv"
-    facts = path.with_suffix(".json")
-    if path.is_file() and facts.is_file():
-        kept = json.loads(facts.read_text())
-        return read_plan(path), float(kept["objective"]), float(kept["seconds"])
+    kept_facts = path.with_suffix(".json")
+    if path.is_file() and kept_facts.is_file():
+        return read_plan(path), json.loads(kept_facts.read_text())
     ran = run_setting(ws, setting, search)
     if ran is None:
         return None
-    plan, objective = ran
-    seconds = time.perf_counter() - started
+    plan, facts = ran
+    facts["seconds"] = time.perf_counter() - started
     out.mkdir(parents=True, exist_ok=True)
     header, rows = plan_rows(ws.instance, plan)
     write_plan_rows(path, header, rows)
-    facts.write_text(json.dumps({"objective": objective, "seconds": seconds}))
-    return plan, objective, seconds
+    kept_facts.write_text(json.dumps(facts))
+    return plan, facts
 
 
 def main() -> None:
@@ -135,31 +140,34 @@ def main() -> None:
     plans: dict[str, Plan] = {}
     print(
         "| setting | F1 | precision | recall | whole & unmixed | schools per region "
-        "| objective | s |"
+        "| objective | gap | s |"
     )
-    print("|---|---:|---:|---:|---:|---|---:|---:|")
+    print("|---|---:|---:|---:|---:|---|---:|---:|---:|")
     for setting in settings_grid(grid_axes):
         name = label(setting)
         if args.kept_only and not (args.out / f"{slug(setting)}.csv").is_file():
-            print(f"| {name} | not run (no plan kept in {args.out}) | | | | | | |", flush=True)
+            print(f"| {name} | not run (no plan kept in {args.out}) | | | | | | | |", flush=True)
             continue
         kept = cached_setting(ws, setting, search, args.out)
         if kept is None:
-            print(f"| {name} | no rule-valid plan found | | | | | | |", flush=True)
+            print(f"| {name} | no rule-valid plan found | | | | | | | |", flush=True)
             continue
-        plan, objective, seconds = kept
+        plan, facts = kept
         plans[name] = plan
+        gap = facts.get("gap")
         s = summarise(ws.instance, documented, plan)
         sizes = np.array([len(c) for c in plan.regions.values()])
         print(
             f"| {name} | {s.score.f1:.3f} | {s.score.precision:.3f} | {s.score.recall:.3f} | "
             f"{s.whole_and_unmixed} of {len(s.headline_regions)} | {sizes.min()} / "
-            f"{int(np.median(sizes))} / {sizes.max()} | {objective:,.0f} | "
-            f"{seconds:.0f} |",
+            f"{int(np.median(sizes))} / {sizes.max()} | {facts['objective']:,.0f} | "
+            f"{'' if gap is None else f'{gap:.2%}'} | {facts['seconds']:.0f} |",
             flush=True,
         )
     best_f1 = cross_validate(documented, plans)
-    prefer = [label(s) for s in preference(settings_grid(grid_axes)) if label(s) in plans]
+    prefer = [
+        label(dict(s)) for s in preference(settings_grid(grid_axes)) if label(dict(s)) in plans
+    ]
     cv = cross_validate(documented, plans, prefer=prefer)
     print("\ncross-validated (leave one documented region out):")
     for name, result in (("best F1 per fold", best_f1), ("one-standard-error rule", cv)):
