@@ -24,6 +24,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ def configured(base: Config, setting: dict[str, Any]) -> Config:
     return Config.model_validate(raw)
 
 
-def label(setting: dict[str, Any]) -> str:
+def label(setting: Mapping[str, Any]) -> str:
     """A short readable label of a setting."""
     return ", ".join(f"{k.split('.', 1)[1]} {v:g}" for k, v in setting.items())
 
@@ -83,30 +84,31 @@ def slug(setting: dict[str, Any]) -> str:
     return "_".join(f"{k.split('.', 1)[1]}-{v:g}" for k, v in setting.items())
 
 
+def kept_path(out: Path, setting: dict[str, Any]) -> Path:
+    """Where a setting's plan is kept in ``out`` (its facts beside it, as ``.json``)."""
+    return out / f"{slug(setting)}.csv"
+
+
 def cached_setting(
     ws: Workspace, setting: dict[str, Any], search: dict[str, Any], out: Path | None
 ) -> tuple[Plan, dict[str, Any]] | None:
     """The plan and facts of a setting (objective, bound, gap, seconds): read from ``out`` if
-    kept, else run. Plans kept before the bound was recorded have no bound or gap."""
+    kept, else run (and kept there). Plans kept before the bound was recorded have no bound
+    or gap."""
+    path = None if out is None else kept_path(out, setting)
+    if path is not None and path.is_file() and path.with_suffix(".json").is_file():
+        return read_plan(path), json.loads(path.with_suffix(".json").read_text())
     started = time.perf_counter()
-    if out is None:
-        ran = run_setting(ws, setting, search)
-        if ran is None:
-            return None
-        return ran[0], {**ran[1], "seconds": time.perf_counter() - started}
-    path = out / f"{slug(setting)}.csv"
-    kept_facts = path.with_suffix(".json")
-    if path.is_file() and kept_facts.is_file():
-        return read_plan(path), json.loads(kept_facts.read_text())
     ran = run_setting(ws, setting, search)
     if ran is None:
         return None
     plan, facts = ran
     facts["seconds"] = time.perf_counter() - started
-    out.mkdir(parents=True, exist_ok=True)
-    header, rows = plan_rows(ws.instance, plan)
-    write_plan_rows(path, header, rows)
-    kept_facts.write_text(json.dumps(facts))
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header, rows = plan_rows(ws.instance, plan)
+        write_plan_rows(path, header, rows)
+        path.with_suffix(".json").write_text(json.dumps(facts))
     return plan, facts
 
 
@@ -145,7 +147,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---|---:|---:|---:|")
     for setting in settings_grid(grid_axes):
         name = label(setting)
-        if args.kept_only and not (args.out / f"{slug(setting)}.csv").is_file():
+        if args.kept_only and not kept_path(args.out, setting).is_file():
             print(f"| {name} | not run (no plan kept in {args.out}) | | | | | | | |", flush=True)
             continue
         kept = cached_setting(ws, setting, search, args.out)
@@ -165,9 +167,7 @@ def main() -> None:
             flush=True,
         )
     best_f1 = cross_validate(documented, plans)
-    prefer = [
-        label(dict(s)) for s in preference(settings_grid(grid_axes)) if label(dict(s)) in plans
-    ]
+    prefer = [label(s) for s in preference(settings_grid(grid_axes)) if label(s) in plans]
     cv = cross_validate(documented, plans, prefer=prefer)
     print("\ncross-validated (leave one documented region out):")
     for name, result in (("best F1 per fold", best_f1), ("one-standard-error rule", cv)):
