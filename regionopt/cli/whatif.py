@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -164,18 +165,9 @@ def _write_whatif(ws: Workspace, result: WhatIfResult, out: Path, *, plan_arg: s
 def _print_whatif(result: WhatIfResult) -> None:
     """Human summary of a what-if: rules per region, figures, penvoerder, money, repair."""
     widen()
-    unknown = sum(s.after == "unknown" for r in result.regions for s in r.rules)
-    if not result.valid_after:
-        verdict = "[red]breaks a rule[/]"
-    elif unknown:
-        verdict = f"[yellow]keeps every rule it can judge ({unknown} unknown: a partial plan)[/]"
-    else:
-        verdict = "[green]keeps every rule[/]"
-    where = ", ".join(result.region_label(r) for r in result.affected)
     changes = ", ".join(str(c) for c in result.changes)
     console.print(
-        f"What-if on {escape(result.before.name)}: {escape(changes)} -> "
-        f"{verdict} in {escape(where)}",
+        f"What-if on {escape(result.before.name)}: {escape(changes)} -> {_verdict(result)}",
         highlight=False,
     )
     for r in result.regions:
@@ -185,6 +177,38 @@ def _print_whatif(result: WhatIfResult) -> None:
     _print_money(result)
     _print_repair(result)
     _print_whole_plan(result)
+
+
+def _verdict(result: WhatIfResult) -> str:
+    """Which regions break a rule after the changes and which keep every rule, and what the
+    repair (if asked for) ends with."""
+
+    def labels(ids: Iterable[str]) -> str:
+        return escape(", ".join(result.region_label(r) for r in ids))
+
+    unknown = sum(s.after == "unknown" for r in result.regions for s in r.rules)
+    if result.valid_after:
+        if unknown:
+            return (
+                f"[yellow]keeps every rule it can judge ({unknown} unknown: a partial plan)[/] "
+                f"in {labels(result.affected)}"
+            )
+        return f"[green]keeps every rule[/] in {labels(result.affected)}"
+    broken = result.broken_regions() or result.affected
+    verdict = f"[red]breaks a rule[/] in {labels(broken)}"
+    kept = [r for r in result.affected if r not in broken]
+    if kept:
+        verdict += f" ({labels(kept)} {'keeps' if len(kept) == 1 else 'keep'} every rule)"
+    rep = result.repair
+    if rep is not None and rep.status == "repaired":
+        verdict += (
+            "; [green]the repair below mends it[/]"
+            if result.valid_final
+            else "; [red]after the repair below a rule is still broken[/]"
+        )
+    elif rep is not None and rep.status != "not_needed":
+        verdict += "; [red]no repair found[/] (below)"
+    return verdict
 
 
 MAX_ELSEWHERE_SHOWN = 10

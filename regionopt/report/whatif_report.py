@@ -49,16 +49,25 @@ def changes_section(
                 esc(result.region_label(c.region_id)) if c.region_id else "geen (stapt uit)",
             )
         )
-    verdict = (
-        '<span class="ok">houdt het plan zich aan elke regel</span>'
-        if result.valid_after
-        else '<span class="broken">breekt het plan een regel</span>'
-    )
+    if result.valid_after:
+        verdict = (
+            '<span class="ok">houdt het plan zich aan elke regel</span> in de betrokken regio\'s'
+        )
+    else:
+        broken = result.broken_regions() or result.affected
+        kept = [r for r in result.affected if r not in broken]
+        verdict = '<span class="broken">breekt het plan een regel</span> in ' + esc(
+            ", ".join(result.region_label(r) for r in broken)
+        )
+        if kept:
+            verdict += "; " + esc(", ".join(result.region_label(r) for r in kept))
+            verdict += " houdt" if len(kept) == 1 else " houden"
+            verdict += " zich aan elke regel"
     table = html_table(("Wijziging", "Code", "School", "Plaats", "Van", "Naar"), rows, set())
     heading = (
         "Wijzigingen: gevraagd en een aanvaarde reparatie" if repaired else "Gevraagde wijzigingen"
     )
-    return f"<h2>{heading}</h2>{table}<p>Na de wijzigingen {verdict} in de betrokken regio's.</p>"
+    return f"<h2>{heading}</h2>{table}<p>Na de wijzigingen {verdict}.</p>"
 
 
 def repair_section(result: WhatIfResult, instance: Instance) -> str:

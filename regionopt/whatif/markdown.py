@@ -26,8 +26,7 @@ def report_markdown(result: WhatIfResult, instance: Instance) -> str:
             f"- **{c.kind}** {c.code} {_md(s.name)} ({_md(s.place)}): "
             f"{result.region_label(was) if was else 'no region'} -> {_md(to)}"
         )
-    verdict = "keeps every rule" if result.valid_after else "breaks a rule"
-    lines += ["", f"After the changes the plan **{verdict}** in the affected regions.", ""]
+    lines += ["", _verdict(result), ""]
     lines += _repair_markdown(result, instance)
     lines += _regions_markdown(result)
     lines += _money_markdown(result)
@@ -146,3 +145,17 @@ def _money_markdown(result: WhatIfResult) -> list[str]:
             )
         lines.append("")
     return lines
+
+
+def _verdict(result: WhatIfResult) -> str:
+    """After the changes: which regions break a rule and which keep every rule."""
+    if result.valid_after:
+        return "After the changes the plan **keeps every rule** in the affected regions."
+    broken = result.broken_regions() or result.affected
+    kept = [r for r in result.affected if r not in broken]
+    where = ", ".join(_md(result.region_label(r)) for r in broken)
+    line = f"After the changes the plan **breaks a rule** in {where}"
+    if kept:
+        line += f"; {', '.join(_md(result.region_label(r)) for r in kept)} "
+        line += "keeps every rule" if len(kept) == 1 else "keep every rule"
+    return line + "."

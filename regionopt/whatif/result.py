@@ -181,6 +181,13 @@ class WhatIfResult:
             return is_valid(self.repair.violations)
         return self.valid_after
 
+    def broken_regions(self, stage: str = "after") -> tuple[str, ...]:
+        """The judged regions with a broken rule at ``stage`` (``after`` the changes or
+        ``repaired``), in the order of ``regions``."""
+        return tuple(
+            r.region_id for r in self.regions if any(getattr(s, stage) == "broken" for s in r.rules)
+        )
+
     def region_label(self, region_id: str) -> str:
         """``name (id)`` of a region."""
         return label(self.names.get(region_id, region_id), region_id)
