@@ -47,9 +47,7 @@ def test_the_verdict_names_the_region_that_breaks_and_the_one_that_keeps(
     assert f"**breaks a rule** in {west}; {midden} keeps every rule." in report_markdown(
         result, ws.instance
     )
-    assert f"in {west}; {midden} houdt zich aan elke regel." in changes_section(
-        result, ws.instance
-    )
+    assert f"in {west}; {midden} houdt zich aan elke regel." in changes_section(result, ws.instance)
 
 
 def test_the_command_line_headline_says_what_breaks_and_what_the_repair_ends_with(
