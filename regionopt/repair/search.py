@@ -9,6 +9,7 @@ from typing import Any
 
 import networkx as nx
 
+from regionopt import dutch
 from regionopt.check import Violation, check, is_valid
 from regionopt.config import RulesConfig
 from regionopt.dutch import rule_labels
@@ -159,6 +160,22 @@ class _Search:
             ),
         )
 
+    def timed_out(self, scope: list[str], schools: int) -> Note:
+        """No answer in time: that is all it says, and what may give one."""
+        more = "more time (--time-limit) may find one"
+        meer = "meer tijd kan er een vinden"
+        if not self.allow_dissolve:
+            more += ", or allowing a region to be dissolved (--allow-dissolve)"
+            meer = "met 'regio opheffen toestaan' kan er een zijn"
+        return Note(
+            f"no answer within the time limit of {self.time_limit_s:g} s (scope of "
+            f"{len(scope)} regions, {schools} schools): whether a repair exists there is not "
+            f"known; {more}",
+            f"geen antwoord binnen de tijdslimiet van {dutch.number(self.time_limit_s)} s "
+            f"({len(scope)} regio's, {schools} scholen): of er een reparatie bestaat, is niet "
+            f"bekend; {meer}",
+        )
+
     def widening(self, targets: list[str], min_level: int, max_level: int) -> RepairResult:
         """Solve the scope of each level, smallest first, until a plan exists or time is up."""
         adjacency = region_adjacency(self.graph, self.assign_ids)
@@ -181,14 +198,7 @@ class _Search:
                     "none_found",
                     scope,
                     level=level,
-                    explanation=(
-                        Note(
-                            f"no answer within the time limit of {self.time_limit_s:g} s "
-                            f"(scope of {len(scope)} regions, {len(model.schools)} schools)",
-                            f"geen antwoord binnen de tijdslimiet van {self.time_limit_s:g} s "
-                            f"({len(scope)} regio's, {len(model.schools)} scholen)",
-                        ),
-                    ),
+                    explanation=(self.timed_out(scope, len(model.schools)),),
                 )
             return self.from_solution(model, sol, proved, scope, level)
         return self.result(

@@ -209,3 +209,16 @@ def test_no_repair_without_dissolving_explains_the_way_out() -> None:
     assert "opheffen van B zou een plan mogelijk maken (1 verplaatsing(en))" in dutch
     allowed = repair(inst, graph, after, RULES, regions=["B"], allow_dissolve=True)
     assert allowed.status == "repaired" and allowed.dissolved == ("B",)
+
+
+def test_no_answer_in_time_says_it_is_not_known_and_what_may_give_one() -> None:
+    inst, graph, plan = grid_case([12, 10, 9, 20, 15, 12, 8, 9, 30])
+    after = apply_changes(plan, [Change("leave", "00AA00")], inst)
+    rushed = repair(inst, graph, after, RULES, regions=["A"], time_limit_s=1e-9)
+    assert rushed.status == "none_found" and rushed.moves == ()
+    text = " ".join(e.text for e in rushed.explanation)
+    assert "whether a repair exists there is not known" in text and "--allow-dissolve" in text
+    assert "is niet bekend" in " ".join(e.text_nl for e in rushed.explanation)
+    allowed = repair(inst, graph, after, RULES, regions=["A"], time_limit_s=1e-9,
+                     allow_dissolve=True)  # fmt: skip
+    assert "--allow-dissolve" not in " ".join(e.text for e in allowed.explanation)
