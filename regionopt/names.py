@@ -7,7 +7,8 @@ families live (the primary-school pupils of the place, ``Instance.place_families
 between regions as the place's vmbo pupils are), then the most technical-profile pupils; when
 the region spans several gemeenten, the leading place of a second gemeente follows ("Goes -
 Middelburg"). Names are made unique across the plan, deterministically: a name two regions share
-first gets each region's next place, then a compass word ("Rotterdam Noord"), then a number.
+first gets each region's next place, then a compass word seen from the place's centre
+("Rotterdam Zuid", "Rotterdam Centrum"), then a number.
 Regions that already have a documented name (the actual regions, or a plan file with a
 ``region_name`` column) keep it. The region id stays the key everywhere; output shows
 ``label(name, id)``: "Goes - Middelburg (R12)".
@@ -17,6 +18,7 @@ Pure: works on an ``Instance`` and a ``Plan``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -32,6 +34,10 @@ SEPARATOR = " - "
 _PROVINCE_SUFFIX = re.compile(r"\s+(?:Ut|Gld|Nh|Zh|Ov|Lb|Nb|Fr|Gn|Dr|Zl|Fl)$", re.IGNORECASE)
 _LOWER_WORDS = ("aan", "den", "de", "op", "en", "bij", "in", "onder", "ter", "ten")
 _COMPASS = (("Noord", "Zuid"), ("Oost", "West"))  # as in "Amsterdam Noord"
+CENTRE_KM = 1.0
+"""A region whose schools' mean lies this close to its place's centre is that place's
+``CENTRE_WORD`` ("Rotterdam Centrum")."""
+CENTRE_WORD = "Centrum"
 COMMON_NAMES = {"'s-Gravenhage": "Den Haag"}
 """Official names people seldom use, and the name they use."""
 AREA_SHARE = 0.75
@@ -215,9 +221,10 @@ def region_names(instance: Instance, plan: Plan) -> dict[str, str]:
         area = _area_name(instance, codes, area_technical)
         if area:
             names[region], used[region] = area, [area]
+    towns = _place_centres(instance, gemeente_names, by_key)
     steps: tuple[Callable[[list[str]], None], ...] = (
         lambda group: _add_next_place(group, names, used, ranked),
-        lambda group: _add_compass(group, names, instance, plan),
+        lambda group: _add_compass(group, names, _centres(instance, plan, group), ranked, towns),
         lambda group: _add_number(group, names),
     )
     for step in steps:
@@ -253,24 +260,77 @@ def _add_next_place(
             names[region] = f"{names[region]}{SEPARATOR}{extra}"
 
 
-def _add_compass(group: list[str], names: dict[str, str], instance: Instance, plan: Plan) -> None:
-    """``name Noord``/``Zuid``/``Oost``/``West`` by where each region lies in the group."""
-    centres: dict[str, tuple[float, float]] = {}
+def _add_compass(
+    group: list[str],
+    names: dict[str, str],
+    centres: Mapping[str, tuple[float, float]],
+    ranked: Mapping[str, list[_Place]],
+    towns: Mapping[str, tuple[float, float]],
+) -> None:
+    """``name Noord``/``Zuid``/``Oost``/``West``: where each region lies from the centre of its
+    leading place ("Rotterdam Zuid" south of the river; the centre of the group for a region
+    without one), along both axes for regions that would share a word ("Zuidoost",
+    "Zuidwest"). Regions still sharing a name then get numbers."""
+    if len(centres) < len(group):
+        return  # a region without located schools: the number step names it
+    mid = (
+        sum(x for x, _ in centres.values()) / len(centres),
+        sum(y for _, y in centres.values()) / len(centres),
+    )
+    seen_from = {}
+    for region in group:
+        places = ranked.get(region, [])
+        seen_from[region] = towns.get(places[0].name, mid) if places else mid
+    words = {r: _compass_word(centres[r], seen_from[r]) for r in group}
+    for word in {w for w in words.values() if list(words.values()).count(w) > 1}:
+        # Two regions south of the town: Zuidoost and Zuidwest, if that tells them apart.
+        same = [r for r in group if words[r] == word]
+        finer = {r: _compass_word(centres[r], seen_from[r], both_axes=True) for r in same}
+        if word != CENTRE_WORD and len(set(finer.values())) == len(same):
+            words.update(finer)
+    for region in group:
+        names[region] = f"{names[region]} {words[region]}"
+
+
+def _compass_word(
+    at: tuple[float, float], centre: tuple[float, float], *, both_axes: bool = False
+) -> str:
+    """The compass word of ``at`` seen from ``centre`` (RD New metres), along the axis it lies
+    farthest on, or along both ("Zuidoost"); ``CENTRE_WORD`` within ``CENTRE_KM`` of it."""
+    dx, dy = at[0] - centre[0], at[1] - centre[1]
+    if math.hypot(dx, dy) < CENTRE_KM * 1000.0:
+        return CENTRE_WORD
+    if both_axes:
+        north_south = _COMPASS[0][0] if dy >= 0 else _COMPASS[0][1]
+        east_west = _COMPASS[1][0] if dx >= 0 else _COMPASS[1][1]
+        return north_south + east_west.lower()
+    if abs(dy) >= abs(dx):
+        return _COMPASS[0][0] if dy >= 0 else _COMPASS[0][1]
+    return _COMPASS[1][0] if dx >= 0 else _COMPASS[1][1]
+
+
+def _centres(instance: Instance, plan: Plan, group: list[str]) -> dict[str, tuple[float, float]]:
+    """Mean position of each region's located schools (regions without any left out)."""
+    out = {}
     for region in group:
         ids = [instance.index[c] for c in plan.regions[region] if c in instance.index]
-        if not ids:
-            return
-        xy = instance.xy[ids].mean(axis=0)
-        centres[region] = (float(xy[0]), float(xy[1]))
-    mx = sum(x for x, _ in centres.values()) / len(centres)
-    my = sum(y for _, y in centres.values()) / len(centres)
-    spread_x = max(x for x, _ in centres.values()) - min(x for x, _ in centres.values())
-    spread_y = max(y for _, y in centres.values()) - min(y for _, y in centres.values())
-    axis = 0 if spread_y >= spread_x else 1  # 0: noord/zuid, 1: oost/west
-    for region, (x, y) in centres.items():
-        offset = y - my if axis == 0 else x - mx
-        word = _COMPASS[axis][0] if offset >= 0 else _COMPASS[axis][1]
-        names[region] = f"{names[region]} {word}"
+        if ids:
+            xy = instance.xy[ids].mean(axis=0)
+            out[region] = (float(xy[0]), float(xy[1]))
+    return out
+
+
+def _place_centres(
+    instance: Instance, gemeente_names: Mapping[str, str], by_key: Mapping[str, str]
+) -> dict[str, tuple[float, float]]:
+    """Per place name, the mean position of all its participating schools."""
+    ids: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(instance.schools):
+        ids[_place_name(s, gemeente_names, by_key)].append(i)
+    return {
+        name: (float(instance.xy[m, 0].mean()), float(instance.xy[m, 1].mean()))
+        for name, m in ids.items()
+    }
 
 
 def _add_number(group: list[str], names: dict[str, str]) -> None:

@@ -17,6 +17,7 @@ GEMEENTEN = (
     Municipality(3, "GM0796", "'s-Hertogenbosch", "Noord-Brabant"),
     Municipality(4, "GM0599", "Rotterdam", "Zuid-Holland"),
     Municipality(5, "GM0518", "'s-Gravenhage", "Zuid-Holland"),
+    Municipality(6, "GM0718", "Vlissingen", "Zeeland"),
 )
 
 
@@ -69,10 +70,21 @@ def test_names_are_unique_next_place_then_compass_then_number() -> None:
         # Two regions wholly in Rotterdam, one north of the other.
         school(4, "Rotterdam", "GM0599", 50, y_km=10.0),
         school(5, "Rotterdam", "GM0599", 50, y_km=-10.0),
-        # Three regions in Middelburg on one spot: compass words cannot tell them apart.
+        # Three regions in Middelburg along a line through its centre (x 24, 28 and 32 km).
         school(6, "Middelburg", "GM0687", 10),
         school(7, "Middelburg", "GM0687", 10),
         school(8, "Middelburg", "GM0687", 10),
+        # Vlissingen (centre x 42, y 0): three regions south of it, two of them south-west,
+        # so "Zuid" and then a number; one north.
+        school(9, "Vlissingen", "GM0718", 10, y_km=-10.0),
+        school(10, "Vlissingen", "GM0718", 10, y_km=-10.0),
+        school(11, "Vlissingen", "GM0718", 10, y_km=-10.0),
+        school(12, "Vlissingen", "GM0718", 10, y_km=30.0),
+        # Den Haag (centre x 56, y 0): two regions south of it, one south-west and one
+        # south-east; one north.
+        school(13, "'S-Gravenhage", "GM0518", 10, y_km=-10.0),
+        school(14, "'S-Gravenhage", "GM0518", 10, y_km=-10.0),
+        school(15, "'S-Gravenhage", "GM0518", 10, y_km=20.0),
     )
     mapping = {
         "00AA00": "A",
@@ -84,17 +96,35 @@ def test_names_are_unique_next_place_then_compass_then_number() -> None:
         "06AA00": "M1",
         "07AA00": "M2",
         "08AA00": "M3",
+        "09AA00": "V1",
+        "10AA00": "V2",
+        "11AA00": "V3",
+        "12AA00": "V4",
+        "13AA00": "D1",
+        "14AA00": "D2",
+        "15AA00": "D3",
     }
     names = region_names(inst, Plan.from_mapping(mapping))
     assert names["A"] == "Goes - Kapelle" and names["B"] == "Goes - Wilhelminadorp"
     assert names["N"] == "Rotterdam Noord" and names["S"] == "Rotterdam Zuid"
     assert len(set(names.values())) == len(names)
-    # M1 lies west of the group's centre; M2 (at the centre) and M3 east, then numbered.
+    # Seen from Middelburg's centre (its schools' mean): west, at the centre, east.
     assert (names["M1"], names["M2"], names["M3"]) == (
         "Middelburg West",
-        "Middelburg Oost 1",
-        "Middelburg Oost 2",
+        "Middelburg Centrum",
+        "Middelburg Oost",
     )
+    assert [names[f"V{k}"] for k in range(1, 5)] == [
+        "Vlissingen Zuid 1",
+        "Vlissingen Zuid 2",
+        "Vlissingen Zuid 3",
+        "Vlissingen Noord",
+    ]
+    assert [names[f"D{k}"] for k in range(1, 4)] == [
+        "Den Haag Zuidwest",
+        "Den Haag Zuidoost",
+        "Den Haag Noord",
+    ]
     assert region_names(inst, Plan.from_mapping(mapping)) == names  # deterministic
 
 
