@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import PurePath
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,16 @@ class InputError(RegionoptError):
             problems = [Problem(file="", where="", message=problems)]
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.title = title
-        if len(self.problems) == 1:
-            super().__init__(f"{title}: {self.problems[0]}")
+        # "Invalid plan p.csv: row 3: ..." rather than "Invalid plan p.csv: p.csv: row 3: ...".
+        shown = [
+            replace(p, file="") if p.file and PurePath(p.file).name in title else p
+            for p in self.problems
+        ]
+        if len(shown) == 1:
+            super().__init__(f"{title}: {shown[0]}")
             return
-        lines = [f"{title} ({len(self.problems)} problems):"]
-        lines += [f"  - {p}" for p in self.problems]
+        lines = [f"{title} ({len(shown)} problems):"]
+        lines += [f"  - {p}" for p in shown]
         super().__init__("\n".join(lines))
 
 

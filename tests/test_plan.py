@@ -67,8 +67,8 @@ def test_every_command_refuses_a_code_on_two_rows(
     assert_input_error(
         invoke(*args, "--data", tiny_data),
         "Invalid plan d.csv (2 problems)",
-        "d.csv: code 22BB00: listed in 2 regions: A (row 3), B (row 4) -> keep one row",
-        "d.csv: code 11AA00: listed 2 times: A (rows 2, 6)",
+        "- code 22BB00: listed in 2 regions: A (row 3), B (row 4) -> keep one row",
+        "- code 11AA00: listed 2 times: A (rows 2, 6)",
     )
     assert not (tmp_path / "out").exists() and list(full.iterdir()) == [full / "keep.txt"]
 
@@ -151,3 +151,12 @@ def test_binary_plan(tmp_path: Path) -> None:
 
 def test_folder_as_plan(tmp_path: Path) -> None:
     assert_input_error(invoke("check", tmp_path), "is a directory")
+
+
+def test_an_error_names_its_file_once() -> None:
+    from regionopt.errors import InputError, Problem
+
+    one = InputError([Problem("/x/d.csv", "row 3", "bad code")], title="Invalid plan d.csv")
+    assert str(one) == "Invalid plan d.csv: row 3: bad code"
+    other = InputError([Problem("/x/e.csv", "row 3", "bad code")], title="Invalid plan d.csv")
+    assert str(other) == "Invalid plan d.csv: /x/e.csv: row 3: bad code"

@@ -101,7 +101,9 @@ def whatif_command(
     require_seconds("--time-limit", time_limit, default=REPAIR_SECONDS)
     changes = parse_changes(join or [], leave or [], move or [])
     if not changes:
-        raise InputError("no change given; use --join CODE=REGION, --leave CODE or --move")
+        raise InputError(
+            "no change given; use --join CODE=REGION, --leave CODE or --move CODE=REGION"
+        )
     if out is not None:
         check_out_dir(out, force=force)
     read_plan_early(plan)  # a bad plan fails before the data loads

@@ -114,7 +114,10 @@ def apply_changes(
         if ch.code in seen:
             problems.append(
                 Problem(
-                    _WHERE, str(ch), f"{ch.code} is changed twice ({seen[ch.code]})", "keep one"
+                    _WHERE,
+                    str(ch),
+                    f"{ch.code} is changed twice ({seen[ch.code]} and {ch})",
+                    "keep one",
                 )
             )
         seen.setdefault(ch.code, ch)
