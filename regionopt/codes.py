@@ -192,6 +192,23 @@ def _region_key(region_id: str) -> str:
     return re.sub(r"\d+", lambda m: str(int(m.group())), region_id.casefold())
 
 
+def resolve_region(wanted: str, regions: Iterable[str], names: Mapping[str, str]) -> str | None:
+    """The one region ``wanted`` can only mean: its id, the id but for case and leading zeros
+    (``r5`` -> ``R05``), or the region's name but for case (``zeeland`` -> the id of
+    "Zeeland"); None when none or several match."""
+    ids = sorted(regions)
+    if wanted in ids:
+        return wanted
+    key, folded = _region_key(wanted), wanted.casefold().strip()
+    for found in (
+        [r for r in ids if _region_key(r) == key],
+        [r for r in ids if folded and names.get(r, "").casefold() == folded],
+    ):
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
 def closest_regions(
     wanted: str, regions: Iterable[str], n: int = 3, names: Mapping[str, str] | None = None
 ) -> list[str]:

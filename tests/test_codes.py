@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from regionopt.codes import closest_regions, code_problem, code_problem_nl
+from regionopt.codes import closest_regions, code_problem, code_problem_nl, resolve_region
 from regionopt.instance import Instance, Outsider
 from tests.conftest import make_school
 
@@ -83,3 +83,14 @@ def test_closest_regions_find_a_region_by_its_name() -> None:
     names = {"R05": "Eindhoven - Veldhoven", "R07": "Helmond", "R50": "Zeeland"}
     assert closest_regions("eindhoven", ["R05", "R07", "R50"], names=names) == ["R05"]
     assert closest_regions("Atlantis", ["R05", "R07", "R50"], names=names) == []
+
+
+def test_a_region_is_resolved_only_when_the_text_can_mean_one_region() -> None:
+    ids = ["R05", "R50", "r5x", "Zl"]
+    names = {"R05": "Zeeland", "R50": "Goes - Middelburg", "Zl": "Zeeland"}
+    assert resolve_region("R05", ids, names) == "R05"
+    assert resolve_region("r5", ids, names) == "R05"  # case and leading zeros
+    assert resolve_region("goes - middelburg", ids, names) == "R50"  # a name, any case
+    assert resolve_region("zeeland", ids, names) is None  # two regions have that name
+    assert resolve_region("Goes", ids, names) is None  # part of a name is a suggestion only
+    assert resolve_region("R7", ids, names) is None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from regionopt.codes import Audience, closest_regions, code_problem
+from regionopt.codes import Audience, closest_regions, code_problem, resolve_region
 from regionopt.errors import InputError, Problem
 from regionopt.instance import Instance
 from regionopt.plan import Plan
@@ -64,6 +64,22 @@ def parse_changes(
     if problems:
         raise InputError(problems, title="Invalid what-if arguments")
     return changes
+
+
+def resolve_regions(
+    changes: Iterable[Change], plan: Plan, names: Mapping[str, str] | None = None
+) -> list[Change]:
+    """The changes with each region written as the plan writes it, where the user's text can
+    only mean one region (``r5``, ``R5`` -> ``R05``; a region's name, ``names`` or the plan's
+    own); any other region is left for ``apply_changes`` to refuse with suggestions."""
+    known = {**plan.region_names, **(names or {})}
+    out = []
+    for ch in changes:
+        found = None
+        if ch.region_id is not None:
+            found = resolve_region(ch.region_id, plan.regions, known)
+        out.append(replace(ch, region_id=found) if found and found != ch.region_id else ch)
+    return out
 
 
 def apply_changes(

@@ -18,7 +18,7 @@ from regionopt.model.rules import RegionRules
 from regionopt.names import region_names
 from regionopt.plan import Plan
 from regionopt.repair import RepairResult, repair
-from regionopt.whatif.changes import Change, apply_changes
+from regionopt.whatif.changes import Change, apply_changes, resolve_regions
 from regionopt.whatif.result import (
     DISSOLVED,
     NO_PENVOERDER,
@@ -75,6 +75,8 @@ def whatif(
         When a change is invalid (see ``apply_changes``); nothing is computed.
     """
     config = config or Config()
+    names = region_names(instance, plan)
+    changes = resolve_regions(changes, plan, names)
     after = apply_changes(plan, changes, instance)
     affected = sorted(
         {plan.assignment[c.code] for c in changes if c.code in plan.assignment}
@@ -94,7 +96,16 @@ def whatif(
             allow_dissolve=allow_dissolve,
         )
     return _judged(
-        instance, graph, config, plan, after, changes, affected, rep, allow_dissolve=allow_dissolve
+        instance,
+        graph,
+        config,
+        plan,
+        after,
+        changes,
+        affected,
+        rep,
+        names=names,
+        allow_dissolve=allow_dissolve,
     )
 
 
@@ -108,6 +119,7 @@ def _judged(
     affected: list[str],
     rep: RepairResult | None,
     *,
+    names: Mapping[str, str],
     allow_dissolve: bool,
 ) -> WhatIfResult:
     """The checker, figures and money of every stage: before, after the changes, repaired."""
@@ -115,7 +127,6 @@ def _judged(
     money_before = budget(instance, plan, config.budget)
     money_after = budget(instance, after, config.budget)
     money_rep, money_rep_rows = _repaired_money(instance, rep, money_before, affected, config)
-    names = region_names(instance, plan)
     final = rep.plan if rep is not None and rep.status == "repaired" else after
     return WhatIfResult(
         changes=tuple(changes),

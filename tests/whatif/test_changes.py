@@ -14,6 +14,7 @@ from regionopt.whatif import (
     apply_changes,
     parse_changes,
 )
+from regionopt.whatif.changes import resolve_regions
 from tests.cases import grid_case
 
 
@@ -65,6 +66,23 @@ def test_apply_changes_join_leave_move() -> None:
     assert after.assignment["08AA00"] == "A"
     assert "00AA00" not in after.assignment
     assert after.assignment["03AA00"] == "C"
+
+
+def test_regions_are_written_as_the_plan_writes_them_when_only_one_can_be_meant() -> None:
+    _, _, plan = grid_case([10] * 9)  # regions A, B, C
+    asked = [
+        Change("move", "03AA00", "c"),
+        Change("join", "08AA00", "Oosthoek"),
+        Change("leave", "00AA00"),
+        Change("move", "04AA00", "D"),
+    ]
+    resolved = resolve_regions(asked, plan, {"B": "Oosthoek"})
+    assert resolved == [
+        Change("move", "03AA00", "C"),
+        Change("join", "08AA00", "B"),
+        Change("leave", "00AA00"),
+        Change("move", "04AA00", "D"),  # left to apply_changes to refuse, with suggestions
+    ]
 
 
 def test_a_code_that_names_no_school_gets_one_problem_and_no_flag_for_it() -> None:
