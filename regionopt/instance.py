@@ -87,6 +87,9 @@ class School:
     """Technical-profile pupils leerjaar 3-4 under the instance's participation config."""
     labour_market: str = ""
     """Name of its labour-market region (RPA-gebied, DUO location file; "" when not listed)."""
+    address: str = ""
+    """Street, number and postcode in the DUO location file ("Zwartwatersweg 202, 9406 NN"; ""
+    when not listed): what tells a school's locations of one name apart."""
 
     @property
     def is_vmbo(self) -> bool:

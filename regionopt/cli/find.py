@@ -74,11 +74,14 @@ def find_command(
     table = Table(
         title=escape(f"Schools matching {text!r}" + (f" in {the_plan.name}" if the_plan else ""))
     )
-    for col in ("code", "name", "place", "gemeente", "region"):
+    columns = ["code", "name", "address", "place", "gemeente"] + (["region"] if the_plan else [])
+    for col in columns:
         table.add_column(col)
     for m in found:
-        region = label(m.region_name, m.region_id) if m.region_id else ("-" if the_plan else "")
-        table.add_row(*(escape(v) for v in (m.code, m.name, m.place, m.gemeente, region)))
+        cells = [m.code, m.name, m.address, m.place, m.gemeente]
+        if the_plan is not None:
+            cells.append(label(m.region_name, m.region_id) if m.region_id else "-")
+        table.add_row(*(escape(v) for v in cells))
     console.print(table)
     if outside:
         codes = ", ".join(o.code for o in outside[:NOTED_OUTSIDERS])

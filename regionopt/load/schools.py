@@ -88,6 +88,16 @@ class Places:
             return ""
         return _first_text(self.loc.at[code, LABOUR_MARKET_NAME])
 
+    def address(self, code: str) -> str:
+        """Street, number and postcode in the location file ("" when not listed)."""
+        if code not in self.loc.index:
+            return ""
+        row = self.loc.loc[code]
+        street = " ".join(
+            _first_text(row.get(column)) for column in ("STRAATNAAM", "HUISNUMMER-TOEVOEGING")
+        ).strip()
+        return ", ".join(part for part in (street, _first_text(row.get("POSTCODE"))) if part)
+
     def name(self, code: str) -> str:
         """The 2020 location file names a vestiging first, then the 2019 counts, then the
         2024 geocoded file (which alone names many vso schools)."""
@@ -178,6 +188,7 @@ def school_record(
             include_vakmanschapsroute=participation.vakmanschapsroute_is_technical
         ),
         labour_market=places.labour_market(code),
+        address=places.address(code),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,11 @@ def test_places_and_labour_markets_on_the_real_data(workspace) -> None:
     family = workspace.labour_markets
     assert len(named) == int((family.index >= 0).sum())
     assert {s.labour_market for s in schools if s.place == "Goes"} == {"Zeeland"}
+    # Street, number and postcode tell locations of one name apart (every school in the
+    # location file has them).
+    addresses = [s.address for s in schools if s.name.startswith("Bonhoeffer College")]
+    assert len(addresses) == len(set(addresses)) >= 2
+    assert all(re.fullmatch(r".+ \d+.*, \d{4} [A-Z]{2}", a) for a in addresses), addresses
     # Where families live: primary-school pupils per place (about 1.36 million in all).
     families = dict(workspace.instance.place_families)
     assert 1_300_000 < sum(families.values()) < 1_450_000

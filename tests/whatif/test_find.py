@@ -35,3 +35,18 @@ def test_find_schools_by_code_name_place_and_gemeente() -> None:
     assert find_schools(inst, "   ") == [] and find_schools(inst, "nowhere") == []
     # The gemeente's CBS code, whole, as regions.csv writes it (a part of it is no match).
     assert len(find_schools(inst, "gm0001")) == 9 and find_schools(inst, "GM00") == []
+
+
+def test_find_schools_by_address_and_by_region() -> None:
+    inst, _, plan = grid_case([10] * 9)
+    located = [
+        replace(s, address="Vlierstraat 75, 7544 GG" if s.id == 7 else "") for s in inst.schools
+    ]
+    inst = Instance(schools=tuple(located), mbo=inst.mbo, municipalities=inst.municipalities)
+    (found,) = find_schools(inst, "VLIERSTRAAT")
+    assert (found.code, found.address) == ("07AA00", "Vlierstraat 75, 7544 GG")
+    # A region by id (any case) or by part of its name ("Testdorp Oost": A, B, C lie from
+    # west to east), only with a plan.
+    assert [m.code for m in find_schools(inst, "b", plan)] == ["03AA00", "04AA00", "05AA00"]
+    assert [m.code for m in find_schools(inst, "oost", plan)] == ["06AA00", "07AA00", "08AA00"]
+    assert find_schools(inst, "oost") == []

@@ -181,7 +181,8 @@
         list.appendChild(el("li", {"data-code": s.code, onclick: function () {
           list.hidden = true; $("search").value = s.name; selectSchool(s.code);
         }}, el("div", {text: s.name}), el("div", {class: "sub",
-          text: s.code + " · " + s.place + " · " + s.gemeente + " · " + regionName(s.region_id)})));
+          text: [s.code, s.address, s.place, s.gemeente, regionName(s.region_id)]
+            .filter(Boolean).join(" · ")})));
       });
       if (r.total > r.schools.length) {
         list.appendChild(el("li", {class: "sub", text: (r.total - r.schools.length) +
