@@ -274,3 +274,27 @@ def test_a_hostile_school_name_shows_as_text(server: Server, browser: Any) -> No
     assert page.locator("img[src='x']").count() == 0
     assert tab.dialogs == [] and tab.errors == [] and tab.blocked == []
     context.close()
+
+
+def test_a_tab_whose_changes_the_server_lost_is_told_so(server: Server, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    tab = open_tab(context, server.url)
+    page = tab.page
+    pick_school(page, "Middenhof", "21BB00")
+    page.select_option("#target-region", "west")
+    page.click("#move")
+    page.locator("#change-panel .region-block").first.wait_for()
+    assert page.locator("#notice").is_hidden()
+    # As after a restart of the server: it no longer knows the tab's session.
+    page.evaluate("() => { window.regionopt.session = 'gone'; }")
+    pick_school(page, "Oosterlicht", "31CC00")
+    page.click("#leave")
+    page.locator("#notice").wait_for()  # it stays until closed: the next action kept it
+    notice = page.locator("#notice").inner_text()
+    assert "kent de wijzigingen van dit tabblad niet meer" in notice
+    page.wait_for_function("() => window.regionopt.state.changed['31CC00'] === null")
+    assert page.evaluate("window.regionopt.state.changed") == {"31CC00": None}
+    page.click("#notice button")
+    page.locator("#notice").wait_for(state="hidden")
+    assert tab.blocked == [] and tab.dialogs == []
+    context.close()

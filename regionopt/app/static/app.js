@@ -122,6 +122,7 @@
     $("redo").title = state.redo ? "Opnieuw doen: " + (state.redo_nl || state.redo)
       : "Niets opnieuw te doen";
     var n = Object.keys(state.changed).length;
+    sessionStorage.setItem(app.CHANGED_KEY, String(n));
     var broken = state.whatif ? state.whatif.whole_plan.broken : null;
     $("repair").disabled = !(state.whatif && !state.whatif.valid);
     $("status").textContent = n + " school(en) anders dan bij de start" +

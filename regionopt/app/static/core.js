@@ -8,6 +8,10 @@
   "use strict";
 
   var SESSION_KEY = "regionopt-session";
+  var CHANGED_KEY = "regionopt-changed";  // how many schools the tab's plan had changed
+  var SESSION_LOST = "De server kent de wijzigingen van dit tabblad niet meer (opnieuw gestart, " +
+    "of de sessie is verlopen): je werkt nu verder vanaf het startplan. Download het plan " +
+    "(CSV) om wijzigingen te bewaren.";
   var NO_REGION = "#bdbdbd";
   var app = window.regionopt = {
     session: null, base: null, state: null, map: null, layers: {}, markers: {},
@@ -73,6 +77,13 @@
     box.hidden = false;
   }
   function hideError() { $("error").hidden = true; }
+  // Stays until the user closes it (an error box is cleared by the next action).
+  function showNotice(message) {
+    var box = $("notice");
+    box.querySelector("span").textContent = message;
+    box.querySelector("button").onclick = function () { box.hidden = true; };
+    box.hidden = false;
+  }
 
   function request(method, path, body, raw) {
     var headers = {"X-Session": app.session || ""};
@@ -88,7 +99,13 @@
       return resp.json().catch(function () { return {error: "HTTP " + resp.status}; })
         .then(function (err) {
           if (resp.status === 404 && err.session) {
-            return newSession(null).then(function () { return request(method, path, body, raw); });
+            // The server no longer has this tab's plan (restarted, or the session dropped):
+            // say so when the tab had changes, then go on from the start plan.
+            var lost = Number(sessionStorage.getItem(CHANGED_KEY) || 0);
+            return newSession(null).then(function () {
+              if (lost) showNotice(SESSION_LOST);
+              return request(method, path, body, raw);
+            });
           }
           var e = new Error(err.error || "fout");
           e.problems = err.problems || [];
@@ -146,6 +163,7 @@
   app.currentRegion = currentRegion;
   app.showError = showError;
   app.hideError = hideError;
+  app.CHANGED_KEY = CHANGED_KEY;
   app.request = request;
   app.call = call;
   app.newSession = newSession;
