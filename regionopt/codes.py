@@ -79,13 +79,15 @@ def outsider_note(outsider: Outsider, *, audience: Audience = "cli") -> tuple[st
         f"{who} is a {kinds} school that does not take part under the current participation "
         "settings"
     )
+    alone = f'[participation] schools = ["{outsider.code}"]'
     if audience == "cli":
         fix = (
-            f"it takes part with {keys} in a --config file (`regionopt config > my.toml` "
-            "writes one to edit)"
+            f"`regionopt whatif --join {outsider.code}=REGION` lets it join for one what-if; "
+            f"it takes part with {alone} (this school) or {keys} in a --config file "
+            "(`regionopt config > my.toml` writes one to edit)"
         )
     else:
-        fix = f"it takes part when the server is started with {keys} in its config file"
+        fix = f"it takes part when the server is started with {alone} or {keys} in its config file"
     return message, fix
 
 

@@ -8,12 +8,13 @@ optimizer) and ``budget`` (money, DESIGN.md "Money").
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
 from regionopt.errors import InputError, Problem
@@ -35,6 +36,9 @@ MAX_EUR_PER_PUPIL = 1e6
 """Upper bound of an amount per pupil in euros."""
 
 
+_VESTIGING = re.compile(r"[0-9A-Z]{4}[0-9]{2}")
+
+
 class _Frozen(BaseModel):
     # No inf or nan anywhere: TOML allows both, and neither is a meaningful parameter. Strict:
     # a quoted number ("150") or a fraction for a count (2.5) is a mistake, not a value to coerce.
@@ -49,6 +53,24 @@ class ParticipationConfig(_Frozen):
     )
     include_pro: bool = Field(False, description="Add praktijkonderwijs (pro) locations.")
     include_vso: bool = Field(False, description="Add voortgezet speciaal onderwijs (vso).")
+    schools: tuple[str, ...] = Field(
+        (),
+        description="These vestigingen (codes) take part as well, whatever the settings above: "
+        "a tl, pro or vso school a region welcomes. `regionopt whatif --join` adds the "
+        "school it joins for that what-if.",
+    )
+
+    @field_validator("schools", mode="before")
+    @classmethod
+    def _vestiging_codes(cls, value: Any) -> Any:
+        """A TOML list of vestiging codes (``["01JO02"]``), as a tuple."""
+        if not isinstance(value, list | tuple):
+            return value  # strict validation says what is wrong
+        bad = [v for v in value if not (isinstance(v, str) and _VESTIGING.fullmatch(v))]
+        if bad:
+            raise ValueError(f"not vestiging codes (4 characters and 2 digits, 01JO02): {bad}")
+        return tuple(value)
+
     vakmanschapsroute_is_technical: bool = Field(
         False,
         description=(

@@ -27,8 +27,10 @@ def test_a_school_that_does_not_take_part_names_its_kind_and_key() -> None:
     assert str(p) == (
         "what-if: join 02RM00=R07: 02RM00 (Beukenrode Onderwijs, Doorn) is a voortgezet "
         "speciaal onderwijs (vso) school that does not take part under the current "
-        "participation settings -> it takes part with [participation] include_vso = true in a "
-        "--config file (`regionopt config > my.toml` writes one to edit)"
+        "participation settings -> `regionopt whatif --join 02RM00=REGION` lets it join for "
+        'one what-if; it takes part with [participation] schools = ["02RM00"] (this school) '
+        "or [participation] include_vso = true in a --config file (`regionopt config > "
+        "my.toml` writes one to edit)"
     )
     both = code_problem(_instance(), "05TL00", file="", where="")
     assert "vmbo-tl (mavo) only and praktijkonderwijs (pro) school" in both.message

@@ -17,6 +17,8 @@ def config_as_toml(cfg: Config) -> str:
                 lines.append(f"# {key} =   (unset)")
             elif isinstance(value, bool):
                 lines.append(f"{key} = {str(value).lower()}")
+            elif isinstance(value, tuple):
+                lines.append(f"{key} = [{', '.join(repr(v) for v in value)}]")
             else:
                 lines.append(f"{key} = {value!r}")
             if field.description:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,11 +23,13 @@ from regionopt.cli._app import (
     widen,
 )
 from regionopt.cli.plans import plan_label, read_plan_early, resolve_plan
+from regionopt.config import Config, load_config
 from regionopt.errors import InputError
 from regionopt.output import check_out_dir, staged_dir
 
 if TYPE_CHECKING:
-    from regionopt.whatif import RegionReport, WhatIfResult
+    from regionopt.instance import Instance
+    from regionopt.whatif import Change, RegionReport, WhatIfResult
     from regionopt.workspace import Workspace
 
 PlanOption = Annotated[
@@ -107,7 +109,9 @@ def whatif_command(
     if out is not None:
         check_out_dir(out, force=force)
     read_plan_early(plan)  # a bad plan fails before the data loads
-    ws = open_workspace(data, config)
+    settings = load_config(config)
+    ws = open_workspace(data, _with_joining(settings, changes))
+    welcomed = _welcomed(ws.instance, settings, changes)
     result = whatif(
         ws.instance,
         ws.graph,
@@ -124,8 +128,9 @@ def whatif_command(
             staged = _write_whatif(ws, result, staging, plan_arg=plan)
         written = [out / p.relative_to(staging) for p in staged]
     if json:
-        print_json(result.as_dict() | {"written": [str(p) for p in written]})
+        print_json(result.as_dict() | {"written": [str(p) for p in written], "welcomed": welcomed})
     else:
+        _print_welcomed(ws.instance, welcomed)
         _print_whatif(result)
         for p in written:
             console.print(f"wrote {escape(str(p))}", highlight=False)
@@ -179,6 +184,45 @@ def _print_whatif(result: WhatIfResult) -> None:
     _print_money(result)
     _print_repair(result)
     _print_whole_plan(result)
+
+
+def _with_joining(settings: Config, changes: Sequence[Change]) -> Config:
+    """The settings with every school a change joins taking part: one that does not under
+    the participation settings (a vso school, say) takes part for this what-if."""
+    joining = [c.code for c in changes if c.kind == "join"]
+    if not joining:
+        return settings
+    schools = tuple(dict.fromkeys([*settings.participation.schools, *joining]))
+    participation = settings.participation.model_copy(update={"schools": schools})
+    return settings.model_copy(update={"participation": participation})
+
+
+def _welcomed(instance: Instance, settings: Config, changes: Sequence[Change]) -> list[str]:
+    """The joining schools that take part only because this what-if joins them."""
+    p = settings.participation
+    allowed = {"vmbo", *(k for k, on in (("tl", p.include_tl_only), ("pro", p.include_pro),
+               ("vso", p.include_vso)) if on)}  # fmt: skip
+    return [
+        c.code
+        for c in changes
+        if c.kind == "join"
+        and c.code in instance.index
+        and c.code not in p.schools
+        and instance.school(c.code).kind not in allowed
+    ]
+
+
+def _print_welcomed(instance: Instance, welcomed: list[str]) -> None:
+    if not welcomed:
+        return
+    who = ", ".join(f"{c} ({instance.school(c).name}, {instance.school(c).kind})" for c in welcomed)
+    codes = ", ".join(f'"{c}"' for c in welcomed)
+    console.print(
+        f"[yellow]note:[/] {escape(who)} takes part for this what-if only; to check or change "
+        f"the plan it ends with later, put {escape(f'[participation] schools = [{codes}]')} "
+        "in a --config file",
+        highlight=False,
+    )
 
 
 def _verdict(result: WhatIfResult) -> str:

@@ -63,10 +63,20 @@ def participants(
             kinds[code] = "tl"
         elif participation.include_pro and row["pro"] > 0:
             kinds[code] = "pro"
+    vso_codes = geocoded.loc[geocoded["type"].isin(VSO_TYPES), "vestigingscode"]
     if participation.include_vso:
-        vso = geocoded.loc[geocoded["type"].isin(VSO_TYPES), "vestigingscode"]
-        for code in vso:
+        for code in vso_codes:
             kinds.setdefault(code, "vso")
+    vso = set(vso_codes)
+    for code in participation.schools:  # named one by one: whatever the settings say
+        if code in kinds:
+            continue
+        if code in table.index and table.at[code, "tl"] > 0:
+            kinds[code] = "tl"
+        elif code in table.index and table.at[code, "pro"] > 0:
+            kinds[code] = "pro"
+        elif code in vso:
+            kinds[code] = "vso"
     return kinds
 
 

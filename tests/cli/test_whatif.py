@@ -42,20 +42,41 @@ def test_whatif_codes_that_name_no_school(tiny_data: Path, tmp_path: Path) -> No
     plan = write_file(tmp_path / "p.csv", "vestiging_code,region_id\n11AA00,A\n22BB00,A\n")
     out = tmp_path / "out"
     res = invoke(
-        *("whatif", "--plan", plan, "--join", f"{vso}=A", "--leave", "22BB0"),
+        *("whatif", "--plan", plan, "--move", f"{vso}=A", "--leave", "22BB0"),
         *("--move", "99ZZ99=A", "--out", out, "--data", tiny_data),
     )
     assert_input_error(
         res,
         "Invalid what-if changes (3 problems)",
-        "join 77VS00=A: 77VS00 (De Brug [vso], Oostdorp) is a voortgezet speciaal",
+        "move 77VS00=A: 77VS00 (De Brug [vso], Oostdorp) is a voortgezet speciaal",
+        f"`regionopt whatif --join {vso}=REGION` lets it join for one what-if",
         "include_vso = true in a --config file (`regionopt config > my.toml`",
         "leave 22BB0: '22BB0' is not a vestiging code",
         "did you mean 22BB00?",
         "move 99ZZ99=A: no vestiging in the data has code 99ZZ99",
     )
-    assert "--join" not in res.output and "data summary" not in res.output
+    assert "--join 99ZZ99" not in res.output and "data summary" not in res.output
     assert not out.exists()
+
+
+def test_a_school_outside_the_participation_settings_joins_for_one_whatif(
+    tiny_data: Path, tmp_path: Path
+) -> None:
+    vso, _ = add_joinable_schools(tiny_data)
+    plan = write_file(tmp_path / "p.csv", "vestiging_code,region_id\n11AA00,A\n22BB00,A\n")
+    out = tmp_path / "out"
+    res = invoke("whatif", "--plan", plan, "--join", f"{vso}=A", "--out", out, "--data", tiny_data)
+    assert res.exit_code in (0, 1), res.output
+    text = " ".join(res.output.split())
+    assert f"{vso} (De Brug [vso], vso) takes part for this what-if only" in text
+    assert f'[participation] schools = ["{vso}"] in a --config file' in text
+    assert f"\n{vso},A," in (out / "regions.csv").read_text(encoding="utf-8-sig")
+    # The plan it wrote reads back with that setting, and without it is refused by name.
+    config = write_file(tmp_path / "c.toml", f'[participation]\nschools = ["{vso}"]\n')
+    checked = invoke("check", out / "regions.csv", "--config", config, "--data", tiny_data)
+    assert checked.exit_code in (0, 1), checked.output
+    refused = invoke("check", out / "regions.csv", "--data", tiny_data)
+    assert_input_error(refused, f"{vso} (De Brug [vso], Oostdorp) is a voortgezet speciaal")
 
 
 @pytest.mark.realdata
