@@ -1,5 +1,5 @@
-"""CSV files as spreadsheets save them: UTF-8 with or without BOM, else Windows-1252; ``,``,
-``;`` (Dutch Excel) or tab as the separator."""
+"""CSV files as spreadsheets save them: UTF-8 with or without BOM, UTF-16 with BOM (Excel's
+"Unicode text"), else Windows-1252; ``,``, ``;`` (Dutch Excel) or tab as the separator."""
 
 from __future__ import annotations
 
@@ -8,8 +8,19 @@ import csv
 from collections.abc import Sequence
 
 
+def is_utf16(raw: bytes) -> bool:
+    """True when the bytes start with a UTF-16 byte-order mark (Excel's "Unicode text")."""
+    return raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
 def decode_text(raw: bytes) -> str:
-    """Text of a CSV as spreadsheets save it: UTF-8 (BOM or not), else Windows-1252."""
+    """Text of a CSV as spreadsheets save it: UTF-8 (BOM or not), UTF-16 with BOM, else
+    Windows-1252."""
+    if is_utf16(raw):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     raw = raw.removeprefix(codecs.BOM_UTF8)
     try:
         return raw.decode("utf-8")

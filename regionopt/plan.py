@@ -20,7 +20,7 @@ from typing import TypedDict, Unpack
 
 import numpy as np
 
-from regionopt.csvtext import SEPARATOR_NAMES, decode_text, sniff_header
+from regionopt.csvtext import SEPARATOR_NAMES, decode_text, is_utf16, sniff_header
 from regionopt.errors import InputError, Problem
 
 PLAN_COLUMNS = ("vestiging_code", "region_id")
@@ -292,7 +292,7 @@ def _plan_bytes(path: Path) -> bytes:
         raise InputError(
             [Problem(str(path), "", f"cannot read: {exc.strerror or exc}", "check the file")]
         ) from None
-    if b"\x00" in raw:
+    if b"\x00" in raw and not is_utf16(raw):
         raise InputError(
             [
                 Problem(

@@ -21,3 +21,15 @@ def test_plan_as_saved_by_dutch_excel(tmp_path: Path) -> None:
         assert plan.rows == (("00AH17", "R01"), ("00AH08", "R01"))
         assert plan.region_names == {"R01": "Regio Mariëndael"}
         assert plan.lines == (3, 4)
+
+
+def test_plan_as_excel_saves_unicode_text(tmp_path: Path) -> None:
+    # "Unicode-tekst": UTF-16 with a byte-order mark, tab-separated.
+    text = "vestiging_code\tregion_id\tregion_name\r\n00AH17\tR01\tRegio Mariëndael\r\n"
+    for encoding in ("utf-16", "utf-16-be"):
+        path = tmp_path / f"p-{encoding}.txt"
+        raw = text.encode(encoding)
+        path.write_bytes(raw if encoding == "utf-16" else b"\xfe\xff" + raw)
+        plan = read_plan(path)
+        assert plan.rows == (("00AH17", "R01"),)
+        assert plan.region_names == {"R01": "Regio Mariëndael"}
