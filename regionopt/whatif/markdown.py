@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from regionopt.instance import Instance
 from regionopt.whatif.result import NO_PENVOERDER, WhatIfResult
 
@@ -110,41 +112,56 @@ def _regions_markdown(result: WhatIfResult) -> list[str]:
 
 
 def _money_markdown(result: WhatIfResult) -> list[str]:
+    """The money of the regions shown, per stage; then, once, every other region of the plan
+    it ends with, largest change of structural money first (the national total is
+    re-divided)."""
+    stages = [("Budget before/after the changes", result.money)]
+    if result.money_repaired:
+        stages.append(("Budget before the changes/after the repair", result.money_repaired))
+    stages = [(title, rows) for title, rows in stages if rows]
+    shown = {r.region_id for r in result.regions}
     lines: list[str] = []
-    for title, rows in (
-        ("Budget before/after the changes", result.money),
-        ("Budget before the changes/after the repair", result.money_repaired),
-    ):
-        if not rows:
-            continue
-        lines += [f"## {title}", ""]
+    for title, rows in stages:
         lines += [
-            "| region | transition before | after | structural before | after | co-funding after |",
-            "|---|---|---|---|---|---|",
+            f"## {title}",
+            "",
+            *_money_table(result, [r for r in rows if r["region_id"] in shown]),
         ]
-        small = [
-            row
-            for row in rows
-            if abs(row["structural_delta_eur"]) < 1000 and row["region_id"] not in result.affected
-        ]
-        for row in rows:
-            if row in small:
-                continue
-            lines.append(
-                f"| {_md(result.region_label(row['region_id']))} | "
-                f"{_eur(row['transition_before_eur'])} | {_eur(row['transition_after_eur'])} | "
-                f"{_eur(row['structural_before_eur'])} | {_eur(row['structural_after_eur'])} | "
-                f"{_eur(row['cofunding_after_eur'])} |"
-            )
-        if small:
-            worst = max(abs(row["structural_delta_eur"]) for row in small)
-            lines.append("")
-            lines.append(
-                f"{len(small)} other region(s) change by under EUR 1,000 each (at most "
-                f"{_eur(worst)}): the national structural total is re-divided over the schools."
-            )
-        lines.append("")
+    if not stages:
+        return lines
+    others = sorted(
+        (r for r in stages[-1][1] if r["region_id"] not in shown),
+        key=lambda r: (-r["structural_delta_eur"], r["region_id"]),
+    )
+    small = [r for r in others if abs(r["structural_delta_eur"]) < 1000]
+    listed = [r for r in others if r not in small]
+    if listed:
+        lines += ["### The other regions, largest change first", ""]
+        lines += _money_table(result, listed)
+    if small:
+        worst = max(abs(row["structural_delta_eur"]) for row in small)
+        lines.append(
+            f"{len(small)} other region(s) change by under EUR 1,000 each (at most {_eur(worst)})."
+        )
+    if others:
+        lines += ["", "The national structural total is re-divided over the schools.", ""]
     return lines
+
+
+def _money_table(result: WhatIfResult, rows: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| region | transition before | after | structural before | after | structural change "
+        "| co-funding after |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {_md(result.region_label(row['region_id']))} | "
+            f"{_eur(row['transition_before_eur'])} | {_eur(row['transition_after_eur'])} | "
+            f"{_eur(row['structural_before_eur'])} | {_eur(row['structural_after_eur'])} | "
+            f"{row['structural_delta_eur']:+,.2f} | {_eur(row['cofunding_after_eur'])} |"
+        )
+    return [*lines, ""]
 
 
 def _verdict(result: WhatIfResult) -> str:

@@ -65,3 +65,29 @@ def test_the_command_line_headline_says_what_breaks_and_what_the_repair_ends_wit
         headline.split()
     ), res.output
     assert "the repair below mends it" in " ".join(res.output.split())
+
+
+def test_report_md_shows_the_changed_region_then_the_others_by_their_change(
+    town: tuple[Path, Path],
+) -> None:
+    from regionopt.plan import read_plan
+    from regionopt.whatif import Change, whatif
+    from regionopt.whatif.markdown import report_markdown
+    from regionopt.workspace import open_workspace
+
+    data, plan_csv = town
+    ws = open_workspace(data)
+    result = whatif(ws.instance, ws.graph, read_plan(plan_csv), [Change("leave", "31CC00")],
+                    ws.config)  # fmt: skip
+    text = report_markdown(result, ws.instance)
+    budget = text[text.index("## Budget before/after the changes") : text.index("## Whole plan")]
+    shown, others = budget.split("### The other regions, largest change first")
+    oost, west, midden = (result.region_label(r) for r in ("oost", "west", "midden"))
+    assert oost in shown and west not in shown and midden not in shown
+    deltas = {r["region_id"]: r["structural_delta_eur"] for r in result.money}
+    order = sorted(("west", "midden"), key=lambda r: (-deltas[r], r))
+    listed = [r for r in order if abs(deltas[r]) >= 1000]
+    assert [line.split(" | ")[0][2:] for line in others.splitlines() if line.startswith("| ")][
+        1:
+    ] == [result.region_label(r) for r in listed]
+    assert deltas["west"] > 0 and "re-divided over the schools" in budget
