@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from regionopt.budget import Budget
+from regionopt.budget import Budget, structural_spread
 from regionopt.check import Violation, regions_concerned
 from regionopt.compare import RegionFigures
 from regionopt.evaluate import RegionStats
@@ -119,11 +119,19 @@ def whatif_view(
         "affected": list(result.affected),
         "valid": result.valid_after,
         "regions": [region_report(r, money, mbo) for r in result.regions],
+        "others_money_nl": _others_money(result.money, result.regions),
         "whole_plan": {
             "broken": len(broken),
             "messages": [v.dutch(result.rule_labels) for v in broken[:20]],
         },
     }
+
+
+def _others_money(rows: Sequence[dict[str, Any]], shown: Sequence[RegionReport]) -> str:
+    """How the structural money of the regions not shown moves, in Dutch ("" when it does
+    not)."""
+    spread = structural_spread(rows, leaving_out=[r.region_id for r in shown])
+    return "" if spread is None else spread.dutch()
 
 
 def repair_view(

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from regionopt import dutch
 from regionopt.budget.cents import CENTS_PER_EUR
 from regionopt.budget.records import Budget, RegionBudget
 
@@ -21,6 +22,19 @@ class StructuralSpread:
     """Euros: the smallest gain or loss (``mixed``: the most negative change)."""
     high: float
     """Euros: the largest gain or loss (``mixed``: the most positive change)."""
+
+    def dutch(self) -> str:
+        """The sentence the Dutch outputs (report, web app) say it in."""
+        low, high = dutch.euro(self.low), dutch.euro(self.high)
+        moves = {
+            "gain": f"krijgen {low} tot {high} meer",
+            "lose": f"krijgen {low} tot {high} minder",
+            "mixed": f"veranderen met {low} tot {high}",
+        }[self.direction]
+        return (
+            f"{self.regions} andere regio's {moves} structureel geld per jaar: het landelijke "
+            "bedrag wordt opnieuw over de scholen verdeeld."
+        )
 
 
 def structural_spread(

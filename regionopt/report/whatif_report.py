@@ -179,18 +179,7 @@ def money_section(result: WhatIfResult) -> str:
         f"Cofinanciering {after}",
     )
     spread = structural_spread(rows_in, leaving_out=shown)
-    note = ""
-    if spread is not None:
-        low, high = euro(spread.low), euro(spread.high)
-        moves = {
-            "gain": f"krijgen {low} tot {high} meer",
-            "lose": f"krijgen {low} tot {high} minder",
-            "mixed": f"veranderen met {low} tot {high}",
-        }[spread.direction]
-        note = (
-            f"<p>{spread.regions} andere regio's {moves} structureel geld per jaar: het landelijke "
-            "bedrag wordt opnieuw over de scholen verdeeld.</p>"
-        )
+    note = "" if spread is None else f"<p>{esc(spread.dutch())}</p>"
     return f"<h2>Geld per jaar</h2>{html_table(header, rows, {1, 2, 3, 4, 5})}{note}"
 
 

@@ -228,6 +228,13 @@ def test_two_tabs_edit_their_own_plans(server: Server, browser: Any) -> None:
     two.page.locator("#change-panel .region-block").first.wait_for()
     # The school that left is shown as taking no part, as regions.csv writes it.
     two.page.wait_for_selector("#school-region:text-is('doet niet mee')")  # no eval: CSP
+    # Leaving changes the national division of the structural money: the page says so.
+    assert "andere regio's krijgen" in two.page.locator(".others-money").inner_text()
+    # It is offered its region of the start first, and every region once.
+    two.page.wait_for_selector("#join")
+    assert two.page.input_value("#target-region") == "oost"
+    offered = two.page.locator("#target-region option").evaluate_all("os => os.map(o => o.value)")
+    assert sorted(offered) == ["midden", "oost", "west"]
     changed_one = one.page.evaluate("window.regionopt.state.changed")
     assert changed_one == {"21BB00": "west"}
     one.page.reload()  # a reload keeps the tab's own session

@@ -98,6 +98,9 @@
     whatif.regions.forEach(function (r) {
       panel.appendChild(regionBlock(r, [["before", "vóór"], ["after", "na"]], "after"));
     });
+    if (whatif.others_money_nl) {
+      panel.appendChild(el("p", {class: "muted others-money", text: whatif.others_money_nl}));
+    }
   }
 
   function showSchool(school) {
@@ -131,14 +134,19 @@
   function regionSelect(school) {
     var select = el("select", {id: "target-region"});
     var near = school.nearby_regions.filter(function (r) { return app.region[r]; });
-    var groups = [["In de buurt", near], ["Alle regio's", app.base.regions.map(function (r) {
-      return r.id; }).filter(function (r) { return r !== school.current_region; })]];
-    groups.forEach(function (g) {
+    var rest = app.base.regions.map(function (r) { return r.id; }).filter(function (r) {
+      return r !== school.current_region && near.indexOf(r) < 0; });
+    [["In de buurt", near], ["Andere regio's", rest]].forEach(function (g) {
       if (!g[1].length) return;
       var group = el("optgroup", {label: g[0]});
       g[1].forEach(function (r) { group.appendChild(el("option", {value: r, text: regionName(r)})); });
       select.appendChild(group);
     });
+    // A school in no region is offered the region it was in at the start first.
+    var start = app.schoolByCode[school.code];
+    if (!school.current_region && start && start.region && app.region[start.region]) {
+      select.value = start.region;
+    }
     return select;
   }
 
