@@ -23,6 +23,7 @@ from regionopt.cli._app import (
     widen,
 )
 from regionopt.cli.plans import plan_label, read_plan_early, resolve_plan
+from regionopt.codes import PARTICIPATION_KEYS
 from regionopt.config import Config, load_config
 from regionopt.errors import InputError
 from regionopt.output import check_out_dir, staged_dir
@@ -200,8 +201,7 @@ def _with_joining(settings: Config, changes: Sequence[Change]) -> Config:
 def _welcomed(instance: Instance, settings: Config, changes: Sequence[Change]) -> list[str]:
     """The joining schools that take part only because this what-if joins them."""
     p = settings.participation
-    allowed = {"vmbo", *(k for k, on in (("tl", p.include_tl_only), ("pro", p.include_pro),
-               ("vso", p.include_vso)) if on)}  # fmt: skip
+    allowed = {"vmbo", *(k for k, (key, _) in PARTICIPATION_KEYS.items() if getattr(p, key))}
     return [
         c.code
         for c in changes
