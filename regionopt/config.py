@@ -8,7 +8,6 @@ optimizer) and ``budget`` (money, DESIGN.md "Money").
 from __future__ import annotations
 
 import difflib
-import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.fields import FieldInfo
 
 from regionopt.errors import InputError, Problem
+from regionopt.plan import CODE_RE
 
 MAX_KM = 400.0
 """Upper bound of every distance parameter: farther than across the European Netherlands."""
@@ -34,9 +34,6 @@ MAX_EUR = 1e11
 budget): amounts are split exactly to the cent, and absurd values would exceed that."""
 MAX_EUR_PER_PUPIL = 1e6
 """Upper bound of an amount per pupil in euros."""
-
-
-_VESTIGING = re.compile(r"[0-9A-Z]{4}[0-9]{2}")
 
 
 class _Frozen(BaseModel):
@@ -66,7 +63,7 @@ class ParticipationConfig(_Frozen):
         """A TOML list of vestiging codes (``["01JO02"]``), as a tuple."""
         if not isinstance(value, list | tuple):
             return value  # strict validation says what is wrong
-        bad = [v for v in value if not (isinstance(v, str) and _VESTIGING.fullmatch(v))]
+        bad = [v for v in value if not (isinstance(v, str) and CODE_RE.fullmatch(v))]
         if bad:
             raise ValueError(f"not vestiging codes (4 characters and 2 digits, 01JO02): {bad}")
         return tuple(value)
