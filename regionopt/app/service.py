@@ -24,7 +24,7 @@ from regionopt.app.shapes import RegionShapes, feature_collection
 from regionopt.app.state import Candidate, Editor, Proposal, changes_between
 from regionopt.budget import budget
 from regionopt.check import check
-from regionopt.codes import code_problem
+from regionopt.codes import code_problem, code_problem_nl
 from regionopt.errors import InputError, Problem
 from regionopt.evaluate import OPTED_OUT_NAME, plan_rows, region_table
 from regionopt.mapdata import (
@@ -40,10 +40,19 @@ from regionopt.plan import Plan
 from regionopt.render import NO_REGION_COLOUR as NO_COLOUR
 from regionopt.render import colour_regions, map_page, prepare_polygons, render_layers
 from regionopt.repair import region_adjacency
-from regionopt.whatif import RULE_NAMES, Change, WhatIfResult, find_schools, whatif
+from regionopt.whatif import (
+    RULE_NAMES,
+    Change,
+    WhatIfResult,
+    find_outsiders,
+    find_schools,
+    whatif,
+)
 from regionopt.workspace import Workspace
 
 SEARCH_LIMIT = 30
+OUTSIDERS_SHOWN = 3
+"""Schools that match a search but take no part, listed with why (the rest counted)."""
 """Search results sent to the page (the total is sent too)."""
 
 
@@ -217,9 +226,19 @@ class Workbench:
     # ---- looking things up
 
     def search(self, text: str, editor: Editor) -> dict[str, Any]:
-        """Schools whose name, code, place or gemeente contains ``text`` (``find_schools``)."""
+        """Schools whose name, code, address, place, gemeente or region matches ``text``
+        (``find_schools``), and the schools in the data that match but do not take part, each
+        with why in Dutch (``find_outsiders``)."""
         found = find_schools(self.instance, text, editor.plan)
-        return {"total": len(found), "schools": [asdict(m) for m in found[:SEARCH_LIMIT]]}
+        outside = find_outsiders(self.instance, text)
+        return {
+            "total": len(found),
+            "schools": [asdict(m) for m in found[:SEARCH_LIMIT]],
+            "outsiders_total": len(outside),
+            "outsiders": [
+                code_problem_nl(self.instance, o.code) for o in outside[:OUTSIDERS_SHOWN]
+            ],
+        }
 
     def school(self, code: str, editor: Editor) -> dict[str, Any]:
         """A school's figures, its region and penvoerder now, and the regions near it."""

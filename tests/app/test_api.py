@@ -21,7 +21,7 @@ from regionopt.plan import read_plan
 from regionopt.whatif import Change, whatif
 from regionopt.workspace import Workspace
 from tests.app.client import move, session
-from tests.app.town import MOVE_BREAKS
+from tests.app.town import MOVE_BREAKS, OUTSIDER
 
 
 def test_page_and_leaflet_come_from_the_package(client: TestClient) -> None:
@@ -182,6 +182,12 @@ def test_search_school_and_region_answers(client: TestClient) -> None:
     assert unknown.status_code == 400
     (problem,) = unknown.json()["problems"]
     assert problem["fix"] == "did you mean 13AA00? search the school by name"
+    # A school that takes no part is not offered, but the search says why it is missing.
+    code, name = OUTSIDER
+    missing = client.get("/api/search?q=horizon", headers=h).json()
+    assert missing["schools"] == [] and missing["outsiders_total"] == 1
+    (why,) = missing["outsiders"]
+    assert why.startswith(f"{code} ({name}") and "niet meedoet" in why
 
 
 def test_sessions_are_required_and_expire_cleanly(client: TestClient) -> None:

@@ -215,6 +215,9 @@ def test_move_break_repair_accept_download_check(
 def test_two_tabs_edit_their_own_plans(server: Server, browser: Any) -> None:
     context = browser.new_context(viewport={"width": 1200, "height": 800})
     one, two = open_tab(context, server.url), open_tab(context, server.url)
+    # A school that takes no part is not offered, but the search says why.
+    one.page.fill("#search", "horizon")
+    assert "Doet niet mee: 44VS00 (De Horizon" in one.page.locator("li.outsider").inner_text()
     pick_school(one.page, "Middenhof", "21BB00")
     one.page.select_option("#target-region", "west")
     one.page.click("#move")

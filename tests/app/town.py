@@ -28,6 +28,8 @@ SCHOOLS = (
     ("33CC00", "Grensland College", 5.28, 52.03, 2),
 )
 PLAN = {code: ("west", "midden", "oost")[g] for code, _, _, _, g in SCHOOLS}
+OUTSIDER = ("44VS00", "De Horizon")
+"""A vso school in Midden that takes no part under the default settings."""
 MOVE_BREAKS = ("13AA00", "midden")
 """A move that breaks the size rule in West (162 technical pupils left)."""
 EVIL = "<script>alert('xss')</script><img src=x onerror=alert(2)>"
@@ -54,8 +56,8 @@ def _feature(props: dict, geometry: dict) -> dict:
     return {"type": "Feature", "properties": props, "geometry": geometry}
 
 
-def _point(code: str, kind: str, lon: float, lat: float, pupils: int) -> dict:
-    props = {"vestigingscode": code, "naam": code, "type": kind, "leerlingen": pupils,
+def _point(code: str, kind: str, lon: float, lat: float, pupils: int, name: str = "") -> dict:
+    props = {"vestigingscode": code, "naam": name or code, "type": kind, "leerlingen": pupils,
              "postcode": "3500AA"}  # fmt: skip
     return _feature(props, {"type": "Point", "coordinates": [lon, lat]})
 
@@ -78,6 +80,7 @@ def write_town_data(root: Path, *, names: dict[str, str] | None = None) -> Path:
         )
         counts.append(_count_row(code, name, place.upper(), 80))
         points.append(_point(code, "VBO", lon, lat, 400))
+    points.append(_point(OUTSIDER[0], "VSO", 5.16, 52.05, 120, name=OUTSIDER[1]))
     for i in range(12):
         for j in range(4):
             lon, lat = 5.0125 + 0.025 * i, 52.0125 + 0.025 * j

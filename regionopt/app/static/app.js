@@ -189,6 +189,14 @@
         list.appendChild(el("li", {class: "sub", text: (r.total - r.schools.length) +
           " meer; typ verder om te verfijnen"}));
       }
+      // Schools in the data that match but take no part: why, so that nobody looks further.
+      r.outsiders.forEach(function (why) {
+        list.appendChild(el("li", {class: "sub outsider", text: "Doet niet mee: " + why}));
+      });
+      if (r.outsiders_total > r.outsiders.length) {
+        list.appendChild(el("li", {class: "sub", text: (r.outsiders_total - r.outsiders.length) +
+          " andere school(en) die niet meedoen passen ook"}));
+      }
       list.hidden = false;
     }).catch(function (e) { showError(e.message, e.problems); });
   }
