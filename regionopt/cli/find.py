@@ -49,8 +49,9 @@ def find_command(
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Look a school up by (part of) its name, code, place or gemeente name, or a gemeente code.
+    """Look a school up by (part of) its name, code, address, place or gemeente name.
 
+    Also by a gemeente code (GM0664), and with --plan by a region's id or (part of its) name.
     Schools in the data that do not take part under the participation settings are named too,
     with the key of the participation section that lets them join. Exit code 1 when no
     participating school matches.
