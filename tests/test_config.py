@@ -18,6 +18,12 @@ def test_printed_config_reads_back_as_the_defaults(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text(result.output, encoding="utf-8")
     assert load_config(path) == Config()
+    # A list (schools taking part one by one) reads back too.
+    path.write_text('[participation]\nschools = ["01JO02", "25MG02"]\n', encoding="utf-8")
+    printed = CliRunner().invoke(app, ["config", "--config", str(path)]).output
+    again = tmp_path / "again.toml"
+    again.write_text(printed, encoding="utf-8")
+    assert load_config(again).participation.schools == ("01JO02", "25MG02")
 
 
 def test_partial_config_keeps_other_defaults(tmp_path: Path) -> None:
