@@ -140,13 +140,12 @@ def _pupils(school: School) -> int:
     return school.pupils.beroepsgericht + 1
 
 
-def _place_pupils(
-    instance: Instance, gemeente_names: Mapping[str, str], by_key: Mapping[str, str]
-) -> dict[str, int]:
-    """Per place name, the ``_pupils`` of all its participating schools."""
+def _place_pupils(instance: Instance, place_of: Sequence[str]) -> dict[str, int]:
+    """Per place name, the ``_pupils`` of all its participating schools (``place_of``: each
+    school's place name)."""
     out: dict[str, int] = defaultdict(int)
-    for s in instance.schools:
-        out[_place_name(s, gemeente_names, by_key)] += _pupils(s)
+    for s, place in zip(instance.schools, place_of, strict=True):
+        out[place] += _pupils(s)
     return out
 
 
@@ -208,7 +207,8 @@ def region_names(instance: Instance, plan: Plan) -> dict[str, str]:
     ranked: dict[str, list[_Place]] = {}
     documented = {r for r in plan.regions if plan.region_names.get(r) not in (None, "", r)}
     families = _families(instance)
-    place_pupils = _place_pupils(instance, gemeente_names, by_key)
+    place_of = [_place_name(s, gemeente_names, by_key) for s in instance.schools]
+    place_pupils = _place_pupils(instance, place_of)
     area_technical: Counter[str] = Counter()
     for s in instance.schools:
         area_technical[s.labour_market] += s.technical_pupils
@@ -221,7 +221,7 @@ def region_names(instance: Instance, plan: Plan) -> dict[str, str]:
         area = _area_name(instance, codes, area_technical)
         if area:
             names[region], used[region] = area, [area]
-    towns = _place_centres(instance, gemeente_names, by_key)
+    towns = _place_centres(instance, place_of)
     steps: tuple[Callable[[list[str]], None], ...] = (
         lambda group: _add_next_place(group, names, used, ranked),
         lambda group: _add_compass(group, names, _centres(instance, plan, group), ranked, towns),
@@ -320,13 +320,12 @@ def _centres(instance: Instance, plan: Plan, group: list[str]) -> dict[str, tupl
     return out
 
 
-def _place_centres(
-    instance: Instance, gemeente_names: Mapping[str, str], by_key: Mapping[str, str]
-) -> dict[str, tuple[float, float]]:
-    """Per place name, the mean position of all its participating schools."""
+def _place_centres(instance: Instance, place_of: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """Per place name, the mean position of all its participating schools (``place_of``: each
+    school's place name)."""
     ids: dict[str, list[int]] = defaultdict(list)
-    for i, s in enumerate(instance.schools):
-        ids[_place_name(s, gemeente_names, by_key)].append(i)
+    for i, place in enumerate(place_of):
+        ids[place].append(i)
     return {
         name: (float(instance.xy[m, 0].mean()), float(instance.xy[m, 1].mean()))
         for name, m in ids.items()

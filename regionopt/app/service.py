@@ -51,9 +51,9 @@ from regionopt.whatif import (
 from regionopt.workspace import Workspace
 
 SEARCH_LIMIT = 30
+"""Search results sent to the page (the total is sent too)."""
 OUTSIDERS_SHOWN = 3
 """Schools that match a search but take no part, listed with why (the rest counted)."""
-"""Search results sent to the page (the total is sent too)."""
 
 
 class Workbench:

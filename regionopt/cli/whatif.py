@@ -240,9 +240,8 @@ def _verdict(result: WhatIfResult) -> str:
                 f"in {labels(result.affected)}"
             )
         return f"[green]keeps every rule[/] in {labels(result.affected)}"
-    broken = result.broken_regions() or result.affected
+    broken, kept = result.verdict_regions()
     verdict = f"[red]breaks a rule[/] in {labels(broken)}"
-    kept = [r for r in result.affected if r not in broken]
     if kept:
         verdict += f" ({labels(kept)} {'keeps' if len(kept) == 1 else 'keep'} every rule)"
     rep = result.repair

@@ -54,8 +54,7 @@ def changes_section(
             '<span class="ok">houdt het plan zich aan elke regel</span> in de betrokken regio\'s'
         )
     else:
-        broken = result.broken_regions() or result.affected
-        kept = [r for r in result.affected if r not in broken]
+        broken, kept = result.verdict_regions()
         verdict = '<span class="broken">breekt het plan een regel</span> in ' + esc(
             ", ".join(result.region_label(r) for r in broken)
         )

@@ -168,8 +168,7 @@ def _verdict(result: WhatIfResult) -> str:
     """After the changes: which regions break a rule and which keep every rule."""
     if result.valid_after:
         return "After the changes the plan **keeps every rule** in the affected regions."
-    broken = result.broken_regions() or result.affected
-    kept = [r for r in result.affected if r not in broken]
+    broken, kept = result.verdict_regions()
     where = ", ".join(_md(result.region_label(r)) for r in broken)
     line = f"After the changes the plan **breaks a rule** in {where}"
     if kept:

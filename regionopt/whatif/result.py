@@ -188,6 +188,12 @@ class WhatIfResult:
             r.region_id for r in self.regions if any(getattr(s, stage) == "broken" for s in r.rules)
         )
 
+    def verdict_regions(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """After the changes: the affected regions that break a rule (all of them when the
+        broken rule is not a region's) and those that keep every rule."""
+        broken = self.broken_regions() or self.affected
+        return broken, tuple(r for r in self.affected if r not in broken)
+
     def region_label(self, region_id: str) -> str:
         """``name (id)`` of a region."""
         return label(self.names.get(region_id, region_id), region_id)
